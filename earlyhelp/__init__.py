@@ -1,0 +1,1 @@
+"""earlyhelp: a local authority's Early Help service for children and families."""

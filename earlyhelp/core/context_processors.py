@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from earlyhelp.organisations.roles import Permission
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    context: dict[str, object] = {"service_name": settings.SERVICE_NAME}
+    if not user.is_authenticated:
+        return context
+    context["authority_name"] = str(user.authority)
+    items = [("Home", reverse("home"))]
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS):
+        items.append(("Find a person", reverse("people:search")))
+    if user.can(Permission.ADD_PEOPLE):
+        items.append(("Add a person", reverse("people:person-add")))
+    if user.can(Permission.ADMINISTER_ORGANISATIONS):
+        items.append(("Administration", reverse("admin:index")))
+    context["navigation"] = [
+        {"text": text, "href": href, "current": request.path == href} for text, href in items
+    ]
+    return context

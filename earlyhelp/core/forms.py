@@ -1,0 +1,137 @@
+"""Django forms rendered as GOV.UK Design System components.
+
+Every form in the service renders through `GovukFormRenderer`: each field as a GOV.UK form group
+with its hint and its error message beside it, and `govuk/error_summary.html` lists the errors at
+the top of the page, each linking to its field.
+"""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+INPUT_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+    "radioselect": "govuk-radios__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+}
+
+
+class GovukBoundField(BoundField):
+    """Adds the GOV.UK classes, and links the input to its hint and error message."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget_type = self.widget_type
+        classes = [INPUT_CLASSES.get(widget_type, "govuk-input")]
+        if attrs.get("class"):
+            classes.append(attrs["class"])
+        if self.errors and widget_type in {"text", "email", "number", "password", "textarea", "select", "govukdate"}:
+            classes.append(f"{classes[0]}--error")
+        attrs["class"] = " ".join(classes)
+        described_by = []
+        if self.help_text:
+            described_by.append(self.hint_id)
+        if self.errors:
+            described_by.append(self.error_id)
+        # Radios and dates are described on their fieldset instead.
+        if described_by and widget_type not in {"radioselect", "govukdate", "checkboxselectmultiple"}:
+            attrs["aria-describedby"] = " ".join(described_by)
+        else:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    @property
+    def first_input_id(self) -> str:
+        """Where the error summary's link for this field should land."""
+        if self.widget_type in {"govukdate", "radioselect", "checkboxselectmultiple"}:
+            return f"{self.auto_id}_0"
+        return str(self.auto_id)
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes."""
+
+    template_name = "forms/widgets/govuk_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            [
+                forms.TextInput(attrs={"inputmode": "numeric"}),
+                forms.TextInput(attrs={"inputmode": "numeric"}),
+                forms.TextInput(attrs={"inputmode": "numeric"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with the GOV.UK error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def _name(self) -> str:
+        return str(self.label or "The date")
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(part.strip() for part in data_list if part):
+            return None
+        day, month, year = (part.strip() if part else "" for part in data_list)
+        missing = [label for label, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self._name()} must include a {' and '.join(missing)}", code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid") from None
+        if self.past_only and value > date.today():
+            raise forms.ValidationError(f"{self._name()} must be today or in the past", code="future")
+        if value.year < 1900:
+            raise forms.ValidationError(f"{self._name()} must be after 1900", code="too_old")
+        return value
+
+    def clean(self, value: Any) -> date | None:
+        # MultiValueField reports a missing part before compress() can say which one; ask
+        # compress() first so that the message names the part.
+        if self.required and not any(value or []):
+            raise forms.ValidationError(f"Enter {self._name().lower()}", code="required")
+        return self.compress(list(value or ["", "", ""]))

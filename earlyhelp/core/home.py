@@ -1,0 +1,95 @@
+"""What each user sees on landing: what their roles let them do, and the records they were last in.
+
+Each part appears only for the permission that needs it, so a performance analyst sees figures
+and never names, and a partner practitioner sees only the people they work with.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count
+
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.organisations.models import User
+from earlyhelp.organisations.roles import Permission
+from earlyhelp.people.access import people_visible_to
+from earlyhelp.people.models import Family, Involvement, Person
+
+CASELOAD_PER_FULL_TIME_COACH = 15
+RECENT_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    user: User
+    capacity: Decimal
+
+
+@dataclass
+class HomePage:
+    can_search: bool = False
+    can_add: bool = False
+    can_administer: bool = False
+    shows_people_worked_with: bool = False
+    recently_viewed: list[Person] = field(default_factory=list)
+    people_worked_with: list[Involvement] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
+    people_by_kind: list[tuple[str, int]] = field(default_factory=list)
+    families_by_area: list[tuple[str, int]] = field(default_factory=list)
+
+
+def for_user(user: User) -> HomePage:
+    page = HomePage(
+        can_search=user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS),
+        can_add=user.can(Permission.ADD_PEOPLE),
+        can_administer=user.can(Permission.ADMINISTER_ORGANISATIONS),
+    )
+    if page.can_search:
+        page.recently_viewed = recently_viewed(user)
+    if user.can(Permission.VIEW_OWN_RECORDS) and not user.can(Permission.VIEW_AUTHORITY_RECORDS):
+        page.shows_people_worked_with = True
+        page.people_worked_with = list(
+            Involvement.objects.filter(practitioner=user, ended_on__isnull=True)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name")
+        )
+    if user.can(Permission.VIEW_TEAM) and user.team_id:
+        page.team = team_members(user)
+    if user.can(Permission.VIEW_AGGREGATE_FIGURES):
+        page.people_by_kind, page.families_by_area = figures(user)
+    return page
+
+
+def recently_viewed(user: User) -> list[Person]:
+    """The people this user last opened, newest first, still visible to them (two queries)."""
+    viewed_ids: list[int] = []
+    events = AuditEvent.objects.filter(
+        actor=user, verb=AuditEvent.Verb.VIEWED, target_type=Person._meta.label_lower
+    ).values_list("target_id", flat=True)[:100]
+    for target_id in events:
+        if target_id not in viewed_ids:
+            viewed_ids.append(target_id)
+    people = people_visible_to(user).in_bulk(viewed_ids[:RECENT_LIMIT])
+    return [people[pk] for pk in viewed_ids[:RECENT_LIMIT] if pk in people]
+
+
+def team_members(user: User) -> list[TeamMember]:
+    members = User.objects.filter(team_id=user.team_id, is_active=True).prefetch_related("role_assignments")
+    return [TeamMember(user=member, capacity=member.fte * CASELOAD_PER_FULL_TIME_COACH) for member in members]
+
+
+def figures(user: User) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    kinds = dict(Person.Kind.choices)
+    by_kind = (
+        Person.objects.filter(authority_id=user.authority_id).values("kind").annotate(total=Count("id")).order_by("kind")
+    )
+    by_area = (
+        Family.objects.filter(authority_id=user.authority_id)
+        .values("area__name")
+        .annotate(total=Count("id"))
+        .order_by("area__name")
+    )
+    return (
+        [(kinds[row["kind"]], row["total"]) for row in by_kind],
+        [(row["area__name"] or "Area not recorded", row["total"]) for row in by_area],
+    )

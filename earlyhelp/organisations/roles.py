@@ -1,0 +1,68 @@
+"""Roles and the named permissions each one grants.
+
+This module is the one place that says who may do what. Views and access functions ask
+`user.can(Permission.X)`; they never test for a role by name.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    FRONT_DOOR_PRACTITIONER = "front_door_practitioner", "Front door practitioner"
+    FAMILY_COACH = "family_coach", "Family coach"
+    TEAM_LEADER = "team_leader", "Team leader"
+    FORUM_COORDINATOR = "forum_coordinator", "Forum coordinator"
+    BUSINESS_SUPPORT_OFFICER = "business_support_officer", "Business support officer"
+    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+class Permission(StrEnum):
+    # Every person and family record in the user's own authority.
+    VIEW_AUTHORITY_RECORDS = "view_authority_records"
+    EDIT_AUTHORITY_RECORDS = "edit_authority_records"
+    # Only the people the user referred or works with (partner practitioners).
+    VIEW_OWN_RECORDS = "view_own_records"
+    EDIT_OWN_RECORDS = "edit_own_records"
+    ADD_PEOPLE = "add_people"
+    # "Who has viewed this record": for those who answer for information governance.
+    VIEW_RECORD_ACCESS_LOG = "view_record_access_log"
+    VIEW_TEAM = "view_team"
+    VIEW_AGGREGATE_FIGURES = "view_aggregate_figures"
+    ADMINISTER_ORGANISATIONS = "administer_organisations"
+
+
+_STAFF_CASEWORK = {
+    Permission.VIEW_AUTHORITY_RECORDS,
+    Permission.EDIT_AUTHORITY_RECORDS,
+    Permission.ADD_PEOPLE,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK),
+    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK),
+    Role.TEAM_LEADER: frozenset(
+        _STAFF_CASEWORK | {Permission.VIEW_RECORD_ACCESS_LOG, Permission.VIEW_TEAM, Permission.VIEW_AGGREGATE_FIGURES}
+    ),
+    Role.FORUM_COORDINATOR: frozenset(_STAFF_CASEWORK),
+    Role.BUSINESS_SUPPORT_OFFICER: frozenset(_STAFF_CASEWORK),
+    Role.PARTNER_PRACTITIONER: frozenset(
+        {Permission.VIEW_OWN_RECORDS, Permission.EDIT_OWN_RECORDS, Permission.ADD_PEOPLE}
+    ),
+    # Analysts work with figures, never with a named child's record.
+    Role.PERFORMANCE_ANALYST: frozenset({Permission.VIEW_AGGREGATE_FIGURES}),
+    # Administrators run the system; running it gives no right to read children's records.
+    Role.SYSTEM_ADMINISTRATOR: frozenset(
+        {Permission.ADMINISTER_ORGANISATIONS, Permission.VIEW_RECORD_ACCESS_LOG, Permission.VIEW_AGGREGATE_FIGURES}
+    ),
+}
+
+
+def permissions_for(roles: frozenset[Role]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)

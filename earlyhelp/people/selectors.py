@@ -1,0 +1,188 @@
+"""Read queries over people and families: search, likely duplicates, and what a person's
+page shows. Each returns only what the user may see, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.organisations.models import User
+from earlyhelp.people.access import people_visible_to
+from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
+from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from earlyhelp.people.names import name_normalise, name_similarity, name_sound
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.date_of_birth or self.postcode or self.nhs_number or self.upn)
+
+    def as_audit_details(self) -> dict[str, str]:
+        values = {
+            "name": self.name,
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else "",
+            "postcode": self.postcode,
+            "nhs_number": self.nhs_number,
+            "upn": self.upn,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
+    """People matching every criterion given, closest names first."""
+    people = people_visible_to(user).select_related("school")
+    if criteria.nhs_number:
+        people = people.filter(nhs_number=nhs_number_normalise(criteria.nhs_number))
+    if criteria.upn:
+        people = people.filter(upn=upn_normalise(criteria.upn))
+    if criteria.date_of_birth:
+        people = people.filter(
+            Q(date_of_birth=criteria.date_of_birth) | Q(expected_date_of_delivery=criteria.date_of_birth)
+        )
+    if criteria.postcode:
+        people = people.filter(postcode=postcode_normalise(criteria.postcode))
+    tokens = name_normalise(criteria.name).split()
+    if not tokens:
+        return people.order_by("last_name", "first_name", "id")
+    for token in tokens:
+        sound = name_sound(token)
+        people = people.filter(
+            Q(search_name__contains=token) | Q(first_name_sound=sound) | Q(last_name_sound=sound)
+        )
+    # Letters typed exactly rank above names that only sound alike.
+    exactness = sum(
+        (Case(When(search_name__contains=token, then=Value(1)), default=Value(0), output_field=IntegerField())
+         for token in tokens),
+        start=Value(0, output_field=IntegerField()),
+    )
+    return people.annotate(exactness=exactness).order_by("-exactness", "last_name", "first_name", "id")
+
+
+@dataclass(frozen=True)
+class LikelyMatch:
+    person: Person
+    reasons: tuple[str, ...]
+    strength: int  # 2: same identifier; 1: similar name and another detail
+
+
+NAME_SIMILARITY_THRESHOLD = 0.85
+
+
+def names_alike(first_name: str, last_name: str, person: Person) -> bool:
+    """Whether a typed name is probably `person`'s, spelt differently or in another order."""
+    typed = f"{first_name} {last_name}"
+    known = [f"{person.first_name} {person.last_name}", f"{person.last_name} {person.first_name}"]
+    if person.preferred_name:
+        known.append(f"{person.preferred_name} {person.last_name}")
+    known.extend(person.other_names_list)
+    if any(name_similarity(typed, name) >= NAME_SIMILARITY_THRESHOLD for name in known):
+        return True
+    return name_sound(first_name) == person.first_name_sound and name_sound(last_name) == person.last_name_sound
+
+
+def likely_matches(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    upn: str = "",
+    exclude_pk: int | None = None,
+) -> list[LikelyMatch]:
+    """People the user can see who are probably the person being recorded (one query)."""
+    postcode = postcode_normalise(postcode) if postcode else ""
+    shared_detail = Q(pk__in=[])
+    if nhs_number:
+        shared_detail |= Q(nhs_number=nhs_number)
+    if upn:
+        shared_detail |= Q(upn=upn)
+    if date_of_birth:
+        shared_detail |= Q(date_of_birth=date_of_birth) | Q(expected_date_of_delivery=date_of_birth)
+    if postcode:
+        shared_detail |= Q(postcode=postcode)
+    candidates = people_visible_to(user).filter(shared_detail).select_related("school")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+
+    matches = []
+    for person in candidates[:500]:
+        reasons = []
+        if nhs_number and person.nhs_number == nhs_number:
+            reasons.append("Same NHS number")
+        if upn and person.upn == upn:
+            reasons.append("Same UPN")
+        if names_alike(first_name, last_name, person):
+            born = person.date_of_birth or person.expected_date_of_delivery
+            if date_of_birth and born == date_of_birth:
+                reasons.append("Similar name and the same date of birth")
+            if postcode and person.postcode == postcode:
+                reasons.append("Similar name and the same postcode")
+        if reasons:
+            strength = 2 if reasons[0].startswith("Same") else 1
+            matches.append(LikelyMatch(person=person, reasons=tuple(reasons), strength=strength))
+    return sorted(matches, key=lambda match: (-match.strength, match.person.last_name, match.person.first_name))
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    memberships: list[FamilyMembership]
+    relationships: list[tuple[str, Person, Relationship]]
+    viewers: list[AuditEvent]
+
+
+def person_page(*, user: User, person: Person, with_viewers: bool) -> PersonPage:
+    """What the person page shows beyond the person: a fixed number of queries."""
+    visible = people_visible_to(user)
+    memberships = list(
+        FamilyMembership.objects.filter(person=person).select_related("family").order_by("family__name")
+    )
+    relationships = [
+        (relationship.label_from(person), relationship.other_person(person), relationship)
+        for relationship in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .filter(Q(from_person__in=visible) & Q(to_person__in=visible))
+        .select_related("from_person", "to_person")
+        .order_by("kind", "id")
+    ]
+    viewers = []
+    if with_viewers:
+        viewers = list(
+            AuditEvent.objects.for_target(person._meta.label_lower, person.pk)
+            .filter(verb__in=[AuditEvent.Verb.VIEWED, AuditEvent.Verb.SEARCHED])
+            .order_by("-occurred_at", "-id")[:25]
+        )
+    return PersonPage(memberships=memberships, relationships=relationships, viewers=viewers)
+
+
+def family_members(*, user: User, family: Family) -> tuple[list[FamilyMembership], int]:
+    """The members of a family the user may see, and how many others there are."""
+    visible_ids = set(people_visible_to(user).filter(memberships__family=family).values_list("pk", flat=True))
+    memberships = list(
+        family.memberships.select_related("person", "person__school").order_by(
+            Coalesce("person__date_of_birth", "person__expected_date_of_delivery").asc(nulls_first=True),
+            "person__last_name",
+        )
+    )
+    shown = [membership for membership in memberships if membership.person_id in visible_ids]
+    return shown, len(memberships) - len(shown)
+
+
+def family_relationships(*, members: list[FamilyMembership]) -> list[Relationship]:
+    member_ids = [membership.person_id for membership in members]
+    return list(
+        Relationship.objects.filter(from_person_id__in=member_ids, to_person_id__in=member_ids)
+        .select_related("from_person", "to_person")
+        .order_by("kind", "id")
+    )
+

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from earlyhelp.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/", views.person_search, name="search"),
+    path("people/add/", views.person_add, name="person-add"),
+    path("people/add/possible-matches/", views.person_matches, name="person-matches"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/relationships/add/", views.relationship_add, name="relationship-add"),
+    path("people/<int:pk>/relationships/<int:relationship_pk>/", views.relationship_edit, name="relationship-edit"),
+    path("families/add/", views.family_add, name="family-add"),
+    path("families/<int:pk>/", views.family_detail, name="family-detail"),
+    path("families/<int:pk>/edit/", views.family_edit, name="family-edit"),
+    path("families/<int:pk>/members/add/", views.family_member_add, name="family-member-add"),
+    path("families/<int:pk>/members/<int:membership_pk>/", views.family_member_edit, name="family-member-edit"),
+]

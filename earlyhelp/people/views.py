@@ -1,0 +1,424 @@
+"""Pages for finding, reading and changing people, families and relationships.
+
+Views fetch records only through `access.py`, read through `selectors.py` and write only through
+`services.py`. Each read of a record is audited here, where the reading happens.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from earlyhelp.audit.trail import record_search, record_view
+from earlyhelp.organisations.models import User
+from earlyhelp.people import access, selectors, services
+from earlyhelp.people.forms import (
+    FamilyForm,
+    FamilyMemberChoiceForm,
+    FamilyMembershipForm,
+    PersonForm,
+    PersonSearchForm,
+    RelationshipChangeForm,
+    RelationshipForm,
+)
+from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from earlyhelp.people.names import name_normalise
+
+PAGE_SIZE = 25
+DRAFT_KEY = "person_draft"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _require_can_add(user: User) -> None:
+    if not access.can_add_people(user):
+        raise Http404("No such page")
+
+
+def _require_can_search(user: User) -> None:
+    if not access.can_search_people(user):
+        raise Http404("No such page")
+
+
+def _name_condition(search: str) -> Q:
+    """Every word typed appears somewhere in the person's names; nothing typed matches nobody."""
+    tokens = name_normalise(search).split()
+    if not tokens:
+        return Q(pk__in=[])
+    condition = Q()
+    for token in tokens:
+        condition &= Q(search_name__contains=token)
+    return condition
+
+
+def _chosen(value: str | None) -> Q:
+    return Q(pk=int(value)) if value and value.isdigit() else Q(pk__in=[])
+
+
+# Finding people -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def person_search(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_can_search(user)
+    form = PersonSearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        criteria = selectors.SearchCriteria(
+            name=data["name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+            nhs_number=data["nhs_number"],
+            upn=data["upn"],
+        )
+        page = Paginator(selectors.person_search(user=user, criteria=criteria), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        record_search(actor=user, criteria=criteria.as_audit_details(), found=page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/search.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+# A person -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.get_person_for_user(user, pk)
+    record_view(actor=user, target=person)
+    with_viewers = access.can_see_who_viewed(user)
+    page = selectors.person_page(user=user, person=person, with_viewers=with_viewers)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "page": page,
+            "can_edit": access.can_edit_person(user, person),
+            "with_viewers": with_viewers,
+        },
+    )
+
+
+def _person_details(form: PersonForm) -> dict[str, Any]:
+    return {name: value for name, value in form.cleaned_data.items() if name in services.PERSON_FIELDS}
+
+
+def _family_from_query(request: HttpRequest, user: User) -> Family | None:
+    family_pk = request.GET.get("family") or request.POST.get("family")
+    if not family_pk or not str(family_pk).isdigit():
+        return None
+    return access.get_family_for_editing(user, int(family_pk))
+
+
+def _after_person_created(request: HttpRequest, person: Person, family: Family | None) -> HttpResponse:
+    if family is not None:
+        messages.success(request, f"{person.full_name} has been recorded. Now say what their role in the family is.")
+        return redirect(reverse("people:family-member-add", args=[family.pk]) + f"?person={person.pk}")
+    messages.success(request, f"{person.full_name} has been recorded.")
+    return redirect("people:person-detail", pk=person.pk)
+
+
+def _create_person(request: HttpRequest, user: User, form: PersonForm, family: Family | None) -> HttpResponse | None:
+    try:
+        person = services.person_create(actor=user, details=_person_details(form))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    request.session.pop(DRAFT_KEY, None)
+    return _after_person_created(request, person, family)
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_can_add(user)
+    family = _family_from_query(request, user)
+    if request.method == "POST":
+        form = PersonForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            matches = selectors.likely_matches(
+                user=user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"] or data["expected_date_of_delivery"],
+                postcode=data["postcode"],
+                nhs_number=data["nhs_number"],
+                upn=data["upn"],
+            )
+            if matches:
+                # Keep what was typed, so that "none of these" creates it and "go back" shows it.
+                request.session[DRAFT_KEY] = {"data": request.POST.dict(), "family": family.pk if family else None}
+                return redirect("people:person-matches")
+            response = _create_person(request, user, form, family)
+            if response is not None:
+                return response
+    else:
+        draft = request.session.get(DRAFT_KEY)
+        form = PersonForm(draft["data"], user=user) if draft and request.GET.get("draft") else PersonForm(user=user)
+    return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
+
+
+@require_http_methods(["GET", "POST"])
+def person_matches(request: HttpRequest) -> HttpResponse:
+    """Likely existing records for the person being added: pick one, or confirm a new one."""
+    user = _user(request)
+    _require_can_add(user)
+    draft = request.session.get(DRAFT_KEY)
+    if not draft:
+        return redirect("people:person-add")
+    form = PersonForm(draft["data"], user=user)
+    family = access.get_family_for_editing(user, draft["family"]) if draft.get("family") else None
+    if not form.is_valid():
+        return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
+    data = form.cleaned_data
+    matches = selectors.likely_matches(
+        user=user,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"] or data["expected_date_of_delivery"],
+        postcode=data["postcode"],
+        nhs_number=data["nhs_number"],
+        upn=data["upn"],
+    )
+    same_identifier = any(match.strength == 2 for match in matches)
+    if request.method == "POST" and request.POST.get("choice") == "new" and not same_identifier:
+        response = _create_person(request, user, form, family)
+        if response is not None:
+            return response
+    return render(
+        request,
+        "people/person_matches.html",
+        {"matches": matches, "typed": data, "family": family, "same_identifier": same_identifier},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.get_person_for_editing(user, pk)
+    if request.method == "POST":
+        form = PersonForm(request.POST, user=user, person=person)
+        if form.is_valid():
+            try:
+                services.person_update(actor=user, person=person, details=_person_details(form))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{person.full_name}’s details have been saved.")
+                return redirect("people:person-detail", pk=person.pk)
+    else:
+        record_view(actor=user, target=person)
+        initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+        form = PersonForm(initial=initial, user=user, person=person)
+    return render(request, "people/person_form.html", {"form": form, "person": person, "adding": False})
+
+
+# Relationships --------------------------------------------------------------------------------
+
+
+def _relationship_candidates(user: User, person: Person, search: str, chosen: str | None) -> Any:
+    """People this person may be linked to: their families' members, or anyone the user finds."""
+    in_same_family = Q(memberships__family_id__in=person.memberships.values("family_id"))
+    return (
+        access.people_visible_to(user)
+        .exclude(pk=person.pk)
+        .filter(in_same_family | _name_condition(search) | _chosen(chosen))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.get_person_for_editing(user, pk)
+    search = request.GET.get("q", "")
+    candidates = _relationship_candidates(user, person, search, request.POST.get("other_person"))
+    form = RelationshipForm(request.POST or None, person=person, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.relationship_add(
+                actor=user,
+                from_person=data["from_person"],
+                to_person=data["to_person"],
+                kind=data["relationship_kind"],
+                details=data["details"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The relationship has been recorded.")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/relationship_form.html", {"form": form, "person": person, "search": search})
+
+
+def _get_relationship_for_editing(user: User, person: Person, relationship_pk: int) -> Relationship:
+    visible = access.people_visible_to(user)
+    relationship = (
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=relationship_pk)
+        .filter(from_person__in=visible, to_person__in=visible)
+        .select_related("from_person", "to_person")
+        .first()
+    )
+    if relationship is None:
+        raise Http404("No relationship found")
+    return relationship
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_edit(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.get_person_for_editing(user, pk)
+    relationship = _get_relationship_for_editing(user, person, relationship_pk)
+    form = RelationshipChangeForm(request.POST or None, initial={"details": relationship.details})
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            services.relationship_remove(actor=user, relationship=relationship)
+            messages.success(request, "The relationship has been removed.")
+            return redirect("people:person-detail", pk=person.pk)
+        if form.is_valid():
+            services.relationship_update(
+                actor=user, relationship=relationship, kind=relationship.kind, details=form.cleaned_data["details"]
+            )
+            messages.success(request, "The relationship has been saved.")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/relationship_edit.html",
+        {
+            "form": form,
+            "person": person,
+            "relationship": relationship,
+            "label": relationship.label_from(person),
+            "other": relationship.other_person(person),
+        },
+    )
+
+
+# Families -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    family = access.get_family_for_user(user, pk)
+    record_view(actor=user, target=family)
+    members, hidden_count = selectors.family_members(user=user, family=family)
+    return render(
+        request,
+        "people/family_detail.html",
+        {
+            "family": family,
+            "members": members,
+            "hidden_count": hidden_count,
+            "relationships": selectors.family_relationships(members=members),
+            "can_edit": access.can_edit_family(user, family),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_add(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_can_add(user)
+    person_pk = request.GET.get("person", "")
+    person = access.get_person_for_editing(user, int(person_pk)) if person_pk.isdigit() else None
+    initial = {"name": f"The {person.last_name} family"} if person else {}
+    form = FamilyForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        family = services.family_create(actor=user, **form.cleaned_data)
+        messages.success(request, f"{family.name} has been recorded.")
+        if person is not None:
+            return redirect(reverse("people:family-member-add", args=[family.pk]) + f"?person={person.pk}")
+        return redirect("people:family-detail", pk=family.pk)
+    return render(request, "people/family_form.html", {"form": form, "person": person, "adding": True})
+
+
+@require_http_methods(["GET", "POST"])
+def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    family = access.get_family_for_editing(user, pk)
+    initial = {"name": family.name, "area": family.area, "notes": family.notes}
+    form = FamilyForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.family_update(actor=user, family=family, **form.cleaned_data)
+        messages.success(request, f"{family.name} has been saved.")
+        return redirect("people:family-detail", pk=family.pk)
+    if request.method == "GET":
+        record_view(actor=user, target=family)
+    return render(request, "people/family_form.html", {"form": form, "family": family, "adding": False})
+
+
+@require_http_methods(["GET", "POST"])
+def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    family = access.get_family_for_editing(user, pk)
+    search = request.GET.get("q", "").strip()
+    chosen = request.GET.get("person") or request.POST.get("person") or ""
+    candidates = (
+        access.people_visible_to(user)
+        .exclude(memberships__family=family)
+        .filter(_chosen(chosen) | _name_condition(search))
+        .order_by("last_name", "first_name")
+    )
+    initial = {"person": int(chosen)} if chosen.isdigit() else {}
+    form = FamilyMemberChoiceForm(request.POST or None, candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.family_member_add(
+            actor=user,
+            family=family,
+            person=data["person"],
+            role=data["role"],
+            lives_in_household=data["lives_in_household"],
+        )
+        messages.success(request, f"{data['person'].full_name} has been added to {family.name}.")
+        return redirect("people:family-detail", pk=family.pk)
+    shown = list(candidates[:50])
+    return render(
+        request,
+        "people/family_member_add.html",
+        {"form": form, "family": family, "search": search, "candidates": shown},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    user = _user(request)
+    family = access.get_family_for_editing(user, pk)
+    membership = (
+        FamilyMembership.objects.filter(family=family, pk=membership_pk, person__in=access.people_visible_to(user))
+        .select_related("person", "family")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No family member found")
+    initial = {"role": membership.role, "lives_in_household": membership.lives_in_household}
+    form = FamilyMembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            services.family_member_remove(actor=user, membership=membership)
+            messages.success(request, f"{membership.person.full_name} has been removed from {family.name}.")
+            return redirect("people:family-detail", pk=family.pk)
+        if form.is_valid():
+            services.family_member_update(actor=user, membership=membership, **form.cleaned_data)
+            messages.success(request, f"{membership.person.full_name}’s role in the family has been saved.")
+            return redirect("people:family-detail", pk=family.pk)
+    return render(request, "people/family_member_edit.html", {"form": form, "family": family, "membership": membership})

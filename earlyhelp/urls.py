@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from earlyhelp.core import views as core_views
+
+admin.site.site_header = "Early Help administration"
+admin.site.site_title = "Early Help administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sign-in/", core_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", core_views.SignOutView.as_view(), name="sign-out"),
+    path("healthz", core_views.health, name="health"),
+    path("", include("earlyhelp.people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "earlyhelp.core.views.page_not_found"
