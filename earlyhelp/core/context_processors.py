@@ -18,7 +18,5 @@ def service(request: HttpRequest) -> dict[str, object]:
         items.append(("Add a person", reverse("people:person-add")))
     if user.can(Permission.ADMINISTER_ORGANISATIONS):
         items.append(("Administration", reverse("admin:index")))
-    context["navigation"] = [
-        {"text": text, "href": href, "current": request.path == href} for text, href in items
-    ]
+    context["navigation"] = [{"text": text, "href": href, "current": request.path == href} for text, href in items]
     return context

@@ -29,7 +29,7 @@ class GovukBoundField(BoundField):
         widget_type = self.widget_type
         classes = [INPUT_CLASSES.get(widget_type, "govuk-input")]
         if attrs.get("class"):
-            classes.append(attrs["class"])
+            classes.append(str(attrs["class"]))
         if self.errors and widget_type in {"text", "email", "number", "password", "textarea", "select", "govukdate"}:
             classes.append(f"{classes[0]}--error")
         attrs["class"] = " ".join(classes)

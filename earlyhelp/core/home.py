@@ -74,14 +74,17 @@ def recently_viewed(user: User) -> list[Person]:
 
 
 def team_members(user: User) -> list[TeamMember]:
-    members = User.objects.filter(team_id=user.team_id, is_active=True).prefetch_related("role_assignments")
+    members = User.objects.filter(team=user.team, is_active=True).prefetch_related("role_assignments")
     return [TeamMember(user=member, capacity=member.fte * CASELOAD_PER_FULL_TIME_COACH) for member in members]
 
 
 def figures(user: User) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     kinds = dict(Person.Kind.choices)
     by_kind = (
-        Person.objects.filter(authority_id=user.authority_id).values("kind").annotate(total=Count("id")).order_by("kind")
+        Person.objects.filter(authority_id=user.authority_id)
+        .values("kind")
+        .annotate(total=Count("id"))
+        .order_by("kind")
     )
     by_area = (
         Family.objects.filter(authority_id=user.authority_id)

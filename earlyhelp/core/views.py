@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 
-from earlyhelp.core.forms import GovukFormRenderer
 from earlyhelp.core import home as home_page
+from earlyhelp.core.forms import GovukFormRenderer
 from earlyhelp.organisations.models import User
 
 

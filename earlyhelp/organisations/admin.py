@@ -37,7 +37,7 @@ class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "organisation_name", "is_active"]
     list_filter = ["is_active", "role_assignments__role", "team", "agency"]

@@ -7,8 +7,9 @@ in `roles.py`, not here.
 
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -110,6 +111,19 @@ class Agency(models.Model):
     @property
     def is_school_or_setting(self) -> bool:
         return self.kind in {self.Kind.SCHOOL, self.Kind.EARLY_YEARS}
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

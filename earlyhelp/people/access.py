@@ -93,4 +93,3 @@ def can_add_people(user: User) -> bool:
 
 def can_see_who_viewed(user: User) -> bool:
     return user.can(Permission.VIEW_RECORD_ACCESS_LOG)
-

@@ -33,37 +33,54 @@ class PersonForm(forms.Form):
         error_messages={"required": "Select whether this is a child, young person, unborn baby or adult"},
     )
     first_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter a first name", "max_length": "First name must be 100 characters or fewer"}
+        max_length=100,
+        error_messages={"required": "Enter a first name", "max_length": "First name must be 100 characters or fewer"},
     )
     middle_names = forms.CharField(max_length=200, required=False)
     last_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter a last name", "max_length": "Last name must be 100 characters or fewer"}
+        max_length=100,
+        error_messages={"required": "Enter a last name", "max_length": "Last name must be 100 characters or fewer"},
     )
-    preferred_name = forms.CharField(max_length=100, required=False, help_text="What they like to be called, if different")
+    preferred_name = forms.CharField(
+        max_length=100, required=False, help_text="What they like to be called, if different"
+    )
     other_names = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Previous names, other spellings or aliases, one on each line",
     )
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 2015. Leave blank for an unborn baby."
+        label="Date of birth",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2015. Leave blank for an unborn baby.",
     )
     expected_date_of_delivery = GovukDateField(
         label="Expected date of delivery", required=False, help_text="For an unborn baby only. For example, 14 6 2027"
     )
     gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_KNOWN)
-    ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.NOBT, help_text="Codes from the DfE census")
-    disability = forms.ChoiceField(
-        label="Do they have a disability?", choices=Disability.choices, initial=Disability.NOT_KNOWN, widget=forms.RadioSelect
+    ethnicity = forms.ChoiceField(
+        choices=Ethnicity.choices, initial=Ethnicity.NOBT, help_text="Codes from the DfE census"
     )
-    disability_details = forms.CharField(label="About their disability", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    disability = forms.ChoiceField(
+        label="Do they have a disability?",
+        choices=Disability.choices,
+        initial=Disability.NOT_KNOWN,
+        widget=forms.RadioSelect,
+    )
+    disability_details = forms.CharField(
+        label="About their disability", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     first_language = forms.CharField(max_length=100, required=False, initial="English")
     interpreter_needed = forms.BooleanField(label="They need an interpreter", required=False)
     nhs_number = forms.CharField(
         label="NHS number", max_length=20, required=False, help_text="10 digits, for example 485 777 3456"
     )
     upn = forms.CharField(
-        label="Unique pupil number (UPN)", max_length=20, required=False, help_text="13 characters, for example A928200112001"
+        label="Unique pupil number (UPN)",
+        max_length=20,
+        required=False,
+        help_text="13 characters, for example A928200112001",
     )
     address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
@@ -91,9 +108,13 @@ class PersonForm(forms.Form):
         if not value.isdigit() or len(value) != 10:
             raise forms.ValidationError("Enter an NHS number in the correct format, like 485 777 3456")
         if not nhs_number_is_valid(value):
-            raise forms.ValidationError("Enter a real NHS number: this one fails its check digit, so a number may be mistyped")
+            raise forms.ValidationError(
+                "Enter a real NHS number: this one fails its check digit, so a number may be mistyped"
+            )
         if self._identifier_taken(nhs_number=value):
-            raise forms.ValidationError("Another person already has this NHS number. Check the number, or find that person instead")
+            raise forms.ValidationError(
+                "Another person already has this NHS number. Check the number, or find that person instead"
+            )
         return value
 
     def clean_upn(self) -> str:
@@ -103,7 +124,9 @@ class PersonForm(forms.Form):
         if len(value) != 13:
             raise forms.ValidationError("Enter a UPN in the correct format: 13 characters, like A928200112001")
         if not upn_is_valid(value):
-            raise forms.ValidationError("Enter a real UPN: its check letter does not match, so a character may be mistyped")
+            raise forms.ValidationError(
+                "Enter a real UPN: its check letter does not match, so a character may be mistyped"
+            )
         if self._identifier_taken(upn=value):
             raise forms.ValidationError("Another person already has this UPN. Check it, or find that person instead")
         return value
@@ -124,13 +147,18 @@ class PersonForm(forms.Form):
         return others.exists()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         born = data.get("date_of_birth")
         today = date.today()
         if kind == Person.Kind.UNBORN:
             self._check_expected_date(data.get("expected_date_of_delivery"), today)
-        elif kind in {Person.Kind.CHILD, Person.Kind.YOUNG_PERSON} and born is None and "date_of_birth" not in self.errors:
+        elif (
+            kind in {Person.Kind.CHILD, Person.Kind.YOUNG_PERSON}
+            and born is None
+            and "date_of_birth" not in self.errors
+        ):
             self.add_error("date_of_birth", "Enter date of birth")
         elif born is not None:
             self._check_age_fits_kind(kind, _age_on(born, today))
@@ -144,20 +172,32 @@ class PersonForm(forms.Form):
         elif not today - timedelta(days=31) <= expected <= today + timedelta(days=300):
             self.add_error(
                 "expected_date_of_delivery",
-                "Expected date of delivery must be within the next 10 months. If the baby has been born, choose ‘Child’",
+                "Expected date of delivery must be within the next 10 months. "
+                "If the baby has been born, choose ‘Child’",
             )
 
     def _check_age_fits_kind(self, kind: str | None, age: int) -> None:
         if kind == Person.Kind.CHILD and age >= ADULT_AGE:
-            self.add_error("date_of_birth", f"A child must be under {ADULT_AGE}. Check the date, or choose ‘Young person’ or ‘Adult’")
+            self.add_error(
+                "date_of_birth",
+                f"A child must be under {ADULT_AGE}. Check the date, or choose ‘Young person’ or ‘Adult’",
+            )
         elif kind == Person.Kind.YOUNG_PERSON and age > YOUNG_PERSON_UPPER_AGE:
-            self.add_error("date_of_birth", f"A young person must be {YOUNG_PERSON_UPPER_AGE} or under. Check the date, or choose ‘Adult’")
+            self.add_error(
+                "date_of_birth",
+                f"A young person must be {YOUNG_PERSON_UPPER_AGE} or under. Check the date, or choose ‘Adult’",
+            )
         elif kind == Person.Kind.ADULT and age < ADULT_AGE:
-            self.add_error("date_of_birth", f"An adult must be {ADULT_AGE} or over. Check the date, or choose ‘Child’ or ‘Young person’")
+            self.add_error(
+                "date_of_birth",
+                f"An adult must be {ADULT_AGE} or over. Check the date, or choose ‘Child’ or ‘Young person’",
+            )
 
 
 class PersonSearchForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False, help_text="Any of their names. Similar spellings are found too")
+    name = forms.CharField(
+        max_length=200, required=False, help_text="Any of their names. Similar spellings are found too"
+    )
     date_of_birth = GovukDateField(label="Date of birth", required=False)
     postcode = forms.CharField(max_length=10, required=False)
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
@@ -169,7 +209,7 @@ class PersonSearchForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
 
     def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
+        value = str(self.cleaned_data["postcode"]).strip()
         if value and not postcode_is_valid(value):
             raise forms.ValidationError("Enter a full postcode, like NN1 5AB")
         return value
@@ -181,9 +221,12 @@ class PersonSearchForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not any(data.get(name) for name in self.fields):
-            raise forms.ValidationError("Enter at least one thing to search for: a name, date of birth, postcode, NHS number or UPN")
+            raise forms.ValidationError(
+                "Enter at least one thing to search for: a name, date of birth, postcode, NHS number or UPN"
+            )
         return data
 
 
@@ -267,10 +310,15 @@ class RelationshipForm(forms.Form):
     other_person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who they are related to", "invalid_choice": "Select one of the people listed"},
+        error_messages={
+            "required": "Select who they are related to",
+            "invalid_choice": "Select one of the people listed",
+        },
     )
     details = forms.CharField(
-        max_length=200, required=False, help_text="Optional. For example ‘half-sibling’, ‘step-father’, ‘former partner’"
+        max_length=200,
+        required=False,
+        help_text="Optional. For example ‘half-sibling’, ‘step-father’, ‘former partner’",
     )
 
     def __init__(self, *args: Any, person: Person, candidates: Any, **kwargs: Any) -> None:
@@ -283,7 +331,8 @@ class RelationshipForm(forms.Form):
         other.label_from_instance = _person_choice_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         other = data.get("other_person")
         choice = data.get("kind")
         if other is None or choice is None:
@@ -302,4 +351,6 @@ class RelationshipForm(forms.Form):
 
 
 class RelationshipChangeForm(forms.Form):
-    details = forms.CharField(max_length=200, required=False, help_text="For example ‘half-sibling’, ‘step-father’, ‘former partner’")
+    details = forms.CharField(
+        max_length=200, required=False, help_text="For example ‘half-sibling’, ‘step-father’, ‘former partner’"
+    )

@@ -34,7 +34,7 @@ def nhs_number_is_valid(value: str) -> bool:
 
 
 def nhs_number_display(value: str) -> str:
-    """"943 476 5870", the way the NHS prints it."""
+    """ "943 476 5870", the way the NHS prints it."""
     return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
 
 
@@ -54,9 +54,7 @@ def _upn_character_value(character: str) -> int:
 
 def upn_check_letter(last_twelve: str) -> str:
     """The check letter for characters 2 to 13 of a UPN: weights 2 to 13, modulus 23."""
-    total = sum(
-        _upn_character_value(character) * weight for weight, character in enumerate(last_twelve, start=2)
-    )
+    total = sum(_upn_character_value(character) * weight for weight, character in enumerate(last_twelve, start=2))
     return UPN_CHECK_ALPHABET[total % 23]
 
 

@@ -68,9 +68,7 @@ class Person(AuditedModel):
     middle_names = models.CharField(max_length=200, blank=True)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True, help_text="What they like to be called")
-    other_names = models.TextField(
-        blank=True, help_text="Previous names, other spellings or aliases, one on each line"
-    )
+    other_names = models.TextField(blank=True, help_text="Previous names, other spellings or aliases, one on each line")
 
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_delivery = models.DateField(null=True, blank=True)

@@ -56,13 +56,13 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
         return people.order_by("last_name", "first_name", "id")
     for token in tokens:
         sound = name_sound(token)
-        people = people.filter(
-            Q(search_name__contains=token) | Q(first_name_sound=sound) | Q(last_name_sound=sound)
-        )
+        people = people.filter(Q(search_name__contains=token) | Q(first_name_sound=sound) | Q(last_name_sound=sound))
     # Letters typed exactly rank above names that only sound alike.
     exactness = sum(
-        (Case(When(search_name__contains=token, then=Value(1)), default=Value(0), output_field=IntegerField())
-         for token in tokens),
+        (
+            Case(When(search_name__contains=token, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for token in tokens
+        ),
         start=Value(0, output_field=IntegerField()),
     )
     return people.annotate(exactness=exactness).order_by("-exactness", "last_name", "first_name", "id")
@@ -90,45 +90,53 @@ def names_alike(first_name: str, last_name: str, person: Person) -> bool:
     return name_sound(first_name) == person.first_name_sound and name_sound(last_name) == person.last_name_sound
 
 
-def likely_matches(
-    *,
-    user: User,
-    first_name: str,
-    last_name: str,
-    date_of_birth: date | None = None,
-    postcode: str = "",
-    nhs_number: str = "",
-    upn: str = "",
-    exclude_pk: int | None = None,
-) -> list[LikelyMatch]:
+@dataclass(frozen=True)
+class ProposedPerson:
+    """The details typed for a person about to be recorded."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+
+    def shares_a_detail_with(self) -> Q:
+        condition = Q(pk__in=[])
+        if self.nhs_number:
+            condition |= Q(nhs_number=self.nhs_number)
+        if self.upn:
+            condition |= Q(upn=self.upn)
+        if self.date_of_birth:
+            condition |= Q(date_of_birth=self.date_of_birth) | Q(expected_date_of_delivery=self.date_of_birth)
+        if self.postcode:
+            condition |= Q(postcode=postcode_normalise(self.postcode))
+        return condition
+
+    def reasons_to_think_they_are(self, person: Person) -> list[str]:
+        reasons = []
+        if self.nhs_number and person.nhs_number == self.nhs_number:
+            reasons.append("Same NHS number")
+        if self.upn and person.upn == self.upn:
+            reasons.append("Same UPN")
+        if not names_alike(self.first_name, self.last_name, person):
+            return reasons
+        born = person.date_of_birth or person.expected_date_of_delivery
+        if self.date_of_birth and born == self.date_of_birth:
+            reasons.append("Similar name and the same date of birth")
+        if self.postcode and person.postcode == postcode_normalise(self.postcode):
+            reasons.append("Similar name and the same postcode")
+        return reasons
+
+
+def likely_matches(*, user: User, proposed: ProposedPerson, exclude_pk: int | None = None) -> list[LikelyMatch]:
     """People the user can see who are probably the person being recorded (one query)."""
-    postcode = postcode_normalise(postcode) if postcode else ""
-    shared_detail = Q(pk__in=[])
-    if nhs_number:
-        shared_detail |= Q(nhs_number=nhs_number)
-    if upn:
-        shared_detail |= Q(upn=upn)
-    if date_of_birth:
-        shared_detail |= Q(date_of_birth=date_of_birth) | Q(expected_date_of_delivery=date_of_birth)
-    if postcode:
-        shared_detail |= Q(postcode=postcode)
-    candidates = people_visible_to(user).filter(shared_detail).select_related("school")
+    candidates = people_visible_to(user).filter(proposed.shares_a_detail_with()).select_related("school")
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-
     matches = []
     for person in candidates[:500]:
-        reasons = []
-        if nhs_number and person.nhs_number == nhs_number:
-            reasons.append("Same NHS number")
-        if upn and person.upn == upn:
-            reasons.append("Same UPN")
-        if names_alike(first_name, last_name, person):
-            born = person.date_of_birth or person.expected_date_of_delivery
-            if date_of_birth and born == date_of_birth:
-                reasons.append("Similar name and the same date of birth")
-            if postcode and person.postcode == postcode:
-                reasons.append("Similar name and the same postcode")
+        reasons = proposed.reasons_to_think_they_are(person)
         if reasons:
             strength = 2 if reasons[0].startswith("Same") else 1
             matches.append(LikelyMatch(person=person, reasons=tuple(reasons), strength=strength))
@@ -145,9 +153,7 @@ class PersonPage:
 def person_page(*, user: User, person: Person, with_viewers: bool) -> PersonPage:
     """What the person page shows beyond the person: a fixed number of queries."""
     visible = people_visible_to(user)
-    memberships = list(
-        FamilyMembership.objects.filter(person=person).select_related("family").order_by("family__name")
-    )
+    memberships = list(FamilyMembership.objects.filter(person=person).select_related("family").order_by("family__name"))
     relationships = [
         (relationship.label_from(person), relationship.other_person(person), relationship)
         for relationship in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
@@ -185,4 +191,3 @@ def family_relationships(*, members: list[FamilyMembership]) -> list[Relationshi
         .select_related("from_person", "to_person")
         .order_by("kind", "id")
     )
-

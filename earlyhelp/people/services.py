@@ -191,7 +191,9 @@ def relationship_update(*, actor: User, relationship: Relationship, kind: str, d
     relationship.save(update_fields=["kind", "details", "updated_at"])
     after = str(relationship)
     for target in (relationship, relationship.from_person, relationship.to_person):
-        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=target, changes={"relationship": [before, after]})
+        record_change(
+            actor=actor, verb=AuditEvent.Verb.UPDATED, target=target, changes={"relationship": [before, after]}
+        )
     return relationship
 
 
@@ -204,4 +206,3 @@ def relationship_remove(*, actor: User, relationship: Relationship) -> None:
             actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes={"relationship": [described, None]}
         )
     relationship.delete()
-

@@ -118,6 +118,18 @@ def _person_details(form: PersonForm) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if name in services.PERSON_FIELDS}
 
 
+def _proposed(form: PersonForm) -> selectors.ProposedPerson:
+    data = form.cleaned_data
+    return selectors.ProposedPerson(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"] or data["expected_date_of_delivery"],
+        postcode=data["postcode"],
+        nhs_number=data["nhs_number"],
+        upn=data["upn"],
+    )
+
+
 def _family_from_query(request: HttpRequest, user: User) -> Family | None:
     family_pk = request.GET.get("family") or request.POST.get("family")
     if not family_pk or not str(family_pk).isdigit():
@@ -151,16 +163,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PersonForm(request.POST, user=user)
         if form.is_valid():
-            data = form.cleaned_data
-            matches = selectors.likely_matches(
-                user=user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"] or data["expected_date_of_delivery"],
-                postcode=data["postcode"],
-                nhs_number=data["nhs_number"],
-                upn=data["upn"],
-            )
+            matches = selectors.likely_matches(user=user, proposed=_proposed(form))
             if matches:
                 # Keep what was typed, so that "none of these" creates it and "go back" shows it.
                 request.session[DRAFT_KEY] = {"data": request.POST.dict(), "family": family.pk if family else None}
@@ -187,15 +190,7 @@ def person_matches(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
     data = form.cleaned_data
-    matches = selectors.likely_matches(
-        user=user,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        date_of_birth=data["date_of_birth"] or data["expected_date_of_delivery"],
-        postcode=data["postcode"],
-        nhs_number=data["nhs_number"],
-        upn=data["upn"],
-    )
+    matches = selectors.likely_matches(user=user, proposed=_proposed(form))
     same_identifier = any(match.strength == 2 for match in matches)
     if request.method == "POST" and request.POST.get("choice") == "new" and not same_identifier:
         response = _create_person(request, user, form, family)
@@ -271,7 +266,7 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_relationship_for_editing(user: User, person: Person, relationship_pk: int) -> Relationship:
     visible = access.people_visible_to(user)
-    relationship = (
+    relationship: Relationship | None = (
         Relationship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=relationship_pk)
         .filter(from_person__in=visible, to_person__in=visible)
         .select_related("from_person", "to_person")

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "earlyhelp.core",
     "earlyhelp.audit",
     "earlyhelp.organisations",

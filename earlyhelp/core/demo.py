@@ -1,0 +1,448 @@
+"""A demonstration authority: areas, agencies, teams, a user in every role, and about 200
+synthetic families. Everything is invented (Faker, en_GB) and repeatable (fixed seeds).
+
+NHS numbers are drawn from the 999 range the NHS keeps for testing, so that no demo number can
+belong to a real person; they still pass the modulus 11 check. UPNs use the demo authority's LA
+number and each school's establishment number, with a correct check letter.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from faker import Faker
+
+from earlyhelp.audit.trail import audited_writes
+from earlyhelp.organisations.models import Agency, Area, Authority, RoleAssignment, Team, User
+from earlyhelp.organisations.roles import Role
+from earlyhelp.people import services
+from earlyhelp.people.identifiers import nhs_number_check_digit, upn_check_letter
+from earlyhelp.people.models import (
+    Disability,
+    Ethnicity,
+    FamilyMembership,
+    Gender,
+    Involvement,
+    Person,
+    Relationship,
+)
+
+DEMO_PASSWORD = "demo-early-help"
+DEMO_EMAIL_DOMAIN = "demo.earlyhelp.test"
+AUTHORITY_NAME = "Northamptonshire (demonstration)"
+AUTHORITY_CODE = "928"
+
+# The ten Early Help Forum areas (seed 000) and the postcode districts each covers.
+AREAS: dict[str, list[str]] = {
+    "Corby": ["NN17", "NN18"],
+    "Kettering": ["NN14", "NN15", "NN16"],
+    "Daventry and Guilsborough": ["NN11", "NN6"],
+    "Brackley and Towcester": ["NN12", "NN13"],
+    "Northampton North": ["NN2", "NN3"],
+    "Northampton South": ["NN4"],
+    "Northampton East": ["NN3", "NN1"],
+    "Northampton West": ["NN5"],
+    "Wellingborough": ["NN8", "NN9", "NN29"],
+    "East Northamptonshire": ["NN10", "NN14", "PE8"],
+}
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+ETHNICITY_WEIGHTS = {
+    Ethnicity.WBRI: 70,
+    Ethnicity.WOTH: 7,
+    Ethnicity.WIRI: 1,
+    Ethnicity.WROM: 1,
+    Ethnicity.MWBC: 2,
+    Ethnicity.MWAS: 1,
+    Ethnicity.MOTH: 1,
+    Ethnicity.AIND: 3,
+    Ethnicity.APKN: 2,
+    Ethnicity.ABAN: 1,
+    Ethnicity.BAFR: 4,
+    Ethnicity.BCRB: 1,
+    Ethnicity.CHNE: 1,
+    Ethnicity.OOTH: 1,
+    Ethnicity.NOBT: 3,
+    Ethnicity.REFU: 1,
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    job_title: str
+    roles: tuple[Role, ...]
+    team: str | None = None
+    agency: str | None = None
+    fte: Decimal = Decimal("1.00")
+    administers: bool = False
+
+
+DEMO_USERS = [
+    DemoUser(
+        "frontdoor",
+        "Priya Shah",
+        "Early help practitioner, front door",
+        (Role.FRONT_DOOR_PRACTITIONER,),
+        team="Early Help Desk",
+    ),
+    DemoUser("coach", "Tom Barker", "Family coach", (Role.FAMILY_COACH,), team="Family Support Team North"),
+    DemoUser(
+        "coach.parttime",
+        "Grace Okafor",
+        "Family coach",
+        (Role.FAMILY_COACH,),
+        team="Family Support Team North",
+        fte=Decimal("0.60"),
+    ),
+    DemoUser("teamleader", "Sarah Mitchell", "Team leader", (Role.TEAM_LEADER,), team="Family Support Team North"),
+    DemoUser(
+        "forum",
+        "David Evans",
+        "Early Help Forum coordinator",
+        (Role.FORUM_COORDINATOR,),
+        team="Early Help Forum Support",
+    ),
+    DemoUser(
+        "businesssupport",
+        "Jade Wilson",
+        "Area business support officer",
+        (Role.BUSINESS_SUPPORT_OFFICER,),
+        team="Early Help Forum Support",
+    ),
+    DemoUser(
+        "partner.school",
+        "Helen Carter",
+        "Designated safeguarding lead",
+        (Role.PARTNER_PRACTITIONER,),
+        agency="Kingsthorpe Primary School",
+    ),
+    DemoUser(
+        "partner.health",
+        "Amina Begum",
+        "Health visitor",
+        (Role.PARTNER_PRACTITIONER,),
+        agency="Northampton Health Visiting Service",
+    ),
+    DemoUser(
+        "partner.police",
+        "Mark Hughes",
+        "Police community support officer",
+        (Role.PARTNER_PRACTITIONER,),
+        agency="Northamptonshire Police Early Intervention Team",
+    ),
+    DemoUser(
+        "analyst",
+        "Chris Taylor",
+        "Performance analyst",
+        (Role.PERFORMANCE_ANALYST,),
+        team="Performance and Intelligence",
+    ),
+    DemoUser(
+        "admin", "Sam Green", "Systems administrator", (Role.SYSTEM_ADMINISTRATOR,), team="Systems", administers=True
+    ),
+]
+
+TEAMS = [
+    ("Early Help Desk", Team.Kind.FRONT_DOOR, "Northampton East"),
+    ("Family Support Team North", Team.Kind.FAMILY_SUPPORT, "Kettering"),
+    ("Family Support Team South", Team.Kind.FAMILY_SUPPORT, "Northampton South"),
+    ("Family Support Team West", Team.Kind.FAMILY_SUPPORT, "Daventry and Guilsborough"),
+    ("Early Help Forum Support", Team.Kind.FORUM, "Northampton North"),
+    ("Performance and Intelligence", Team.Kind.PERFORMANCE, "Northampton East"),
+    ("Systems", Team.Kind.SYSTEMS, "Northampton East"),
+]
+
+OTHER_AGENCIES = [
+    ("Northampton Health Visiting Service", Agency.Kind.HEALTH_VISITING, "Northampton East"),
+    ("Corby and Kettering Health Visiting Service", Agency.Kind.HEALTH_VISITING, "Corby"),
+    ("Northamptonshire Police Early Intervention Team", Agency.Kind.POLICE, "Northampton East"),
+    ("Northamptonshire Police, Corby", Agency.Kind.POLICE, "Corby"),
+    ("Northampton Partnership Homes", Agency.Kind.HOUSING, "Northampton West"),
+    ("Kettering Borough Housing", Agency.Kind.HOUSING, "Kettering"),
+    ("Lings Children's Centre", Agency.Kind.CHILDRENS_CENTRE, "Northampton East"),
+    ("Corby Children's Centre", Agency.Kind.CHILDRENS_CENTRE, "Corby"),
+    ("Northamptonshire School Nursing", Agency.Kind.SCHOOL_NURSING, "Northampton East"),
+    ("Northamptonshire Children's Social Care", Agency.Kind.SOCIAL_CARE, "Northampton East"),
+    ("Family Action Northampton", Agency.Kind.VOLUNTARY, "Northampton North"),
+]
+
+
+def load(*, families: int = 200, seed: int = 2026) -> Authority:
+    """Create the demonstration authority; do nothing if it is already there."""
+    existing = Authority.objects.filter(code=AUTHORITY_CODE).first()
+    if existing is not None:
+        return existing
+    builder = _Builder(seed=seed)
+    with transaction.atomic():
+        authority = builder.organisations()
+        with audited_writes():
+            builder.families(count=families)
+            builder.partner_involvements()
+    return authority
+
+
+class _Builder:
+    def __init__(self, *, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        self.today = date.today()
+        self.nhs_numbers: set[str] = set()
+        self.upns: set[str] = set()
+
+    # Organisations -----------------------------------------------------------------------------
+
+    def organisations(self) -> Authority:
+        self.authority = Authority.objects.create(name=AUTHORITY_NAME, code=AUTHORITY_CODE)
+        self.areas = {name: Area.objects.create(authority=self.authority, name=name) for name in AREAS}
+        self.teams = {
+            name: Team.objects.create(area=self.areas[area], name=name, kind=kind) for name, kind, area in TEAMS
+        }
+        self.schools: dict[str, list[Agency]] = {}
+        for number, area in enumerate(self.areas.values()):
+            names = [
+                (f"{area.name} Nursery", Agency.Kind.EARLY_YEARS),
+                (
+                    "Kingsthorpe Primary School" if area.name == "Northampton North" else f"{area.name} Primary School",
+                    Agency.Kind.SCHOOL,
+                ),
+                (f"{area.name} Academy", Agency.Kind.SCHOOL),
+            ]
+            self.schools[area.name] = [
+                Agency.objects.create(
+                    authority=self.authority, name=name, kind=kind, area=area, urn=f"{2000 + number * 10 + index:04d}"
+                )
+                for index, (name, kind) in enumerate(names)
+            ]
+        for agency_name, agency_kind, area_name in OTHER_AGENCIES:
+            Agency.objects.create(
+                authority=self.authority, name=agency_name, kind=agency_kind, area=self.areas[area_name]
+            )
+        self.users = {demo.email: self._user(demo) for demo in DEMO_USERS}
+        return self.authority
+
+    def _user(self, demo: DemoUser) -> User:
+        user = User.objects.create_user(
+            email=f"{demo.email}@{DEMO_EMAIL_DOMAIN}",
+            password=DEMO_PASSWORD,
+            full_name=demo.full_name,
+            job_title=demo.job_title,
+            authority=self.authority,
+            team=self.teams[demo.team] if demo.team else None,
+            agency=Agency.objects.get(authority=self.authority, name=demo.agency) if demo.agency else None,
+            fte=demo.fte,
+            is_staff=demo.administers,
+            is_superuser=demo.administers,
+        )
+        for role in demo.roles:
+            RoleAssignment.objects.create(user=user, role=role)
+        return user
+
+    # People ------------------------------------------------------------------------------------
+
+    def families(self, *, count: int) -> None:
+        self.actor = self.users["frontdoor"]
+        area_names = list(AREAS)
+        for _ in range(count):
+            self._family(self.random.choice(area_names))
+
+    def _family(self, area_name: str) -> None:
+        surname = self.fake.last_name()
+        address = {
+            "address_line_1": self.fake.street_address(),
+            "town": "Northampton" if area_name.startswith("Northampton") else area_name.split(" and ")[0],
+            "postcode": self._postcode(area_name),
+        }
+        ethnicity = self._ethnicity()
+        family = services.family_create(actor=self.actor, name=f"The {surname} family", area=self.areas[area_name])
+        mother = self._adult(surname, Gender.FEMALE, address, ethnicity, age=self.random.randint(20, 45))
+        services.family_member_add(
+            actor=self.actor, family=family, person=mother, role=FamilyMembership.Role.PARENT, lives_in_household=True
+        )
+        parents = [mother]
+        if self.random.random() < 0.6:
+            father = self._adult(
+                surname if self.random.random() < 0.7 else self.fake.last_name(),
+                Gender.MALE,
+                address,
+                ethnicity,
+                age=self.random.randint(22, 50),
+            )
+            lives_in = self.random.random() < 0.75
+            services.family_member_add(
+                actor=self.actor,
+                family=family,
+                person=father,
+                role=FamilyMembership.Role.PARENT,
+                lives_in_household=lives_in,
+            )
+            services.relationship_add(
+                actor=self.actor,
+                from_person=mother,
+                to_person=father,
+                kind=Relationship.Kind.PARTNER_OF,
+                details="" if lives_in else "former partner",
+            )
+            parents.append(father)
+        children = [
+            self._child(surname, address, ethnicity, area_name, mother_age=mother.age or 30)
+            for _ in range(self.random.choice([1, 1, 2, 2, 2, 3, 3, 4]))
+        ]
+        if self.random.random() < 0.08:
+            children.append(self._unborn(surname, address, ethnicity))
+        for child in children:
+            services.family_member_add(
+                actor=self.actor, family=family, person=child, role=FamilyMembership.Role.CHILD, lives_in_household=True
+            )
+            for parent in parents:
+                services.relationship_add(
+                    actor=self.actor, from_person=parent, to_person=child, kind=Relationship.Kind.PARENT_OF
+                )
+        for index, child in enumerate(children):
+            for sibling in children[index + 1 :]:
+                services.relationship_add(
+                    actor=self.actor, from_person=child, to_person=sibling, kind=Relationship.Kind.SIBLING_OF
+                )
+        if self.random.random() < 0.2:
+            grandparent = self._adult(surname, Gender.FEMALE, {}, ethnicity, age=self.random.randint(55, 75))
+            services.family_member_add(
+                actor=self.actor,
+                family=family,
+                person=grandparent,
+                role=FamilyMembership.Role.GRANDPARENT,
+                lives_in_household=False,
+            )
+            for child in children:
+                services.relationship_add(
+                    actor=self.actor,
+                    from_person=grandparent,
+                    to_person=child,
+                    kind=Relationship.Kind.SIGNIFICANT_ADULT_TO,
+                    details="maternal grandmother",
+                )
+
+    def _adult(self, surname: str, gender: str, address: dict[str, str], ethnicity: str, *, age: int) -> Person:
+        first = self.fake.first_name_female() if gender == Gender.FEMALE else self.fake.first_name_male()
+        return services.person_create(
+            actor=self.actor,
+            details={
+                "kind": Person.Kind.ADULT,
+                "first_name": first,
+                "last_name": surname,
+                "date_of_birth": self._born(age),
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "disability": self.random.choice(
+                    [Disability.NO, Disability.NO, Disability.NO, Disability.NOT_KNOWN, Disability.YES]
+                ),
+                "first_language": "English"
+                if self.random.random() < 0.88
+                else self.random.choice(["Polish", "Romanian", "Urdu", "Bengali", "Somali"]),
+                "nhs_number": self._nhs_number(),
+                **address,
+            },
+        )
+
+    def _child(
+        self, surname: str, address: dict[str, str], ethnicity: str, area_name: str, *, mother_age: int
+    ) -> Person:
+        age = self.random.randint(0, min(17, max(mother_age - 17, 0)))
+        gender = self.random.choice([Gender.FEMALE, Gender.MALE])
+        first = self.fake.first_name_female() if gender == Gender.FEMALE else self.fake.first_name_male()
+        school = self._school(area_name, age)
+        interpreter = False
+        return services.person_create(
+            actor=self.actor,
+            details={
+                "kind": Person.Kind.YOUNG_PERSON if age >= 13 else Person.Kind.CHILD,
+                "first_name": first,
+                "middle_names": self.fake.first_name() if self.random.random() < 0.3 else "",
+                "last_name": surname,
+                "preferred_name": first[:3] if self.random.random() < 0.05 and len(first) > 4 else "",
+                "date_of_birth": self._born(age),
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "disability": Disability.YES if self.random.random() < 0.08 else Disability.NO,
+                "first_language": "English",
+                "interpreter_needed": interpreter,
+                "nhs_number": self._nhs_number(),
+                "upn": self._upn(school) if school is not None and school.kind == Agency.Kind.SCHOOL else "",
+                "school": school,
+                **address,
+            },
+        )
+
+    def _unborn(self, surname: str, address: dict[str, str], ethnicity: str) -> Person:
+        return services.person_create(
+            actor=self.actor,
+            details={
+                "kind": Person.Kind.UNBORN,
+                "first_name": "Unborn",
+                "last_name": surname,
+                "expected_date_of_delivery": self.today + timedelta(days=self.random.randint(20, 200)),
+                "ethnicity": ethnicity,
+                **address,
+            },
+        )
+
+    def _school(self, area_name: str, age: int) -> Agency | None:
+        nursery, primary, secondary = self.schools[area_name]
+        if age < 2 or age > 16:
+            return None
+        if age < 4:
+            return nursery if self.random.random() < 0.6 else None
+        return primary if age < 11 else secondary
+
+    def partner_involvements(self) -> None:
+        """Give each demo partner practitioner some people to work with."""
+        school_partner = self.users["partner.school"]
+        for pupil in Person.objects.filter(school__name="Kingsthorpe Primary School")[:12]:
+            services.involvement_start(
+                actor=school_partner, person=pupil, practitioner=school_partner, kind=Involvement.Kind.WORKS_WITH
+            )
+        health_partner = self.users["partner.health"]
+        for baby in Person.objects.filter(kind=Person.Kind.UNBORN)[:6]:
+            services.involvement_start(
+                actor=health_partner, person=baby, practitioner=health_partner, kind=Involvement.Kind.WORKS_WITH
+            )
+        police_partner = self.users["partner.police"]
+        for young_person in Person.objects.filter(kind=Person.Kind.YOUNG_PERSON)[:5]:
+            services.involvement_start(
+                actor=police_partner, person=young_person, practitioner=police_partner, kind=Involvement.Kind.REFERRED
+            )
+
+    # Identifiers and details -------------------------------------------------------------------
+
+    def _born(self, age: int) -> date:
+        return self.today - timedelta(days=age * 365 + self.random.randint(1, 364))
+
+    def _postcode(self, area_name: str) -> str:
+        district = self.random.choice(AREAS[area_name])
+        letters = "".join(self.random.choice(INWARD_LETTERS) for _ in range(2))
+        return f"{district} {self.random.randint(1, 9)}{letters}"
+
+    def _ethnicity(self) -> str:
+        codes, weights = zip(*ETHNICITY_WEIGHTS.items(), strict=True)
+        return str(self.random.choices(codes, weights=weights)[0])
+
+    def _nhs_number(self) -> str:
+        while True:
+            first_nine = "999" + "".join(str(self.random.randint(0, 9)) for _ in range(6))
+            check = nhs_number_check_digit(first_nine)
+            number = f"{first_nine}{check}"
+            if check is not None and number not in self.nhs_numbers:
+                self.nhs_numbers.add(number)
+                return number
+
+    def _upn(self, school: Agency) -> str:
+        while True:
+            year = f"{(self.today.year - self.random.randint(0, 10)) % 100:02d}"
+            last_twelve = f"{AUTHORITY_CODE}{school.urn[-4:]}{year}{self.random.randint(1, 999):03d}"
+            upn = upn_check_letter(last_twelve) + last_twelve
+            if upn not in self.upns:
+                self.upns.add(upn)
+                return upn

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from earlyhelp.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration authority, its users and synthetic families (does nothing if already loaded)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--families", type=int, default=200, help="How many synthetic families (default 200)")
+
+    def handle(self, *args: Any, families: int, **options: Any) -> None:
+        from earlyhelp.people.models import Family
+
+        before = Family.objects.count()
+        authority = demo.load(families=families)
+        created = Family.objects.filter(authority=authority).count() - (before if before else 0)
+        if created <= 0:
+            self.stdout.write(f"The demonstration authority is already loaded: {authority}.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Loaded {authority} with {created} families."))
+        self.stdout.write(f"Sign in as any of the demo users with the password '{demo.DEMO_PASSWORD}':")
+        for user in demo.DEMO_USERS:
+            self.stdout.write(
+                f"  {user.email}@{demo.DEMO_EMAIL_DOMAIN}  ({', '.join(role.label for role in user.roles)})"
+            )
