@@ -1,0 +1,119 @@
+"""Personas: one user for every role, and a partner practitioner with and without a reason to see
+the family in the tests (Alice works with them; Bob does not)."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from earlyhelp.organisations.models import Agency, User
+from earlyhelp.organisations.roles import Role
+from earlyhelp.people import services
+from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, Relationship
+from tests.factories import (
+    AdultFactory,
+    AgencyFactory,
+    AuthorityFactory,
+    FamilyFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    add_member,
+    relate,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def authority():
+    return AuthorityFactory()
+
+
+@pytest.fixture
+def team(authority):
+    return TeamFactory(area__authority=authority, name="Family Support Team North")
+
+
+def _user(authority, team, role: Role, **extra) -> User:
+    return UserFactory(authority=authority, team=team, roles=[role], full_name=role.label, **extra)
+
+
+@pytest.fixture
+def front_door(authority, team):
+    return _user(authority, team, Role.FRONT_DOOR_PRACTITIONER)
+
+
+@pytest.fixture
+def coach(authority, team):
+    return _user(authority, team, Role.FAMILY_COACH)
+
+
+@pytest.fixture
+def team_leader(authority, team):
+    return _user(authority, team, Role.TEAM_LEADER)
+
+
+@pytest.fixture
+def forum_coordinator(authority, team):
+    return _user(authority, team, Role.FORUM_COORDINATOR)
+
+
+@pytest.fixture
+def business_support(authority, team):
+    return _user(authority, team, Role.BUSINESS_SUPPORT_OFFICER)
+
+
+@pytest.fixture
+def analyst(authority, team):
+    return _user(authority, team, Role.PERFORMANCE_ANALYST)
+
+
+@pytest.fixture
+def administrator(authority, team):
+    return _user(authority, team, Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def school(authority) -> Agency:
+    return AgencyFactory(authority=authority, name="Kingsthorpe Primary School")
+
+
+@pytest.fixture
+def alice(authority, school):
+    """A partner practitioner who works with the child in `okafor`."""
+    return UserFactory(authority=authority, agency=school, roles=[Role.PARTNER_PRACTITIONER], full_name="Alice Partner")
+
+
+@pytest.fixture
+def bob(authority, school):
+    """A partner practitioner with no reason to see the Okafor family."""
+    return UserFactory(authority=authority, agency=school, roles=[Role.PARTNER_PRACTITIONER], full_name="Bob Partner")
+
+
+@dataclass
+class Okafors:
+    family: Family
+    mother: Person
+    child: Person
+    mother_membership: FamilyMembership
+    child_membership: FamilyMembership
+    relationship: Relationship
+
+
+@pytest.fixture
+def okafor(authority, alice) -> Okafors:
+    family = FamilyFactory(name="The Okafor family")
+    mother = AdultFactory(first_name="Grace", last_name="Okafor", postcode="NN3 6PX")
+    child = PersonFactory(first_name="Tobi", last_name="Okafor", postcode="NN3 6PX")
+    mother_membership = add_member(family, mother, FamilyMembership.Role.PARENT)
+    child_membership = add_member(family, child)
+    relationship = relate(mother, child)
+    services.involvement_start(actor=alice, person=child, practitioner=alice, kind=Involvement.Kind.WORKS_WITH)
+    return Okafors(family, mother, child, mother_membership, child_membership, relationship)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,139 @@
+"""One factory per thing, creating people and families through the audited services, exactly as
+the service does, so that tests never hold data the product could not have written."""
+
+from datetime import date
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from earlyhelp.organisations.models import Agency, Area, Authority, RoleAssignment, Team, User
+from earlyhelp.organisations.roles import Role
+from earlyhelp.people import services
+from earlyhelp.people.identifiers import nhs_number_check_digit
+from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+
+
+def valid_nhs_number(serial: int) -> str:
+    """A valid test-range NHS number (999…) for each serial that has one."""
+    while True:
+        first_nine = f"999{serial:06d}"
+        check = nhs_number_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+        serial += 500_000
+
+
+class AuthorityFactory(DjangoModelFactory[Authority]):
+    class Meta:
+        model = Authority
+        django_get_or_create = ("code",)
+
+    name = "Testshire County Council"
+    code = "928"
+
+
+class AreaFactory(DjangoModelFactory[Area]):
+    class Meta:
+        model = Area
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class TeamFactory(DjangoModelFactory[Team]):
+    class Meta:
+        model = Team
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    kind = Team.Kind.FAMILY_SUPPORT
+
+
+class AgencyFactory(DjangoModelFactory[Agency]):
+    class Meta:
+        model = Agency
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = Agency.Kind.SCHOOL
+    urn = factory.Sequence(lambda n: f"{3000 + n:04d}")
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    authority = factory.SubFactory(AuthorityFactory)
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
+        for role in extracted or []:
+            RoleAssignment.objects.create(user=self, role=role)
+
+
+def system_user() -> User:
+    """The actor for data a test needs to exist before the test's own user acts."""
+    user, _ = User.objects.get_or_create(
+        email="setup@example.test", defaults={"full_name": "Test set-up", "authority": AuthorityFactory()}
+    )
+    if not user.role_assignments.exists():
+        RoleAssignment.objects.create(user=user, role=Role.FRONT_DOOR_PRACTITIONER)
+    return user
+
+
+class PersonFactory(factory.Factory[Person]):
+    class Meta:
+        model = dict
+
+    kind = Person.Kind.CHILD
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = date(2015, 3, 27)
+    postcode = "NN1 5AB"
+    nhs_number = factory.Sequence(valid_nhs_number)
+
+    @classmethod
+    def _create(cls, model_class: Any, actor: User | None = None, **details: Any) -> Person:
+        return services.person_create(actor=actor or system_user(), details=details)
+
+    @classmethod
+    def _build(cls, model_class: Any, **details: Any) -> Any:
+        return details
+
+
+class AdultFactory(PersonFactory):
+    kind = Person.Kind.ADULT
+    date_of_birth = date(1988, 7, 14)
+
+
+class UnbornFactory(PersonFactory):
+    kind = Person.Kind.UNBORN
+    first_name = "Unborn"
+    date_of_birth = None
+    expected_date_of_delivery = factory.LazyFunction(lambda: date.today().replace(day=1))
+
+
+class FamilyFactory(factory.Factory[Family]):
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"The Test{n} family")
+
+    @classmethod
+    def _create(cls, model_class: Any, actor: User | None = None, **details: Any) -> Family:
+        return services.family_create(actor=actor or system_user(), **details)
+
+
+def add_member(family: Family, person: Person, role: str = FamilyMembership.Role.CHILD) -> FamilyMembership:
+    return services.family_member_add(
+        actor=system_user(), family=family, person=person, role=role, lives_in_household=True
+    )
+
+
+def relate(from_person: Person, to_person: Person, kind: str = Relationship.Kind.PARENT_OF) -> Relationship:
+    return services.relationship_add(actor=system_user(), from_person=from_person, to_person=to_person, kind=kind)

@@ -1,0 +1,111 @@
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.utils import DatabaseError, InternalError, OperationalError
+
+from earlyhelp.audit.models import AppendOnlyError, AuditEvent
+from earlyhelp.audit.trail import UnauditedWriteError, audited_writes, record_change
+from earlyhelp.people import services
+from earlyhelp.people.models import Family, Person
+from tests.conftest import signed_in
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def events_for(target):
+    return AuditEvent.objects.for_target(target._meta.label_lower, target.pk)
+
+
+def test_creating_a_person_writes_an_audit_row_naming_who_and_what(front_door):
+    person = PersonFactory(actor=front_door, first_name="Amara")
+    event = events_for(person).get(verb=AuditEvent.Verb.CREATED)
+    assert event.actor == front_door
+    assert event.details["first_name"] == "Amara"
+
+
+def test_a_change_records_the_values_before_and_after(front_door):
+    person = PersonFactory(first_name="Amara", postcode="NN1 5AB")
+    services.person_update(actor=front_door, person=person, details={"postcode": "nn3 6px"})
+    event = events_for(person).get(verb=AuditEvent.Verb.UPDATED)
+    assert event.details == {"postcode": ["NN1 5AB", "NN3 6PX"]}
+
+
+def test_saving_a_person_outside_an_audited_service_is_refused(authority):
+    person = Person(authority=authority, kind=Person.Kind.ADULT, first_name="No", last_name="Audit")
+    with pytest.raises(UnauditedWriteError):
+        person.save()
+    assert not Person.objects.exists()
+
+
+def test_bulk_writes_that_would_skip_the_audit_trail_are_refused(front_door):
+    PersonFactory()
+    with pytest.raises(UnauditedWriteError):
+        Person.objects.update(first_name="Changed")
+    with pytest.raises(UnauditedWriteError):
+        Person.objects.bulk_create([Person(first_name="x")])
+
+
+def test_a_service_that_writes_without_recording_rolls_back_entirely(front_door, authority):
+    with pytest.raises(UnauditedWriteError), audited_writes():
+        Family.objects.create(authority=authority, name="Recorded")
+        recorded = Family.objects.get(name="Recorded")
+        record_change(actor=front_door, verb=AuditEvent.Verb.CREATED, target=recorded)
+        Family.objects.create(authority=authority, name="Not recorded")
+    assert not Family.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(front_door):
+    event = events_for(PersonFactory()).first()
+    event.details = {"tampered": True}
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.update(actor_label="someone else")
+
+
+def test_the_database_itself_refuses_to_rewrite_the_audit_trail(front_door):
+    PersonFactory()
+    for statement in ("UPDATE audit_auditevent SET actor_label = 'x'", "DELETE FROM audit_auditevent"):
+        with pytest.raises((IntegrityError, InternalError, OperationalError, DatabaseError)), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert AuditEvent.objects.exclude(actor_label="x").exists()
+
+
+def test_opening_a_person_is_recorded_with_where_from(front_door):
+    person = PersonFactory()
+    response = signed_in(front_door).get(f"/people/{person.pk}/", HTTP_USER_AGENT="TestBrowser/1.0")
+    assert response.status_code == 200
+    event = events_for(person).get(verb=AuditEvent.Verb.VIEWED)
+    assert event.actor == front_door
+    assert event.ip_address == "127.0.0.1"
+    assert event.user_agent == "TestBrowser/1.0"
+    assert event.path == f"/people/{person.pk}/"
+
+
+def test_each_person_shown_in_search_results_is_recorded_as_found(front_door):
+    found = PersonFactory(last_name="Kowalczyk")
+    not_found = PersonFactory(last_name="Smith")
+    signed_in(front_door).get("/people/", {"name": "Kowalczyk"})
+    assert events_for(found).get(verb=AuditEvent.Verb.SEARCHED).details == {"criteria": {"name": "Kowalczyk"}}
+    assert not events_for(not_found).filter(verb=AuditEvent.Verb.SEARCHED).exists()
+
+
+def test_a_team_leader_sees_who_has_viewed_the_record(front_door, team_leader):
+    person = PersonFactory()
+    signed_in(front_door).get(f"/people/{person.pk}/")
+    page = signed_in(team_leader).get(f"/people/{person.pk}/").content.decode()
+    assert "Who has viewed this record" in page
+    assert front_door.full_name in page
+
+
+def test_a_practitioner_does_not_see_who_has_viewed_the_record(front_door, coach):
+    person = PersonFactory()
+    signed_in(front_door).get(f"/people/{person.pk}/")
+    page = signed_in(coach).get(f"/people/{person.pk}/").content.decode()
+    assert "Who has viewed this record" not in page

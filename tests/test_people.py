@@ -1,0 +1,286 @@
+"""Finding, adding and changing people, families and relationships, as practitioners do it."""
+
+from datetime import date
+
+import pytest
+
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from tests.conftest import signed_in
+from tests.factories import AdultFactory, FamilyFactory, PersonFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+
+def person_form(**overrides):
+    data = {
+        "kind": "child",
+        "first_name": "Amara",
+        "middle_names": "",
+        "last_name": "Nwosu",
+        "date_of_birth_0": "14",
+        "date_of_birth_1": "6",
+        "date_of_birth_2": "2016",
+        "gender": "female",
+        "ethnicity": "BAFR",
+        "disability": "no",
+        "first_language": "English",
+        "nhs_number": "943 476 5870",
+        "upn": "",
+        "postcode": "nn1 5ab",
+    }
+    data.update(overrides)
+    return data
+
+
+# Search -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"name": "amara"},
+        {"name": "Nwosu Amara"},
+        {"date_of_birth_0": "14", "date_of_birth_1": "6", "date_of_birth_2": "2016"},
+        {"postcode": "nn15ab"},
+        {"nhs_number": "943 476 5870"},
+        {"upn": "h801200001001"},
+    ],
+)
+def test_a_person_can_be_found_by_each_identifier(front_door, criteria):
+    PersonFactory(
+        first_name="Amara",
+        last_name="Nwosu",
+        date_of_birth=date(2016, 6, 14),
+        postcode="NN1 5AB",
+        nhs_number="9434765870",
+        upn="H801200001001",
+    )
+    PersonFactory(first_name="Other", last_name="Child", date_of_birth=date(2012, 1, 1), postcode="NN3 6PX")
+    page = signed_in(front_door).get("/people/", criteria).content.decode()
+    assert "1 person found" in page
+    assert "Amara Nwosu" in page
+
+
+def test_a_name_spelt_differently_is_still_found(front_door):
+    PersonFactory(first_name="Muhammad", last_name="Khan")
+    page = signed_in(front_door).get("/people/", {"name": "Mohammed Khan"}).content.decode()
+    assert "Muhammad Khan" in page
+
+
+def test_a_search_with_nothing_in_it_says_what_to_enter(front_door):
+    page = signed_in(front_door).get("/people/", {"name": ""}).content.decode()
+    assert "Enter at least one thing to search for" in page
+
+
+def test_a_mistyped_postcode_in_a_search_is_explained_beside_the_field(front_door):
+    page = signed_in(front_door).get("/people/", {"postcode": "NN1"}).content.decode()
+    assert 'id="id_postcode-error"' in page
+    assert "Enter a full postcode" in page
+
+
+# Adding a person --------------------------------------------------------------------------
+
+
+def test_a_new_person_with_no_likely_match_is_recorded(front_door):
+    response = signed_in(front_door).post("/people/add/", person_form())
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{person.pk}/"
+    assert person.nhs_number == "9434765870"
+    assert person.postcode == "NN1 5AB"
+    assert person.created_by == front_door
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"first_name": ""}, "first_name", "Enter a first name"),
+        ({"kind": ""}, "kind", "Select whether this is a child, young person, unborn baby or adult"),
+        ({"nhs_number": "943 476 5871"}, "nhs_number", "Enter a real NHS number"),
+        ({"nhs_number": "12345"}, "nhs_number", "Enter an NHS number in the correct format"),
+        ({"upn": "A801200001001"}, "upn", "Enter a real UPN"),
+        ({"postcode": "NN1"}, "postcode", "Enter a real postcode"),
+        ({"date_of_birth_1": ""}, "date_of_birth", "Date of birth must include a month"),
+        ({"date_of_birth_0": "31", "date_of_birth_1": "2"}, "date_of_birth", "Date of birth must be a real date"),
+        ({"date_of_birth_2": "2099"}, "date_of_birth", "Date of birth must be today or in the past"),
+        ({"date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": ""}, "date_of_birth", "Enter date of birth"),
+        ({"date_of_birth_2": "1990"}, "date_of_birth", "A child must be under 18"),
+        ({"kind": "unborn"}, "expected_date_of_delivery", "Enter the expected date of delivery"),
+    ],
+)
+def test_each_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(front_door, overrides, field, message):
+    response = signed_in(front_door).post("/people/add/", person_form(**overrides))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+    assert "There is a problem" in page
+    assert f'id="id_{field}-error"' in page
+    assert message in page
+    assert page.startswith("<!DOCTYPE html>") and "<title>Error:" in page
+    if overrides.get("first_name") != "":
+        assert 'value="Amara"' in page
+    assert 'value="Nwosu"' in page
+
+
+def test_an_nhs_number_already_recorded_is_refused(front_door):
+    PersonFactory(nhs_number="9434765870")
+    page = signed_in(front_door).post("/people/add/", person_form(first_name="Zed", last_name="Other")).content.decode()
+    assert "Another person already has this NHS number" in page
+
+
+def test_a_likely_duplicate_is_shown_before_anything_is_saved(front_door):
+    existing = PersonFactory(first_name="Amarah", last_name="Nwosu", date_of_birth=date(2016, 6, 14), nhs_number="")
+    client = signed_in(front_door)
+    response = client.post("/people/add/", person_form(nhs_number=""))
+    assert response["Location"] == "/people/add/possible-matches/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Similar name and the same date of birth" in page
+    assert f"/people/{existing.pk}/" in page
+    assert Person.objects.count() == 1
+
+
+def test_the_practitioner_can_go_back_to_what_they_typed(front_door):
+    PersonFactory(first_name="Amara", last_name="Nwosu", postcode="NN1 5AB", nhs_number="")
+    client = signed_in(front_door)
+    client.post("/people/add/", person_form(nhs_number="", middle_names="Chioma"))
+    page = client.get("/people/add/?draft=1").content.decode()
+    assert 'value="Chioma"' in page
+
+
+def test_none_of_these_records_the_new_person(front_door):
+    PersonFactory(first_name="Amara", last_name="Nwosu", postcode="NN1 5AB", nhs_number="")
+    client = signed_in(front_door)
+    client.post("/people/add/", person_form(nhs_number=""))
+    response = client.post("/people/add/possible-matches/", {"choice": "new"})
+    assert response.status_code == 302
+    assert Person.objects.filter(first_name="Amara").count() == 2
+
+
+def test_similar_name_and_same_postcode_is_a_likely_match(front_door):
+    PersonFactory(first_name="Jon", last_name="Smyth", postcode="NN3 6PX", date_of_birth=date(2010, 1, 1))
+    client = signed_in(front_door)
+    client.post("/people/add/", person_form(first_name="John", last_name="Smith", postcode="NN3 6PX", nhs_number=""))
+    page = client.get("/people/add/possible-matches/").content.decode()
+    assert "Similar name and the same postcode" in page
+
+
+def test_a_different_name_at_the_same_postcode_is_not_a_match(front_door):
+    PersonFactory(first_name="Peter", last_name="Jones", postcode="NN1 5AB")
+    response = signed_in(front_door).post("/people/add/", person_form(nhs_number=""))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/people/") and "possible-matches" not in response["Location"]
+
+
+def test_an_unborn_baby_is_recorded_with_an_expected_date_of_delivery(front_door):
+    due = date.today().replace(day=1)
+    signed_in(front_door).post(
+        "/people/add/",
+        person_form(
+            kind="unborn",
+            first_name="Unborn",
+            date_of_birth_0="",
+            date_of_birth_1="",
+            date_of_birth_2="",
+            expected_date_of_delivery_0=str(due.day),
+            expected_date_of_delivery_1=str(due.month),
+            expected_date_of_delivery_2=str(due.year),
+            nhs_number="",
+        ),
+    )
+    baby = Person.objects.get()
+    assert baby.kind == Person.Kind.UNBORN
+    assert baby.expected_date_of_delivery == due
+    assert baby.date_of_birth is None
+
+
+# Changing a person --------------------------------------------------------------------------
+
+
+def test_a_practitioner_changes_a_persons_details(front_door):
+    person = PersonFactory(first_name="Amara", last_name="Nwosu", nhs_number="9434765870")
+    client = signed_in(front_door)
+    assert 'value="Amara"' in client.get(f"/people/{person.pk}/edit/").content.decode()
+    response = client.post(f"/people/{person.pk}/edit/", person_form(first_name="Amarachi"))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.first_name == "Amarachi"
+
+
+def test_a_change_with_a_mistake_saves_nothing(front_door):
+    person = PersonFactory(first_name="Amara", last_name="Nwosu", nhs_number="9434765870")
+    page = (
+        signed_in(front_door).post(f"/people/{person.pk}/edit/", person_form(first_name="Ama", postcode="XX")).content
+    )
+    person.refresh_from_db()
+    assert person.first_name == "Amara"
+    assert 'value="Ama"' in page.decode()
+
+
+# Families and relationships -------------------------------------------------------------------
+
+
+def test_a_practitioner_records_a_family_from_a_persons_record(front_door):
+    person = AdultFactory(last_name="Okafor")
+    client = signed_in(front_door)
+    assert "The Okafor family" in client.get(f"/families/add/?person={person.pk}").content.decode()
+    response = client.post(f"/families/add/?person={person.pk}", {"name": "The Okafor family", "notes": ""})
+    family = Family.objects.get(name="The Okafor family")
+    assert response["Location"] == f"/families/{family.pk}/members/add/?person={person.pk}"
+    client.post(
+        f"/families/{family.pk}/members/add/", {"person": person.pk, "role": "parent", "lives_in_household": "on"}
+    )
+    membership = FamilyMembership.objects.get(family=family)
+    assert membership.person == person
+    assert membership.role == "parent"
+
+
+def test_adding_a_member_without_a_role_is_explained(front_door):
+    family = FamilyFactory()
+    person = PersonFactory()
+    page = signed_in(front_door).post(f"/families/{family.pk}/members/add/?person={person.pk}", {"person": person.pk})
+    assert "Select their role in the family" in page.content.decode()
+    assert not FamilyMembership.objects.exists()
+
+
+def test_a_family_page_lists_members_and_relationships(front_door, okafor):
+    page = signed_in(front_door).get(f"/families/{okafor.family.pk}/").content.decode()
+    assert "Grace Okafor" in page and "Tobi Okafor" in page
+    assert "parent of" in page
+
+
+def test_a_relationship_is_added_from_either_side(front_door):
+    family = FamilyFactory()
+    parent, child = AdultFactory(first_name="Ada"), PersonFactory(first_name="Ben")
+    add_member(family, parent, "parent")
+    add_member(family, child)
+    client = signed_in(front_door)
+    assert "Ada" in client.get(f"/people/{child.pk}/relationships/add/").content.decode()
+    client.post(f"/people/{child.pk}/relationships/add/", {"kind": "child_of", "other_person": parent.pk})
+    relationship = Relationship.objects.get()
+    assert (relationship.from_person, relationship.to_person, relationship.kind) == (parent, child, "parent_of")
+    assert "Child of" in client.get(f"/people/{child.pk}/").content.decode()
+    assert "Parent of" in client.get(f"/people/{parent.pk}/").content.decode()
+
+
+def test_the_same_relationship_cannot_be_recorded_twice(front_door, okafor):
+    page = signed_in(front_door).post(
+        f"/people/{okafor.mother.pk}/relationships/add/", {"kind": "parent_of", "other_person": okafor.child.pk}
+    )
+    assert "This relationship is already recorded" in page.content.decode()
+
+
+def test_a_relationship_without_a_kind_says_so(front_door, okafor):
+    page = signed_in(front_door).post(
+        f"/people/{okafor.mother.pk}/relationships/add/", {"other_person": okafor.child.pk}
+    )
+    assert "Select how they are related" in page.content.decode()
+
+
+def test_a_relationship_can_be_removed_and_the_removal_is_audited(front_door, okafor):
+    response = signed_in(front_door).post(
+        f"/people/{okafor.mother.pk}/relationships/{okafor.relationship.pk}/", {"action": "remove"}
+    )
+    assert response.status_code == 302
+    assert not Relationship.objects.exists()
+    assert AuditEvent.objects.filter(verb=AuditEvent.Verb.DELETED, target_type="people.relationship").exists()
