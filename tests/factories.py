@@ -93,7 +93,7 @@ class PersonFactory(factory.Factory[Person]):
     kind = Person.Kind.CHILD
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
-    date_of_birth = date(2015, 3, 27)
+    date_of_birth: date | None = date(2015, 3, 27)
     postcode = "NN1 5AB"
     nhs_number = factory.Sequence(valid_nhs_number)
 

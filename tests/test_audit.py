@@ -46,11 +46,14 @@ def test_bulk_writes_that_would_skip_the_audit_trail_are_refused(front_door):
 
 
 def test_a_service_that_writes_without_recording_rolls_back_entirely(front_door, authority):
-    with pytest.raises(UnauditedWriteError), audited_writes():
-        Family.objects.create(authority=authority, name="Recorded")
-        recorded = Family.objects.get(name="Recorded")
-        record_change(actor=front_door, verb=AuditEvent.Verb.CREATED, target=recorded)
-        Family.objects.create(authority=authority, name="Not recorded")
+    def write_two_record_one():
+        with audited_writes():
+            recorded = Family.objects.create(authority=authority, name="Recorded")
+            record_change(actor=front_door, verb=AuditEvent.Verb.CREATED, target=recorded)
+            Family.objects.create(authority=authority, name="Not recorded")
+
+    with pytest.raises(UnauditedWriteError):
+        write_two_record_one()
     assert not Family.objects.exists()
     assert not AuditEvent.objects.exists()
 
@@ -71,9 +74,12 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(front_door):
 def test_the_database_itself_refuses_to_rewrite_the_audit_trail(front_door):
     PersonFactory()
     for statement in ("UPDATE audit_auditevent SET actor_label = 'x'", "DELETE FROM audit_auditevent"):
-        with pytest.raises((IntegrityError, InternalError, OperationalError, DatabaseError)), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises((IntegrityError, InternalError, OperationalError, DatabaseError)),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
     assert AuditEvent.objects.exclude(actor_label="x").exists()
 
 

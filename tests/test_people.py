@@ -117,7 +117,8 @@ def test_each_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(front_
     assert "There is a problem" in page
     assert f'id="id_{field}-error"' in page
     assert message in page
-    assert page.startswith("<!DOCTYPE html>") and "<title>Error:" in page
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Error:" in page
     if overrides.get("first_name") != "":
         assert 'value="Amara"' in page
     assert 'value="Nwosu"' in page
@@ -169,7 +170,8 @@ def test_a_different_name_at_the_same_postcode_is_not_a_match(front_door):
     PersonFactory(first_name="Peter", last_name="Jones", postcode="NN1 5AB")
     response = signed_in(front_door).post("/people/add/", person_form(nhs_number=""))
     assert response.status_code == 302
-    assert response["Location"].startswith("/people/") and "possible-matches" not in response["Location"]
+    assert response["Location"].startswith("/people/")
+    assert "possible-matches" not in response["Location"]
 
 
 def test_an_unborn_baby_is_recorded_with_an_expected_date_of_delivery(front_door):
@@ -245,7 +247,8 @@ def test_adding_a_member_without_a_role_is_explained(front_door):
 
 def test_a_family_page_lists_members_and_relationships(front_door, okafor):
     page = signed_in(front_door).get(f"/families/{okafor.family.pk}/").content.decode()
-    assert "Grace Okafor" in page and "Tobi Okafor" in page
+    assert "Grace Okafor" in page
+    assert "Tobi Okafor" in page
     assert "parent of" in page
 
 
