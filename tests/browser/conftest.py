@@ -1,0 +1,97 @@
+"""Playwright driving Debian's Chromium (never a downloaded browser) against pytest-django's live
+server, with axe-core run on every page the test visits."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's synchronous API runs an event loop in the test's thread; the test's own database
+# calls are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `apt-get install chromium` (see README).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class AccessiblePage:
+    """A page whose every visited address must be checked with axe-core before the test ends."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame: object) -> None:
+        if frame is self.page.main_frame:
+            self.visited.append(self.page.url)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.check()
+
+    def check(self) -> None:
+        """Run axe-core on the page as it is now; fail on any WCAG 2.2 A or AA violation."""
+        self.page.wait_for_load_state("load")
+        result = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        violations = [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} on {self.page.url})"
+            for violation in result.response["violations"]
+        ]
+        assert not violations, "\n".join(violations)
+        self.checked.add(self.page.url)
+
+    def assert_every_page_checked(self) -> None:
+        unchecked = [url for url in self.visited if url not in self.checked and url != "about:blank"]
+        assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
+
+
+@pytest.fixture(autouse=True)
+def audit_guard_lifted_for_clean_up(transactional_db) -> Iterator[None]:
+    """A live-server test empties the whole database afterwards; the append-only audit guard
+    would refuse that, so it is lifted for the clean-up only and restored for the next test."""
+    from django.db import connection
+
+    from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
+
+    install_append_only_guard(connection)
+    yield
+    remove_append_only_guard(connection)
+
+
+@pytest.fixture
+def accessible_page(browser: Browser, live_server) -> Iterator[AccessiblePage]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    checked = AccessiblePage(page, live_server.url)
+    yield checked
+    try:
+        checked.assert_every_page_checked()
+    finally:
+        context.close()
