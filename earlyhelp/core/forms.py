@@ -28,8 +28,10 @@ class GovukBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget_type = self.widget_type
         classes = [INPUT_CLASSES.get(widget_type, "govuk-input")]
-        if attrs.get("class"):
-            classes.append(str(attrs["class"]))
+        # A width or other modifier set on the widget (govuk-input--width-10) is kept.
+        extra = (widget or self.field.widget).attrs.get("class") or attrs.get("class")
+        if extra:
+            classes.append(str(extra))
         if self.errors and widget_type in {"text", "email", "number", "password", "textarea", "select", "govukdate"}:
             classes.append(f"{classes[0]}--error")
         attrs["class"] = " ".join(classes)

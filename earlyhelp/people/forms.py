@@ -74,13 +74,13 @@ class PersonForm(forms.Form):
     first_language = forms.CharField(max_length=100, required=False, initial="English")
     interpreter_needed = forms.BooleanField(label="They need an interpreter", required=False)
     nhs_number = forms.CharField(
-        label="NHS number", max_length=20, required=False, help_text="10 digits, for example 485 777 3456"
+        label="NHS number", max_length=20, required=False, help_text="10 digits, for example 943 476 5870"
     )
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
         max_length=20,
         required=False,
-        help_text="13 characters, for example A928200112001",
+        help_text="13 characters, for example B928200112001",
     )
     address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
@@ -106,7 +106,7 @@ class PersonForm(forms.Form):
         if not value:
             return ""
         if not value.isdigit() or len(value) != 10:
-            raise forms.ValidationError("Enter an NHS number in the correct format, like 485 777 3456")
+            raise forms.ValidationError("Enter an NHS number in the correct format, like 943 476 5870")
         if not nhs_number_is_valid(value):
             raise forms.ValidationError(
                 "Enter a real NHS number: this one fails its check digit, so a number may be mistyped"
@@ -122,7 +122,7 @@ class PersonForm(forms.Form):
         if not value:
             return ""
         if len(value) != 13:
-            raise forms.ValidationError("Enter a UPN in the correct format: 13 characters, like A928200112001")
+            raise forms.ValidationError("Enter a UPN in the correct format: 13 characters, like B928200112001")
         if not upn_is_valid(value):
             raise forms.ValidationError(
                 "Enter a real UPN: its check letter does not match, so a character may be mistyped"
@@ -217,7 +217,7 @@ class PersonSearchForm(forms.Form):
     def clean_nhs_number(self) -> str:
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])
         if value and (not value.isdigit() or len(value) != 10):
-            raise forms.ValidationError("Enter an NHS number in the correct format, like 485 777 3456")
+            raise forms.ValidationError("Enter an NHS number in the correct format, like 943 476 5870")
         return value
 
     def clean(self) -> dict[str, Any]:
