@@ -265,13 +265,9 @@ class _Builder:
         )
         parents = [mother]
         if self.random.random() < 0.6:
-            father = self._adult(
-                surname if self.random.random() < 0.7 else self.fake.last_name(),
-                Gender.MALE,
-                address,
-                ethnicity,
-                age=self.random.randint(22, 50),
-            )
+            father_age = max(18, (mother.age or 30) + self.random.randint(-3, 8))
+            father_surname = surname if self.random.random() < 0.7 else self.fake.last_name()
+            father = self._adult(father_surname, Gender.MALE, address, ethnicity, age=father_age)
             lives_in = self.random.random() < 0.75
             services.family_member_add(
                 actor=self.actor,
@@ -288,8 +284,9 @@ class _Builder:
                 details="" if lives_in else "former partner",
             )
             parents.append(father)
+        youngest_parent = min(parent.age or 30 for parent in parents)
         children = [
-            self._child(surname, address, ethnicity, area_name, mother_age=mother.age or 30)
+            self._child(surname, address, ethnicity, area_name, youngest_parent_age=youngest_parent)
             for _ in range(self.random.choice([1, 1, 2, 2, 2, 3, 3, 4]))
         ]
         if self.random.random() < 0.08:
@@ -348,9 +345,9 @@ class _Builder:
         )
 
     def _child(
-        self, surname: str, address: dict[str, str], ethnicity: str, area_name: str, *, mother_age: int
+        self, surname: str, address: dict[str, str], ethnicity: str, area_name: str, *, youngest_parent_age: int
     ) -> Person:
-        age = self.random.randint(0, min(17, max(mother_age - 17, 0)))
+        age = self.random.randint(0, min(17, max(youngest_parent_age - 17, 0)))
         gender = self.random.choice([Gender.FEMALE, Gender.MALE])
         first = self.fake.first_name_female() if gender == Gender.FEMALE else self.fake.first_name_male()
         school = self._school(area_name, age)
