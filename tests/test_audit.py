@@ -115,3 +115,16 @@ def test_a_practitioner_does_not_see_who_has_viewed_the_record(front_door, coach
     signed_in(front_door).get(f"/people/{person.pk}/")
     page = signed_in(coach).get(f"/people/{person.pk}/").content.decode()
     assert "Who has viewed this record" not in page
+
+
+def test_the_members_shown_on_a_family_page_are_recorded_as_listed(front_door, okafor):
+    signed_in(front_door).get(f"/families/{okafor.family.pk}/")
+    for person in (okafor.mother, okafor.child):
+        event = events_for(person).get(verb=AuditEvent.Verb.LISTED)
+        assert event.actor == front_door
+        assert event.details == {"where": "family page"}
+
+
+def test_people_offered_in_a_picker_are_recorded_as_listed(front_door, okafor):
+    signed_in(front_door).get(f"/people/{okafor.child.pk}/relationships/add/")
+    assert events_for(okafor.mother).filter(verb=AuditEvent.Verb.LISTED, details__where="relationship picker").exists()

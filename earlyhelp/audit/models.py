@@ -30,6 +30,7 @@ class AuditEvent(models.Model):
     class Verb(models.TextChoices):
         VIEWED = "viewed", "Viewed"
         SEARCHED = "searched", "Found in a search"
+        LISTED = "listed", "Shown in a list"
         CREATED = "created", "Created"
         UPDATED = "updated", "Changed"
         DELETED = "deleted", "Removed"

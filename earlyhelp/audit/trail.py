@@ -126,22 +126,34 @@ def record_view(*, actor: "User", target: models.Model) -> AuditEvent:
 
 def record_search(*, actor: "User", criteria: dict[str, str], found: Iterable[models.Model]) -> None:
     """One row per record shown in search results: each of them was read by the searcher."""
+    _write_many(actor=actor, verb=AuditEvent.Verb.SEARCHED, targets=found, details={"criteria": criteria})
+
+
+def record_listed(*, actor: "User", shown: Iterable[models.Model], where: str) -> None:
+    """One row per record whose details a page listed (a family's members, a picker, matches)."""
+    _write_many(actor=actor, verb=AuditEvent.Verb.LISTED, targets=shown, details={"where": where})
+
+
+def _write_many(
+    *, actor: "User", verb: AuditEvent.Verb, targets: Iterable[models.Model], details: dict[str, Any]
+) -> None:
     origin = _origin.get()
     rows = [
         AuditEvent(
             actor=actor,
             actor_label=actor.full_name,
-            verb=AuditEvent.Verb.SEARCHED,
+            verb=verb,
             target_type=target._meta.label_lower,
             target_id=_pk(target),
-            details={"criteria": criteria},
+            details=details,
             ip_address=origin.ip_address if origin else None,
             user_agent=origin.user_agent if origin else "",
             path=origin.path if origin else "",
         )
-        for target in found
+        for target in targets
     ]
-    AuditEvent.objects.bulk_create(rows)
+    if rows:
+        AuditEvent.objects.bulk_create(rows)
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:

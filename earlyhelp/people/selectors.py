@@ -165,7 +165,7 @@ def person_page(*, user: User, person: Person, with_viewers: bool) -> PersonPage
     if with_viewers:
         viewers = list(
             AuditEvent.objects.for_target(person._meta.label_lower, person.pk)
-            .filter(verb__in=[AuditEvent.Verb.VIEWED, AuditEvent.Verb.SEARCHED])
+            .filter(verb__in=[AuditEvent.Verb.VIEWED, AuditEvent.Verb.SEARCHED, AuditEvent.Verb.LISTED])
             .order_by("-occurred_at", "-id")[:25]
         )
     return PersonPage(memberships=memberships, relationships=relationships, viewers=viewers)

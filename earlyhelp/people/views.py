@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from earlyhelp.audit.trail import record_search, record_view
+from earlyhelp.audit.trail import record_listed, record_search, record_view
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access, selectors, services
 from earlyhelp.people.forms import (
@@ -102,6 +102,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=person)
     with_viewers = access.can_see_who_viewed(user)
     page = selectors.person_page(user=user, person=person, with_viewers=with_viewers)
+    record_listed(actor=user, shown=[other for _, other, _ in page.relationships], where="relationships")
     return render(
         request,
         "people/person_detail.html",
@@ -192,6 +193,7 @@ def person_matches(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     matches = selectors.likely_matches(user=user, proposed=_proposed(form))
     same_identifier = any(match.strength == 2 for match in matches)
+    record_listed(actor=user, shown=[match.person for match in matches], where="likely matches")
     if request.method == "POST" and request.POST.get("choice") == "new" and not same_identifier:
         response = _create_person(request, user, form, family)
         if response is not None:
@@ -261,6 +263,7 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The relationship has been recorded.")
             return redirect("people:person-detail", pk=person.pk)
+    record_listed(actor=user, shown=candidates, where="relationship picker")
     return render(request, "people/relationship_form.html", {"form": form, "person": person, "search": search})
 
 
@@ -316,6 +319,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_family_for_user(user, pk)
     record_view(actor=user, target=family)
     members, hidden_count = selectors.family_members(user=user, family=family)
+    record_listed(actor=user, shown=[membership.person for membership in members], where="family page")
     return render(
         request,
         "people/family_detail.html",
@@ -387,6 +391,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{data['person'].full_name} has been added to {family.name}.")
         return redirect("people:family-detail", pk=family.pk)
     shown = list(candidates[:50])
+    record_listed(actor=user, shown=shown, where="family member picker")
     return render(
         request,
         "people/family_member_add.html",

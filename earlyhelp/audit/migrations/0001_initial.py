@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("viewed", "Viewed"),
                             ("searched", "Found in a search"),
+                            ("listed", "Shown in a list"),
                             ("created", "Created"),
                             ("updated", "Changed"),
                             ("deleted", "Removed"),

@@ -1,0 +1,77 @@
+"""Every page of the service, and every form in its error state, passes axe-core (WCAG 2.2 A/AA)."""
+
+import pytest
+
+from earlyhelp.organisations.roles import Role
+from earlyhelp.people.models import FamilyMembership
+from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UserFactory, add_member, relate
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def family():
+    UserFactory(email="lead@example.test", full_name="Sarah Mitchell", roles=[Role.TEAM_LEADER])
+    family = FamilyFactory(name="The Okafor family")
+    mother = AdultFactory(first_name="Grace", last_name="Okafor")
+    child = PersonFactory(first_name="Tobi", last_name="Okafor")
+    mother_membership = add_member(family, mother, FamilyMembership.Role.PARENT)
+    add_member(family, child)
+    relationship = relate(mother, child)
+    return {
+        "family": family.pk,
+        "child": child.pk,
+        "mother": mother.pk,
+        "relationship": relationship.pk,
+        "membership": mother_membership.pk,
+    }
+
+
+def test_every_page_passes_an_accessibility_check(accessible_page, family):
+    page = accessible_page.page
+    accessible_page.goto("/sign-in/")
+    page.get_by_role("button", name="Sign in").click()  # empty: the error state
+    accessible_page.check()
+    page.get_by_label("Email address").fill("lead@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    accessible_page.check()
+
+    paths = [
+        "/",
+        "/people/",
+        "/people/?name=",
+        "/people/?name=Okafor",
+        "/people/?postcode=NN1",
+        "/people/add/",
+        f"/people/{family['child']}/",
+        f"/people/{family['child']}/edit/",
+        f"/people/{family['child']}/relationships/add/",
+        f"/people/{family['child']}/relationships/add/?q=Grace",
+        f"/people/{family['mother']}/relationships/{family['relationship']}/",
+        "/families/add/",
+        f"/families/{family['family']}/",
+        f"/families/{family['family']}/edit/",
+        f"/families/{family['family']}/members/add/?q=Okafor",
+        f"/families/{family['family']}/members/{family['membership']}/",
+        "/people/999999/",
+    ]
+    for path in paths:
+        accessible_page.goto(path)
+
+    # Each form, sent empty, in its error state.
+    for path, button in [
+        ("/people/add/", "Continue"),
+        ("/families/add/", "Save and add members"),
+        (f"/people/{family['child']}/relationships/add/", "Save relationship"),
+    ]:
+        accessible_page.goto(path)
+        page.get_by_role("button", name=button).click()
+        accessible_page.check()
+        assert page.locator(".govuk-error-summary").is_visible()
+
+    # A phone-sized screen.
+    page.set_viewport_size({"width": 375, "height": 740})
+    accessible_page.goto(f"/people/{family['child']}/")
