@@ -27,6 +27,10 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.error_messages["invalid_login"] = "Enter a correct email address and password"
 
+    def clean_username(self) -> str:
+        # Email addresses are stored in lower case; people type them every which way.
+        return str(self.cleaned_data["username"]).strip().lower()
+
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(LoginView):
