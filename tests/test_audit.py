@@ -128,3 +128,12 @@ def test_the_members_shown_on_a_family_page_are_recorded_as_listed(front_door, o
 def test_people_offered_in_a_picker_are_recorded_as_listed(front_door, okafor):
     signed_in(front_door).get(f"/people/{okafor.child.pk}/relationships/add/")
     assert events_for(okafor.mother).filter(verb=AuditEvent.Verb.LISTED, details__where="relationship picker").exists()
+
+
+def test_a_team_leader_reads_the_full_record_of_access_with_what_changed(front_door, team_leader):
+    person = PersonFactory(first_name="Amara", postcode="NN1 5AB")
+    services.person_update(actor=front_door, person=person, details={"postcode": "NN3 6PX"})
+    page = signed_in(team_leader).get(f"/people/{person.pk}/access-log/").content.decode()
+    assert "Record of access" in page
+    assert "NN1 5AB → NN3 6PX" in page
+    assert front_door.full_name in page

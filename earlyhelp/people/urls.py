@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/add/possible-matches/", views.person_matches, name="person-matches"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/access-log/", views.person_access_log, name="person-access-log"),
     path("people/<int:pk>/relationships/add/", views.relationship_add, name="relationship-add"),
     path("people/<int:pk>/relationships/<int:relationship_pk>/", views.relationship_edit, name="relationship-edit"),
     path("families/add/", views.family_add, name="family-add"),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_search, record_view
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access, selectors, services
@@ -113,6 +114,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "with_viewers": with_viewers,
         },
     )
+
+
+@require_http_methods(["GET"])
+def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every time this record was opened, found, listed or changed, and by whom, newest first."""
+    user = _user(request)
+    person = access.get_person_for_user(user, pk)
+    if not access.can_see_who_viewed(user):
+        raise Http404("No such page")
+    record_view(actor=user, target=person)
+    events = AuditEvent.objects.for_target(person._meta.label_lower, person.pk).order_by("-occurred_at", "-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "people/person_access_log.html", {"person": person, "page": page, "query": ""})
 
 
 def _person_details(form: PersonForm) -> dict[str, Any]:

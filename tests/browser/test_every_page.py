@@ -48,6 +48,7 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family):
         "/people/add/",
         f"/people/{family['child']}/",
         f"/people/{family['child']}/edit/",
+        f"/people/{family['child']}/access-log/",
         f"/people/{family['child']}/relationships/add/",
         f"/people/{family['child']}/relationships/add/?q=Grace",
         f"/people/{family['mother']}/relationships/{family['relationship']}/",
