@@ -55,9 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Analysts work with figures, never with a named child's record.
     Role.PERFORMANCE_ANALYST: frozenset({Permission.VIEW_AGGREGATE_FIGURES}),
     # Administrators run the system; running it gives no right to read children's records.
-    Role.SYSTEM_ADMINISTRATOR: frozenset(
-        {Permission.ADMINISTER_ORGANISATIONS, Permission.VIEW_RECORD_ACCESS_LOG, Permission.VIEW_AGGREGATE_FIGURES}
-    ),
+    Role.SYSTEM_ADMINISTRATOR: frozenset({Permission.ADMINISTER_ORGANISATIONS, Permission.VIEW_AGGREGATE_FIGURES}),
 }
 
 
