@@ -65,6 +65,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.actor_label} {self.verb} {self.target_type} {self.target_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
     @property
     def changes_for_display(self) -> list[tuple[str, Any, Any]]:
         """For a change: (what, before, after) in words a reader can follow."""
@@ -75,11 +83,3 @@ class AuditEvent(models.Model):
             for name, change in self.details.items()
             if isinstance(change, list) and len(change) == 2
         ]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit events cannot be deleted.")
