@@ -108,10 +108,6 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_school_or_setting(self) -> bool:
-        return self.kind in {self.Kind.SCHOOL, self.Kind.EARLY_YEARS}
-
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
@@ -181,11 +177,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def can(self, permission: Permission) -> bool:
         return self.is_active and permission in self.permissions
-
-    @property
-    def is_partner(self) -> bool:
-        """A partner practitioner who holds no role in the authority's own service."""
-        return self.roles == {Role.PARTNER_PRACTITIONER}
 
     @property
     def organisation_name(self) -> str:

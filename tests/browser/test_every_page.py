@@ -4,11 +4,10 @@ import pytest
 
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.models import FamilyMembership
+from tests.conftest import PASSWORD
 from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UserFactory, add_member, relate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture

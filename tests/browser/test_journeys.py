@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.models import FamilyMembership, Person
+from tests.conftest import PASSWORD
 from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UserFactory, add_member, relate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
