@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "earlyhelp.audit",
     "earlyhelp.organisations",
     "earlyhelp.people",
+    "earlyhelp.thresholds",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +111,10 @@ STATICFILES_DIRS = [
 ]
 
 SERVICE_NAME = "Early Help"
+
+# The thresholds framework chosen when frameworks are first loaded; afterwards
+# `manage.py thresholds use NAME` switches (see docs/thresholds.md).
+THRESHOLDS_FRAMEWORK = env_str("THRESHOLDS_FRAMEWORK", "northamptonshire")
 
 LOGGING = {
     "version": 1,
