@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup check lint typecheck format migrate demo clean
+.PHONY: run test setup check lint typecheck format migrate frameworks demo clean
 
-run: setup migrate demo
+run: setup migrate frameworks demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
@@ -33,6 +33,10 @@ node_modules/.installed: package.json package-lock.json
 
 migrate:
 	$(BIN)/python manage.py migrate --no-input
+
+# The thresholds frameworks that ship in earlyhelp/thresholds/frameworks/ (unchanged ones are skipped).
+frameworks:
+	$(BIN)/python manage.py thresholds load
 
 demo:
 	$(BIN)/python manage.py load_demo

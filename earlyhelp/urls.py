@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from earlyhelp.api import api_urls
 from earlyhelp.core import views as core_views
 
 admin.site.site_header = "Early Help administration"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("sign-out/", core_views.SignOutView.as_view(), name="sign-out"),
     path("healthz", core_views.health, name="health"),
     path("", include("earlyhelp.people.urls")),
+    path("", include("earlyhelp.thresholds.urls")),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]
 

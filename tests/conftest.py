@@ -117,3 +117,11 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def frameworks(db):
+    """The shipped thresholds frameworks, loaded; Northamptonshire's is in use."""
+    from earlyhelp.thresholds.services import frameworks_load_shipped
+
+    return {result.version.framework.name: result.version for result in frameworks_load_shipped()}

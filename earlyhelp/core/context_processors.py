@@ -16,6 +16,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         items.append(("Find a person", reverse("people:search")))
     if user.can(Permission.ADD_PEOPLE):
         items.append(("Add a person", reverse("people:person-add")))
+    items.append(("Level of need", reverse("thresholds:check")))
     if user.can(Permission.ADMINISTER_ORGANISATIONS):
         items.append(("Administration", reverse("admin:index")))
     context["navigation"] = [{"text": text, "href": href, "current": request.path == href} for text, href in items]

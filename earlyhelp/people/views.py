@@ -30,6 +30,7 @@ from earlyhelp.people.forms import (
 )
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from earlyhelp.people.names import name_normalise
+from earlyhelp.thresholds.selectors import decisions_for_person
 
 PAGE_SIZE = 25
 DRAFT_KEY = "person_draft"
@@ -112,6 +113,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "can_edit": access.can_edit_person(user, person),
             "with_viewers": with_viewers,
+            "level_of_need_decisions": list(decisions_for_person(person)[:5]),
         },
     )
 

@@ -149,7 +149,7 @@ class FrameworkDefinition(Strict):
     # Lookups, built once per definition.
 
     @cached_property
-    def indicators(self) -> dict[str, Indicator]:
+    def by_id(self) -> dict[str, Indicator]:
         domains = {d.id: (d.name, group.name) for group in self.domain_groups for d in group.domains}
         found: dict[str, Indicator] = {}
         for cell in self.matrix:
@@ -209,7 +209,7 @@ class FrameworkDefinition(Strict):
         return [(action_id, self.actions[action_id]) for action_id in self.responses[response]]
 
     def matrix_indicators(self) -> list[Indicator]:
-        return [indicator for indicator in self.indicators.values() if indicator.level is not None]
+        return [indicator for indicator in self.by_id.values() if indicator.level is not None]
 
 
 class FrameworkFileError(ValueError):

@@ -93,3 +93,7 @@ class LevelOfNeedDecision(AuditedModel):
     @property
     def definition(self) -> FrameworkDefinition:
         return self.framework_version.definition
+
+    @property
+    def level_name(self) -> str:
+        return self.definition.level_name(self.level)

@@ -81,6 +81,7 @@ class Recommendation:
             "version": self.version,
             "level": self.level,
             "level_name": self.level_name,
+            "response": self.response,
             "refer_to_social_care": self.refer_to_social_care,
             "actions": [action.as_dict() for action in self.actions],
             "reasons": [reason.as_dict() for reason in self.reasons],
@@ -118,10 +119,10 @@ class _Working:
 def selected_indicators(framework: FrameworkDefinition, identifiers: Iterable[str]) -> list[Indicator]:
     """The framework's indicators for `identifiers`, once each, in the framework's order."""
     wanted = set(identifiers)
-    unknown = sorted(wanted - framework.indicators.keys())
+    unknown = sorted(wanted - framework.by_id.keys())
     if unknown:
         raise UnknownIndicatorsError(framework, unknown)
-    return [indicator for key, indicator in framework.indicators.items() if key in wanted]
+    return [indicator for key, indicator in framework.by_id.items() if key in wanted]
 
 
 def recommend(framework: FrameworkDefinition, identifiers: Iterable[str], facts: Facts = Facts()) -> Recommendation:
@@ -245,7 +246,7 @@ def _early_help(work: _Working) -> tuple[str, list[str]]:
             at_level,
         )
         return "early_help", list(framework.responses["early_help"])
-    areas = sorted({indicator.domain for indicator in at_level})
+    areas = list(dict.fromkeys(indicator.domain for indicator in at_level))
     names = ", ".join(framework.domain_name(area) for area in areas)
     if len(areas) >= needed:
         work.because(

@@ -58,6 +58,7 @@ class RecommendationOut(BaseModel):
     version: str
     level: int | None = Field(description="The recommended level of need; null when nothing points to one.")
     level_name: str
+    response: str = Field(description="universal, early_help, targeted, statutory, or none.")
     refer_to_social_care: bool
     actions: list[ActionOut]
     reasons: list[ReasonOut]
@@ -78,6 +79,6 @@ def framework_export(definition: FrameworkDefinition) -> dict[str, Any]:
             "list": indicator.list_id,
             "wording": indicator.wording,
         }
-        for indicator in definition.indicators.values()
+        for indicator in definition.by_id.values()
     ]
     return exported

@@ -52,7 +52,7 @@ def matrix_browse(definition: FrameworkDefinition, chosen: MatrixFilter) -> list
             continue
         if chosen.domain and cell.domain != chosen.domain:
             continue
-        indicators = [definition.indicators[entry.id] for entry in cell.indicators]
+        indicators = [definition.by_id[entry.id] for entry in cell.indicators]
         shown = [indicator for indicator in indicators if _has_words(indicator, words)]
         if shown:
             sections.append(
@@ -73,7 +73,7 @@ def special_list_matches(definition: FrameworkDefinition, words: str) -> list[tu
     tokens = name_normalise(words).split()
     found = []
     for special in definition.special_lists:
-        items = [definition.indicators[item.id] for item in special.items]
+        items = [definition.by_id[item.id] for item in special.items]
         shown = [item for item in items if _has_words(item, tokens)]
         if shown:
             found.append((special.title, shown))

@@ -28,7 +28,7 @@ class LoadResult:
 
     def __str__(self) -> str:
         verb = "Loaded" if self.created else "Already loaded, unchanged:"
-        indicators = len(self.version.definition.indicators)
+        indicators = len(self.version.definition.by_id)
         return f"{verb} {self.version} ({indicators} indicators)"
 
 
@@ -149,7 +149,7 @@ def level_of_need_record(
     decision = LevelOfNeedDecision.objects.create(
         person=person,
         framework_version=version,
-        indicators=sorted(set(indicators), key=list(definition.indicators).index),
+        indicators=sorted(set(indicators), key=list(definition.by_id).index),
         facts=facts.as_dict(),
         recommended_level=recommendation.level,
         recommendation=recommendation.as_dict(),
