@@ -137,3 +137,25 @@ def add_member(family: Family, person: Person, role: str = FamilyMembership.Role
 
 def relate(from_person: Person, to_person: Person, kind: str = Relationship.Kind.PARENT_OF) -> Relationship:
     return services.relationship_add(actor=system_user(), from_person=from_person, to_person=to_person, kind=kind)
+
+
+def level_of_need_decided(person: Person, indicators: tuple[str, ...] = ("l2-learning-01",), level: int = 2):
+    """A recorded level-of-need decision for `person`, made with the framework in use."""
+    from earlyhelp.thresholds.rules import Facts
+    from earlyhelp.thresholds.selectors import framework_version_latest
+    from earlyhelp.thresholds.services import frameworks_load_shipped, level_of_need_record
+
+    version = framework_version_latest()
+    if version is None:
+        frameworks_load_shipped()
+        version = framework_version_latest()
+    assert version is not None
+    return level_of_need_record(
+        actor=system_user(),
+        person=person,
+        version=version,
+        indicators=list(indicators),
+        facts=Facts(),
+        level=level,
+        override_reason="" if level == 2 else "Set up for a test",
+    )

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from earlyhelp.people.access import people_visible_to
 from tests.conftest import signed_in
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, level_of_need_decided
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,34 @@ MATRIX = {
         expect(200, 200, 404),
     ),
     "sign-out": (lambda o: "/sign-out/", expect(405, 405, 405, others=405, anonymous=SIGN_IN)),
+    # Checking a level of need holds no personal data: everyone signed in may; the guidance is public.
+    "thresholds:check": (lambda o: "/level-of-need/", expect(200, 200, 200, others=200)),
+    "thresholds:public-check": (lambda o: "/guidance/level-of-need/", expect(200, 200, 200, others=200, anonymous=200)),
+    "thresholds:matrix": (
+        lambda o: "/guidance/level-of-need/matrix/",
+        expect(200, 200, 200, others=200, anonymous=200),
+    ),
+    "thresholds:person-decide": (lambda o: f"/people/{o.child.pk}/level-of-need/", expect(200, 200, 404)),
+    "thresholds:person-decision": (
+        lambda o: f"/people/{o.child.pk}/level-of-need/{level_of_need_decided(o.child).pk}/",
+        expect(200, 200, 404),
+    ),
+    # The JSON API authenticates per router; the thresholds part holds no personal data and is open.
+    "api:api-root": (lambda o: "/api/v1/", expect(404, 404, 404, others=404, anonymous=404)),
+    "api:openapi-json": (lambda o: "/api/v1/openapi.json", expect(200, 200, 200, others=200, anonymous=200)),
+    "api:openapi-view": (lambda o: "/api/v1/docs", expect(200, 200, 200, others=200, anonymous=200)),
+    "api:framework_list": (
+        lambda o: "/api/v1/thresholds/frameworks",
+        expect(200, 200, 200, others=200, anonymous=200),
+    ),
+    "api:framework_detail": (
+        lambda o: "/api/v1/thresholds/frameworks/newham",
+        expect(200, 200, 200, others=200, anonymous=200),
+    ),
+    "api:framework_assess": (
+        lambda o: "/api/v1/thresholds/frameworks/newham/assessments",
+        expect(405, 405, 405, others=405, anonymous=405),
+    ),
 }
 
 
@@ -93,6 +121,8 @@ def test_the_matrix_covers_every_page_of_the_service():
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(request, role, url_name, okafor):
     build, outcomes = MATRIX[url_name]
+    if url_name.startswith(("thresholds:", "api:")):
+        request.getfixturevalue("frameworks")
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))
     response = client.get(build(okafor))
     expected = outcomes[role]

@@ -34,7 +34,7 @@ def test_load_loads_the_shipped_frameworks_once():
 
 
 def test_load_a_file_and_list_and_use(tmp_path, frameworks):
-    source = (frameworks["newham"].definition.model_dump_json())  # JSON is YAML too
+    source = frameworks["newham"].definition.model_dump_json()  # JSON is YAML too
     changed = json.loads(source) | {"framework": "anyshire", "title": "Anyshire thresholds"}
     path = tmp_path / "anyshire.yaml"
     path.write_text(json.dumps(changed), encoding="utf-8")
@@ -53,7 +53,8 @@ def test_load_a_broken_file_fails_with_the_problem(tmp_path):
 
 def test_export_prints_the_framework_with_indicator_identifiers(frameworks):
     exported = json.loads(run("export", "--framework", "northamptonshire", "--format", "json"))
-    assert exported["framework"] == "northamptonshire" and exported["version"] == "2013"
+    assert exported["framework"] == "northamptonshire"
+    assert exported["version"] == "2013"
     assert len(exported["indicators"]) == 231
     assert exported["indicators"][0] == {
         "id": "l1-learning-01",
@@ -78,7 +79,8 @@ def test_assess_reads_json_and_prints_the_decision(frameworks):
 
 def test_assess_uses_the_framework_in_use_by_default(frameworks):
     decision = json.loads(run("assess", stdin='{"indicators": ["l4-learning-01"]}'))
-    assert decision["framework"] == "northamptonshire" and decision["level"] == 4
+    assert decision["framework"] == "northamptonshire"
+    assert decision["level"] == 4
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,8 @@ def test_level_2_in_two_areas_means_a_caf_must_be_completed_and_a_forum_or_taf_c
     assert actions(result) == ["caf_must", "consider_forum_or_taf", "access_services_from_caf"]
     fired = reason(result, "several-areas-of-need")
     assert fired.indicators == ("l2-learning-01", "l2-housing-01")
-    assert "Learning/education" in fired.text and "Housing, employment and finance" in fired.text
+    assert "Learning/education" in fired.text
+    assert "Housing, employment and finance" in fired.text
 
 
 def test_the_number_of_areas_that_calls_for_a_caf_is_configurable():
@@ -97,20 +98,23 @@ def test_level_4_with_a_caf_already_means_sending_it_with_the_referral():
 @pytest.mark.parametrize("item", [f"safeguarding-0{n}" for n in range(1, 7)])
 def test_any_immediate_safeguarding_item_means_an_immediate_referral(item):
     result = recommend(NORTHAMPTONSHIRE, [item, "l1-learning-01"])
-    assert result.level == 4 and result.refer_to_social_care
+    assert result.level == 4
+    assert result.refer_to_social_care
     assert actions(result)[0] == "refer_social_care"
     assert reason(result, "list:immediate-safeguarding").indicators == (item,)
 
 
 def test_any_section_17_factor_means_a_referral():
     result = recommend(NORTHAMPTONSHIRE, ["s17-environment-04"])
-    assert result.level == 4 and result.refer_to_social_care
+    assert result.level == 4
+    assert result.refer_to_social_care
     assert reason(result, "list:section-17").indicators == ("s17-environment-04",)
 
 
 def test_several_cse_indicators_mean_a_referral_and_the_reason_says_which():
     result = recommend(NORTHAMPTONSHIRE, ["cse-01", "cse-02", "cse-12", "l2-learning-01"])
-    assert result.level == 4 and result.refer_to_social_care
+    assert result.level == 4
+    assert result.refer_to_social_care
     fired = reason(result, "list:cse")
     assert fired.indicators == ("cse-01", "cse-02", "cse-12")
     assert "3 or more" in fired.text
@@ -118,7 +122,8 @@ def test_several_cse_indicators_mean_a_referral_and_the_reason_says_which():
 
 def test_fewer_cse_indicators_than_several_are_named_but_do_not_refer_alone():
     result = recommend(NORTHAMPTONSHIRE, ["cse-01", "cse-02", "l2-learning-01"])
-    assert result.level == 2 and not result.refer_to_social_care
+    assert result.level == 2
+    assert not result.refer_to_social_care
     assert reason(result, "list:cse:below").indicators == ("cse-01", "cse-02")
 
 
@@ -133,7 +138,8 @@ def test_how_many_cse_indicators_refer_is_configurable():
 
 def test_any_fgm_concern_means_a_referral():
     result = recommend(NORTHAMPTONSHIRE, ["l1-learning-01"], Facts(fgm_concern=True))
-    assert result.level == 4 and result.refer_to_social_care
+    assert result.level == 4
+    assert result.refer_to_social_care
     assert "fgm-concern" in rules(result)
     assert actions(result) == ["refer_social_care", "do_not_delay_for_caf"]
 
@@ -178,7 +184,8 @@ def test_the_same_indicator_twice_counts_once():
 
 def test_newham_with_nothing_selected_points_to_no_level():
     result = recommend(NEWHAM, [])
-    assert result.level is None and result.actions == ()
+    assert result.level is None
+    assert result.actions == ()
     assert rules(result) == ["nothing-selected"]
 
 
@@ -197,7 +204,8 @@ def test_newham_has_no_several_areas_rule():
 
 def test_newham_an_acute_or_chronic_factor_means_childrens_social_care_not_families_first():
     result = recommend(NEWHAM, ["ff-family-conflict", "ff-substance-misuse-acute"])
-    assert result.level == 3 and result.refer_to_social_care
+    assert result.level == 3
+    assert result.refer_to_social_care
     assert actions(result) == ["refer_social_care"]
     assert reason(result, "highest-level").indicators == ("ff-substance-misuse-acute",)
     assert "statutory-level" in rules(result)
@@ -205,9 +213,11 @@ def test_newham_an_acute_or_chronic_factor_means_childrens_social_care_not_famil
 
 def test_newham_immediate_danger_and_fgm_are_referred_at_its_highest_level():
     danger = recommend(NEWHAM, [], Facts(immediate_danger=True))
-    assert danger.level == 4 and actions(danger) == ["call_police", "refer_social_care"]
+    assert danger.level == 4
+    assert actions(danger) == ["call_police", "refer_social_care"]
     fgm = recommend(NEWHAM, ["ff-family-conflict"], Facts(fgm_concern=True))
-    assert fgm.level == 4 and fgm.refer_to_social_care
+    assert fgm.level == 4
+    assert fgm.refer_to_social_care
 
 
 def test_newham_no_consent_says_families_first_needs_it_and_what_else_can_happen():

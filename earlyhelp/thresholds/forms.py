@@ -23,9 +23,7 @@ class LevelOfNeedCheckForm(forms.Form):
     indicators = forms.MultipleChoiceField(required=False)
     caf_exists = forms.BooleanField(required=False, label="An early help assessment (CAF) already exists")
     immediate_danger = forms.BooleanField(required=False, label="The child is in immediate danger")
-    fgm_concern = forms.BooleanField(
-        required=False, label="There is a concern about female genital mutilation (FGM)"
-    )
+    fgm_concern = forms.BooleanField(required=False, label="There is a concern about female genital mutilation (FGM)")
     consent = forms.ChoiceField(
         choices=CONSENT_CHOICES,
         required=False,

@@ -118,8 +118,10 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404("No thresholds framework is loaded")
     if request.method == "POST":
-        posted = FrameworkVersion.objects.filter(pk=request.POST.get("version")).select_related("framework").first()
-        version = posted or version
+        posted_pk = request.POST.get("version", "")
+        if posted_pk.isdigit():
+            # The version the practitioner saw, even if a newer one was published meanwhile.
+            version = FrameworkVersion.objects.filter(pk=int(posted_pk)).first() or version
     definition = version.definition
     form = LevelOfNeedDecisionForm(request.POST if request.method == "POST" else None, definition=definition)
     result: Recommendation | None = None
@@ -130,7 +132,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
             if saved:
                 return redirect(reverse("people:person-detail", args=[person.pk]) + "#level-of-need")
         elif not form.data.get("level") and result.level is not None:
-            form = _with_level(form, definition, result.level)
+            form = _with_level(request, definition, result.level)
     return render(
         request,
         "thresholds/person_decide.html",
@@ -147,9 +149,9 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_level(form: LevelOfNeedDecisionForm, definition: FrameworkDefinition, level: int) -> LevelOfNeedDecisionForm:
+def _with_level(request: HttpRequest, definition: FrameworkDefinition, level: int) -> LevelOfNeedDecisionForm:
     """The same answers with the recommended level chosen, ready for the practitioner to confirm."""
-    data = form.data.copy()
+    data = request.POST.copy()
     data["level"] = str(level)
     refreshed = LevelOfNeedDecisionForm(data, definition=definition)
     refreshed.is_valid()
@@ -214,12 +216,13 @@ def indicator_layout(definition: FrameworkDefinition, chosen: set[str]) -> dict[
         domains = []
         for domain in group.domains:
             levels = []
+            ticked = 0
             for cell in definition.matrix:
                 if cell.domain != domain.id:
                     continue
                 items = [(entry.id, entry.wording, entry.includes, entry.id in chosen) for entry in cell.indicators]
+                ticked += sum(1 for entry in cell.indicators if entry.id in chosen)
                 levels.append({"level": cell.level, "name": definition.level_name(cell.level), "items": items})
-            ticked = sum(1 for level in levels for item in level["items"] if item[3])
             domains.append({"id": domain.id, "name": domain.name, "levels": levels, "ticked": ticked})
         groups.append({"name": group.name, "domains": domains})
     lists = [

@@ -28,7 +28,7 @@ def family():
     }
 
 
-def test_every_page_passes_an_accessibility_check(accessible_page, family):
+def test_every_page_passes_an_accessibility_check(accessible_page, family, frameworks):
     page = accessible_page.page
     accessible_page.goto("/sign-in/")
     page.get_by_role("button", name="Sign in").click()  # empty: the error state
@@ -57,6 +57,15 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family):
         f"/families/{family['family']}/members/add/?q=Okafor",
         f"/families/{family['family']}/members/{family['membership']}/",
         "/people/999999/",
+        "/level-of-need/",
+        "/level-of-need/?framework=newham&indicators=ff-family-conflict&consent=refused&check=1",
+        "/level-of-need/?indicators=l2-learning-01&indicators=cse-01&indicators=safeguarding-01&check=1",
+        "/level-of-need/?indicators=not-an-indicator&check=1",
+        "/guidance/level-of-need/?immediate_danger=on&check=1",
+        "/guidance/level-of-need/matrix/",
+        "/guidance/level-of-need/matrix/?level=4&domain=wellbeing",
+        "/guidance/level-of-need/matrix/?words=zebra",
+        f"/people/{family['child']}/level-of-need/",
     ]
     for path in paths:
         accessible_page.goto(path)
