@@ -2,6 +2,7 @@
 
 import io
 import json
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,8 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def run(*args, stdin=""):
     out = io.StringIO()
-    import sys
-
     saved = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:

@@ -202,12 +202,6 @@ class FrameworkDefinition(Strict):
     def domain_name(self, domain_id: str) -> str:
         return next(d.name for group in self.domain_groups for d in group.domains if d.id == domain_id)
 
-    def special_list(self, list_id: str) -> SpecialList:
-        return next(special for special in self.special_lists if special.id == list_id)
-
-    def actions_for(self, response: str) -> list[tuple[str, ActionDefinition]]:
-        return [(action_id, self.actions[action_id]) for action_id in self.responses[response]]
-
     def matrix_indicators(self) -> list[Indicator]:
         return [indicator for indicator in self.by_id.values() if indicator.level is not None]
 
