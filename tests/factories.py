@@ -159,3 +159,48 @@ def level_of_need_decided(person: Person, indicators: tuple[str, ...] = ("l2-lea
         level=level,
         override_reason="" if level == 2 else "Set up for a test",
     )
+
+
+def a_referral(**changes: Any):
+    """A complete, valid referral for one child and her mother, with consent to early help."""
+    from earlyhelp.frontdoor.models import ConsentCovers
+    from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
+
+    child = PersonDetails(
+        role="child", first_name="Maya", last_name="Brennan", date_of_birth=date(2016, 5, 4), postcode="NN2 6LT"
+    )
+    mother = PersonDetails(
+        role="parent", first_name="Siobhan", last_name="Brennan", email="siobhan@example.test", postcode="NN2 6LT"
+    )
+    values: dict[str, Any] = {
+        "referrer_name": "Priya Shah",
+        "referrer_role": "Designated safeguarding lead",
+        "referrer_email": "priya.shah@school.example.test",
+        "children": [child],
+        "adults": [mother],
+        "needs": ["family-conflict", "emotional-wellbeing"],
+        "reason": "Maya is withdrawn at school since her parents separated; arguments at home.",
+        "consent": ConsentDetails(
+            status="given",
+            given_by="Siobhan Brennan (mother)",
+            given_on=date.today(),
+            how="written",
+            covers=[ConsentCovers.EARLY_HELP_SERVICE, ConsentCovers.SHARE_WITH_AGENCIES],
+        ),
+    }
+    values.update(changes)
+    return Referral(**values)
+
+
+def contact_received(referrer: User | None = None, **changes: Any):
+    """A contact on the front door's queue, as a signed-in professional sent it."""
+    from earlyhelp.frontdoor.models import Contact
+    from earlyhelp.frontdoor.services import contact_receive
+
+    referrer = referrer or system_user()
+    return contact_receive(
+        referral=a_referral(**changes),
+        source=Contact.Source.PROFESSIONAL,
+        authority_id=referrer.authority_id,
+        referrer_user=referrer,
+    )

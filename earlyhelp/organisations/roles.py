@@ -33,24 +33,40 @@ class Permission(StrEnum):
     VIEW_TEAM = "view_team"
     VIEW_AGGREGATE_FIGURES = "view_aggregate_figures"
     ADMINISTER_ORGANISATIONS = "administer_organisations"
+    # The front door: referring a family, triaging contacts, and a team leader's confirmation
+    # of a signpost made against the thresholds tool's advice.
+    MAKE_REFERRALS = "make_referrals"
+    TRIAGE_CONTACTS = "triage_contacts"
+    CONFIRM_TRIAGE_OVERRIDES = "confirm_triage_overrides"
+    # A family support team's list of new referrals awaiting a coach.
+    VIEW_TEAM_REFERRALS = "view_team_referrals"
 
 
 _STAFF_CASEWORK = {
     Permission.VIEW_AUTHORITY_RECORDS,
     Permission.EDIT_AUTHORITY_RECORDS,
     Permission.ADD_PEOPLE,
+    Permission.MAKE_REFERRALS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK),
-    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK),
+    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK | {Permission.TRIAGE_CONTACTS}),
+    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK | {Permission.VIEW_TEAM_REFERRALS}),
     Role.TEAM_LEADER: frozenset(
-        _STAFF_CASEWORK | {Permission.VIEW_RECORD_ACCESS_LOG, Permission.VIEW_TEAM, Permission.VIEW_AGGREGATE_FIGURES}
+        _STAFF_CASEWORK
+        | {
+            Permission.VIEW_RECORD_ACCESS_LOG,
+            Permission.VIEW_TEAM,
+            Permission.VIEW_AGGREGATE_FIGURES,
+            Permission.TRIAGE_CONTACTS,
+            Permission.CONFIRM_TRIAGE_OVERRIDES,
+            Permission.VIEW_TEAM_REFERRALS,
+        }
     ),
     Role.FORUM_COORDINATOR: frozenset(_STAFF_CASEWORK),
     Role.BUSINESS_SUPPORT_OFFICER: frozenset(_STAFF_CASEWORK),
     Role.PARTNER_PRACTITIONER: frozenset(
-        {Permission.VIEW_OWN_RECORDS, Permission.EDIT_OWN_RECORDS, Permission.ADD_PEOPLE}
+        {Permission.VIEW_OWN_RECORDS, Permission.EDIT_OWN_RECORDS, Permission.ADD_PEOPLE, Permission.MAKE_REFERRALS}
     ),
     # Analysts work with figures, never with a named child's record.
     Role.PERFORMANCE_ANALYST: frozenset({Permission.VIEW_AGGREGATE_FIGURES}),

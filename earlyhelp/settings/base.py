@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "earlyhelp.organisations",
     "earlyhelp.people",
     "earlyhelp.thresholds",
+    "earlyhelp.directory",
+    "earlyhelp.frontdoor",
     "ninja",
 ]
 
@@ -126,3 +128,36 @@ LOGGING = {
 # GOV.UK Frontend's stylesheet asks for its fonts and images at /assets/…; WhiteNoise serves
 # the package's own folder at the site root so that those addresses resolve unchanged.
 WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+# The front door's 24-hour decision target (FF §5.6), counted in working time: the clock stops
+# outside working hours, at weekends, on bank holidays and on the days listed as closed. The
+# default target is one working day, so a contact received at 10:00 on a Monday is due by 10:00
+# on the Tuesday (see docs/frontdoor.md).
+FRONT_DOOR_WORKING_HOURS = env_str("FRONT_DOOR_WORKING_HOURS", "09:00-17:00")
+FRONT_DOOR_WORKING_DAYS = env_list("FRONT_DOOR_WORKING_DAYS", ["mon", "tue", "wed", "thu", "fri"])
+# Country and subdivision for the `holidays` package: GB-ENG (England), GB-WLS, GB-SCT, GB-NIR.
+FRONT_DOOR_BANK_HOLIDAYS = env_str("FRONT_DOOR_BANK_HOLIDAYS", "GB-ENG")
+FRONT_DOOR_CLOSED_DAYS = env_list("FRONT_DOOR_CLOSED_DAYS", [])
+FRONT_DOOR_DECISION_TARGET_WORKING_HOURS = env_int("FRONT_DOOR_DECISION_TARGET_WORKING_HOURS", 8)
+FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = env_int("FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT", 2)
+# How far back a family counts as "known to early help" for the re-referral flag.
+FRONT_DOOR_RE_REFERRAL_DAYS = env_int("FRONT_DOOR_RE_REFERRAL_DAYS", 365)
+# The self-referral form: submissions allowed from one address per hour.
+SELF_REFERRAL_LIMIT_PER_HOUR = env_int("SELF_REFERRAL_LIMIT_PER_HOUR", 5)
+# Where the front door's e-mails come from, and the numbers a referrer in an emergency must ring.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "early.help@example.gov.uk")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+CHILDRENS_SOCIAL_CARE_PHONE = env_str("CHILDRENS_SOCIAL_CARE_PHONE", "0300 126 1000")
+FRONT_DOOR_PHONE = env_str("FRONT_DOOR_PHONE", "0300 126 1001")
+
+# One cache for rate limits and the like: Redis where REDIS_URL is set, memory otherwise.
+_redis_url = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

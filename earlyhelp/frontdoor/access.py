@@ -1,0 +1,69 @@
+"""Who may see which contact: the only way views fetch contacts and decisions.
+
+- Front door practitioners and team leaders (`triage_contacts`) see every contact of their
+  authority.
+- Whoever made a referral sees its status (not the front door's notes) on "Your referrals".
+- A family support team's coaches and leader see the referrals allocated to their team.
+"Not there" and "not yours" are the same 404.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.organisations.models import Team, User
+from earlyhelp.organisations.roles import Permission
+
+
+def can_refer(user: User) -> bool:
+    return user.can(Permission.MAKE_REFERRALS)
+
+
+def can_triage(user: User) -> bool:
+    return user.can(Permission.TRIAGE_CONTACTS)
+
+
+def can_confirm_overrides(user: User) -> bool:
+    return user.can(Permission.CONFIRM_TRIAGE_OVERRIDES)
+
+
+def contacts_for_triage(user: User) -> QuerySet[Contact]:
+    if not can_triage(user):
+        return Contact.objects.none()
+    return Contact.objects.filter(authority_id=user.authority_id)
+
+
+def get_contact_for_triage(user: User, pk: int) -> Contact:
+    contact = contacts_for_triage(user).select_related("level_of_need", "area", "family").filter(pk=pk).first()
+    if contact is None:
+        raise Http404("No contact found")
+    return contact
+
+
+def referrals_made_by(user: User) -> QuerySet[Contact]:
+    if not can_refer(user):
+        return Contact.objects.none()
+    return Contact.objects.filter(authority_id=user.authority_id, referrer_user=user)
+
+
+def get_decision_for_confirmation(user: User, pk: int) -> TriageDecision:
+    if not can_confirm_overrides(user):
+        raise Http404("No decision found")
+    decision: TriageDecision | None = (
+        TriageDecision.objects.filter(pk=pk, contact__authority_id=user.authority_id)
+        .select_related("contact", "service", "decided_by")
+        .first()
+    )
+    if decision is None:
+        raise Http404("No decision found")
+    return decision
+
+
+def teams_for_new_referrals(user: User) -> QuerySet[Team]:
+    """The family support teams whose new referrals the user may see."""
+    teams = Team.objects.filter(area__authority_id=user.authority_id, kind=Team.Kind.FAMILY_SUPPORT)
+    if can_triage(user):
+        return teams
+    if user.can(Permission.VIEW_TEAM_REFERRALS) and user.team_id:
+        return teams.filter(pk=user.team_id)
+    return teams.none()

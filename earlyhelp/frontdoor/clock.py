@@ -1,0 +1,144 @@
+"""Working time, and the clock each contact runs against its 24-hour decision target.
+
+The clock runs only in working hours on working days: not at night, at weekends, on bank
+holidays (the `holidays` package) or on days the service has said it is closed. With the default
+settings (09:00 to 17:00, target 8 working hours) a contact received at 10:00 on a Monday is due
+at 10:00 on the Tuesday, and one received on a Friday evening is due at 17:00 on the Monday.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    opens: time
+    closes: time
+    weekdays: frozenset[int]
+    bank_holidays: holidays.HolidayBase
+    closed_days: frozenset[date]
+    zone: ZoneInfo
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.bank_holidays and day not in self.closed_days
+
+    def _day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        return datetime.combine(day, self.opens, self.zone), datetime.combine(day, self.closes, self.zone)
+
+    def working_seconds_between(self, start: datetime, end: datetime) -> float:
+        """Working time from `start` to `end` (negative when `end` is earlier)."""
+        if end < start:
+            return -self.working_seconds_between(end, start)
+        start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        total = 0.0
+        day = start.date()
+        while day <= end.date():
+            if self.is_working_day(day):
+                opens, closes = self._day_bounds(day)
+                overlap = (min(closes, end) - max(opens, start)).total_seconds()
+                total += max(overlap, 0.0)
+            day += timedelta(days=1)
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The moment `amount` of working time after `start`."""
+        remaining = amount.total_seconds()
+        moment = start.astimezone(self.zone)
+        day = moment.date()
+        for _ in range(3660):  # ten years of days: a configuration with no working days stops here
+            if self.is_working_day(day):
+                opens, closes = self._day_bounds(day)
+                begin = max(opens, moment)
+                available = (closes - begin).total_seconds()
+                if available >= remaining and begin <= closes:
+                    return begin + timedelta(seconds=remaining)
+                remaining -= max(available, 0.0)
+            day += timedelta(days=1)
+        raise ImproperlyConfigured("The front door's working days and hours leave no working time.")
+
+
+def _parse_hours(text: str) -> tuple[time, time]:
+    try:
+        opens_text, closes_text = text.split("-")
+        opens, closes = time.fromisoformat(opens_text.strip()), time.fromisoformat(closes_text.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"FRONT_DOOR_WORKING_HOURS must look like 09:00-17:00, not {text!r}") from None
+    if opens >= closes:
+        raise ImproperlyConfigured("FRONT_DOOR_WORKING_HOURS must open before it closes")
+    return opens, closes
+
+
+def _parse_bank_holidays(text: str) -> holidays.HolidayBase:
+    country, _, subdivision = text.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError:
+        raise ImproperlyConfigured(f"FRONT_DOOR_BANK_HOLIDAYS: no bank holidays known for {text!r}") from None
+
+
+@lru_cache(maxsize=1)
+def working_time() -> WorkingTime:
+    opens, closes = _parse_hours(settings.FRONT_DOOR_WORKING_HOURS)
+    unknown = [name for name in settings.FRONT_DOOR_WORKING_DAYS if name.lower()[:3] not in DAY_NAMES]
+    if unknown:
+        raise ImproperlyConfigured(f"FRONT_DOOR_WORKING_DAYS has days it does not know: {unknown}")
+    return WorkingTime(
+        opens=opens,
+        closes=closes,
+        weekdays=frozenset(DAY_NAMES.index(name.lower()[:3]) for name in settings.FRONT_DOOR_WORKING_DAYS),
+        bank_holidays=_parse_bank_holidays(settings.FRONT_DOOR_BANK_HOLIDAYS),
+        closed_days=frozenset(date.fromisoformat(day) for day in settings.FRONT_DOOR_CLOSED_DAYS),
+        zone=ZoneInfo(settings.TIME_ZONE),
+    )
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class DecisionClock:
+    due_at: datetime
+    working_hours_left: float
+    rag: Rag
+
+    @property
+    def label(self) -> str:
+        if self.rag == Rag.RED:
+            return "Overdue"
+        if self.rag == Rag.AMBER:
+            return "Due soon"
+        return "On time"
+
+
+def decision_due(received_at: datetime) -> datetime:
+    target = timedelta(hours=settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS)
+    return working_time().add_working_time(received_at, target)
+
+
+def decision_clock(received_at: datetime, now: datetime) -> DecisionClock:
+    clock = working_time()
+    due_at = decision_due(received_at)
+    left = clock.working_seconds_between(now, due_at) / 3600
+    if now >= due_at:
+        rag = Rag.RED
+    elif left <= settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT:
+        rag = Rag.AMBER
+    else:
+        rag = Rag.GREEN
+    return DecisionClock(due_at=due_at, working_hours_left=left, rag=rag)
+
+
+def decided_in_time(received_at: datetime, decided_at: datetime) -> bool:
+    return decided_at <= decision_due(received_at)

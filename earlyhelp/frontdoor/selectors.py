@@ -1,0 +1,135 @@
+"""Read queries for the front door: the triage queue, a contact's page and the lists that follow
+a decision. Each runs in a fixed number of queries, however many contacts there are."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from earlyhelp.frontdoor.clock import DecisionClock, decision_clock
+from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
+from earlyhelp.organisations.models import Team, User
+from earlyhelp.people.selectors import LikelyMatch, ProposedPerson, likely_matches
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    contact: Contact
+    clock: DecisionClock
+    children: list[ContactPerson]
+    awaiting_confirmation: bool
+
+
+def _with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.select_related("referrer_agency", "area").prefetch_related(
+        Prefetch("people", queryset=ContactPerson.objects.order_by("pk")), "needs"
+    )
+
+
+def triage_queue(*, contacts: QuerySet[Contact], now: datetime) -> list[QueueRow]:
+    """Open contacts, oldest first; any with an "immediate danger" answer above the rest."""
+    open_contacts = _with_people(contacts.filter(status__in=Contact.OPEN_STATUSES)).order_by(
+        "-immediate_danger", "received_at", "pk"
+    )
+    return [
+        QueueRow(
+            contact=contact,
+            clock=decision_clock(contact.received_at, now),
+            children=[entry for entry in contact.people.all() if entry.is_child],
+            awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
+        )
+        for contact in open_contacts
+    ]
+
+
+@dataclass(frozen=True)
+class PersonOnContact:
+    entry: ContactPerson
+    matches: list[LikelyMatch]
+
+
+def contact_people(*, user: User, contact: Contact) -> list[PersonOnContact]:
+    """The people on a contact, each with the records that may be them (while not yet matched)."""
+    people = []
+    for entry in contact.people.select_related("person").order_by("pk"):
+        matches: list[LikelyMatch] = []
+        if entry.person_id is None:
+            matches = likely_matches(user=user, proposed=proposed_from(entry))
+        people.append(PersonOnContact(entry=entry, matches=matches))
+    return people
+
+
+def proposed_from(entry: ContactPerson) -> ProposedPerson:
+    return ProposedPerson(
+        first_name=entry.first_name,
+        last_name=entry.last_name,
+        date_of_birth=entry.date_of_birth or entry.expected_date_of_delivery,
+        postcode=entry.postcode,
+        nhs_number=entry.nhs_number,
+        upn=entry.upn,
+    )
+
+
+def decisions_for(contact: Contact) -> list[TriageDecision]:
+    return list(
+        contact.decisions.select_related("service", "team", "meeting_area", "decided_by", "confirmed_by", "returned_by")
+    )
+
+
+def latest_decision(contact: Contact) -> TriageDecision | None:
+    return contact.decisions.select_related("service", "team", "meeting_area").first()
+
+
+def awaiting_confirmation(*, contacts: QuerySet[Contact]) -> list[TriageDecision]:
+    return list(
+        TriageDecision.objects.filter(
+            contact__in=contacts,
+            needs_confirmation=True,
+            confirmed_at__isnull=True,
+            returned_at__isnull=True,
+        )
+        .select_related("contact", "service", "decided_by")
+        .order_by("decided_at")
+    )
+
+
+def _final_decisions(outcome: TriageDecision.Outcome) -> Prefetch[Any]:
+    return Prefetch(
+        "decisions",
+        queryset=TriageDecision.objects.filter(outcome=outcome, returned_at__isnull=True).select_related(
+            "team", "meeting_area", "decided_by"
+        ),
+        to_attr="final_decisions",
+    )
+
+
+def awaiting_meeting(*, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return (
+        _with_people(contacts.filter(status=Contact.Status.AWAITING_MEETING))
+        .select_related("family", "level_of_need")
+        .prefetch_related(_final_decisions(TriageDecision.Outcome.SCHEDULE))
+        .order_by("decided_at", "pk")
+    )
+
+
+def team_new_referrals(*, team: Team) -> QuerySet[Contact]:
+    """Families allocated to a team, awaiting a coach (casework will take them from here)."""
+    return (
+        _with_people(
+            Contact.objects.filter(
+                status=Contact.Status.ALLOCATED,
+                decisions__team=team,
+                decisions__outcome=TriageDecision.Outcome.ALLOCATE,
+                decisions__returned_at__isnull=True,
+            )
+        )
+        .select_related("family", "level_of_need")
+        .prefetch_related(_final_decisions(TriageDecision.Outcome.ALLOCATE))
+        .distinct()
+        .order_by("decided_at", "pk")
+    )
+
+
+def referrals_list(*, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return _with_people(contacts).order_by("-received_at", "-pk")

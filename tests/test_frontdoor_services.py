@@ -1,0 +1,246 @@
+"""The front door's rules, tested through its services: whole referrals or nothing, consent,
+the signpost override, re-referrals, the family link, and telling people the outcome."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.directory.models import Service
+from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
+from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails
+from earlyhelp.organisations.models import Team
+from earlyhelp.people.models import FamilyMembership, Involvement
+from earlyhelp.thresholds.rules import Facts
+from tests.factories import AreaFactory, PersonFactory, TeamFactory, a_referral, contact_received
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def support_team(authority):
+    return TeamFactory(area__authority=authority, name="Families First East", kind=Team.Kind.FAMILY_SUPPORT)
+
+
+@pytest.fixture
+def youth_club(authority):
+    return Service.objects.create(
+        authority=authority, name="Kingsthorpe Youth Club", provider="The council", description="Evenings for 11-18s."
+    )
+
+
+def matched_and_levelled(contact, actor, frameworks, indicators=("l2-learning-01",), level=2, reason=""):
+    for entry in contact.people.all():
+        services.contact_person_record(actor=actor, entry=entry)
+    version = frameworks["northamptonshire"]
+    services.contact_level_of_need_record(
+        actor=actor,
+        contact=contact,
+        version=version,
+        indicators=list(indicators),
+        facts=Facts(consent_given=True),
+        level=level,
+        override_reason=reason,
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def test_a_referral_is_saved_whole_with_its_people_and_audit_rows(alice, frameworks):
+    contact = contact_received(alice)
+    assert contact.status == Contact.Status.AWAITING_DECISION
+    assert contact.reference.startswith("EH")
+    assert [entry.role for entry in contact.people.all()] == ["child", "parent"]
+    assert sorted(contact.needs.values_list("code", flat=True)) == ["emotional-wellbeing", "family-conflict"]
+    assert AuditEvent.objects.filter(target_type="frontdoor.contact", target_id=contact.pk).exists()
+    assert contact.referrer_agency == alice.agency
+
+
+def test_a_referral_with_problems_saves_nothing_and_names_every_problem(alice, frameworks):
+    referral = a_referral(
+        referrer_email="not-an-address",
+        children=[PersonDetails(role="child", first_name="", last_name="Brennan", nhs_number="1234567890")],
+        needs=[],
+        reason="",
+        consent=ConsentDetails(status="given"),
+    )
+    with pytest.raises(services.ReferralInvalidError) as raised:
+        services.contact_receive(
+            referral=referral, source=Contact.Source.PROFESSIONAL, authority_id=alice.authority_id, referrer_user=alice
+        )
+    assert set(raised.value.problems) == {
+        "referrer_email",
+        "children.0.first_name",
+        "children.0.date_of_birth",
+        "children.0.nhs_number",
+        "needs",
+        "reason",
+        "consent.given_by",
+        "consent.given_on",
+        "consent.how",
+        "consent.covers",
+    }
+    assert not Contact.objects.exists()
+    assert not ContactPerson.objects.exists()
+
+
+def test_an_immediate_danger_referral_is_saved_and_flagged_without_the_rest(alice, frameworks):
+    contact = services.contact_receive(
+        referral=a_referral(immediate_danger=True, children=[], adults=[], needs=[], reason=""),
+        source=Contact.Source.PROFESSIONAL,
+        authority_id=alice.authority_id,
+        referrer_user=alice,
+    )
+    assert contact.immediate_danger
+    assert "999" in contact.reason
+
+
+def test_no_allocation_to_a_family_support_team_without_consent(front_door, alice, frameworks, support_team):
+    contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
+    matched_and_levelled(contact, front_door, frameworks)
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(
+            actor=front_door, contact=contact, outcome="allocate", reasons="Meets the criteria", team=support_team
+        )
+    assert "consented" in str(raised.value.message_dict["outcome"])
+    assert not TriageDecision.objects.exists()
+
+
+def test_allocation_puts_the_family_on_the_teams_list_and_links_a_family(front_door, alice, frameworks, support_team):
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    services.contact_decide(
+        actor=front_door, contact=contact, outcome="allocate", reasons="Meets the criteria", team=support_team
+    )
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.ALLOCATED
+    assert contact.decided_at is not None
+    assert contact.family is not None
+    roles = set(FamilyMembership.objects.filter(family=contact.family).values_list("role", flat=True))
+    assert roles == {"child", "parent"}
+    from earlyhelp.frontdoor.selectors import team_new_referrals
+
+    assert list(team_new_referrals(team=support_team)) == [contact]
+
+
+def test_deciding_needs_everyone_matched_and_the_level_recorded(front_door, alice, frameworks, youth_club):
+    contact = contact_received(alice)
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+    assert "Match or record everyone" in str(raised.value)
+
+
+def test_a_signpost_against_an_immediate_referral_needs_a_reason_and_a_team_leaders_confirmation(
+    front_door, team_leader, alice, frameworks, youth_club
+):
+    contact = matched_and_levelled(
+        contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+    assert "override_reason" in raised.value.message_dict
+    decision = services.contact_decide(
+        actor=front_door,
+        contact=contact,
+        outcome="signpost",
+        reasons="Parents already working with the youth club",
+        service=youth_club,
+        override_reason="The concern was historic and is resolved",
+    )
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.AWAITING_CONFIRMATION
+    assert mail.outbox == []
+    with pytest.raises(ValidationError):
+        services.triage_confirm(actor=front_door, decision=decision)
+    services.triage_confirm(actor=team_leader, decision=decision)
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.SIGNPOSTED
+
+
+def test_a_team_leader_can_return_a_signpost_for_a_new_decision(front_door, team_leader, alice, frameworks, youth_club):
+    contact = matched_and_levelled(
+        contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
+    )
+    decision = services.contact_decide(
+        actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club, override_reason="y"
+    )
+    services.triage_return(actor=team_leader, decision=decision, because="Refer to social care")
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.AWAITING_DECISION
+    services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As the team leader said")
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.REDIRECTED
+
+
+def test_the_referrer_and_the_family_are_emailed_the_outcome(
+    front_door, alice, frameworks, youth_club, django_capture_on_commit_callbacks
+):
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contact_decide(
+            actor=front_door, contact=contact, outcome="signpost", reasons="A good fit", service=youth_club
+        )
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "priya.shah@school.example.test",
+        "siobhan@example.test",
+    ]
+    assert "Kingsthorpe Youth Club" in mail.outbox[0].body
+    assert contact.reference in mail.outbox[0].subject
+
+
+def test_the_family_is_not_emailed_when_the_practitioner_says_so(
+    front_door, alice, frameworks, django_capture_on_commit_callbacks
+):
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contact_decide(
+            actor=front_door, contact=contact, outcome="redirect", reasons="Risk", tell_family=False
+        )
+    assert [message.to[0] for message in mail.outbox] == ["priya.shah@school.example.test"]
+
+
+def test_a_family_referred_again_within_twelve_months_is_flagged_as_a_re_referral(front_door, alice, frameworks):
+    child = PersonFactory(first_name="Maya", last_name="Brennan", date_of_birth=date(2016, 5, 4))
+    earlier = contact_received(alice)
+    services.contact_person_match(actor=front_door, entry=earlier.people.get(role="child"), person=child)
+    later = contact_received(alice)
+    services.contact_person_match(actor=front_door, entry=later.people.get(role="child"), person=child)
+    later.refresh_from_db()
+    assert later.re_referral
+    assert list(services.earlier_contacts(later)) == [earlier]
+
+
+def test_a_contact_more_than_twelve_months_later_is_not_a_re_referral(front_door, alice, frameworks):
+    child = PersonFactory(first_name="Maya", last_name="Brennan", date_of_birth=date(2016, 5, 4))
+    earlier = services.contact_receive(
+        referral=a_referral(),
+        source=Contact.Source.PROFESSIONAL,
+        authority_id=alice.authority_id,
+        referrer_user=alice,
+        received_at=timezone.now() - timedelta(days=400),
+    )
+    services.contact_person_match(actor=front_door, entry=earlier.people.get(role="child"), person=child)
+    later = contact_received(alice)
+    services.contact_person_match(actor=front_door, entry=later.people.get(role="child"), person=child)
+    later.refresh_from_db()
+    assert not later.re_referral
+
+
+def test_matching_lets_the_referring_partner_see_the_child(front_door, bob, frameworks):
+    contact = contact_received(bob)
+    person = services.contact_person_record(actor=front_door, entry=contact.people.get(role="child"))
+    assert Involvement.objects.filter(person=person, practitioner=bob, kind="referred").exists()
+
+
+def test_scheduling_for_a_meeting_lists_the_family_as_awaiting_a_meeting(front_door, alice, frameworks, authority):
+    area = AreaFactory(authority=authority, name="Northampton North")
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    services.contact_decide(
+        actor=front_door, contact=contact, outcome="schedule", reasons="Needs several agencies", meeting_area=area
+    )
+    from earlyhelp.frontdoor.selectors import awaiting_meeting
+
+    assert list(awaiting_meeting(contacts=Contact.objects.all())) == [contact]
