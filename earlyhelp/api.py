@@ -10,15 +10,20 @@ from typing import Any
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
+from earlyhelp.frontdoor.api import router as referrals_router
 from earlyhelp.thresholds.api import router as thresholds_router
 
 api = NinjaAPI(
     title="Early Help API",
     version="1",
-    description="Thresholds decision support now; referrals from partner systems next.",
+    description=(
+        "Referrals from partner systems (each with its own key: `Authorization: Bearer <key>`), "
+        "and the thresholds decision support (open to all)."
+    ),
     urls_namespace="api",
 )
 api.add_router("/thresholds", thresholds_router)
+api.add_router("/referrals", referrals_router)
 
 
 def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:

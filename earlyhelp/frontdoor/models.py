@@ -180,7 +180,8 @@ def contact_reference(pk: int | None) -> str:
 
 def contact_pk_from_reference(reference: str) -> int | None:
     text = reference.strip().upper()
-    if not text.startswith(REFERENCE_PREFIX) or not text[len(REFERENCE_PREFIX) :].isdigit():
+    digits = text[len(REFERENCE_PREFIX) :]
+    if not text.startswith(REFERENCE_PREFIX) or not digits.isdigit() or len(digits) > 12:
         return None
     return int(text[len(REFERENCE_PREFIX) :])
 
