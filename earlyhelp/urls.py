@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("", include("earlyhelp.people.urls")),
     path("", include("earlyhelp.thresholds.urls")),
+    path("", include("earlyhelp.frontdoor.urls")),
+    path("", include("earlyhelp.directory.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

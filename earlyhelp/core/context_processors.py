@@ -12,6 +12,10 @@ def service(request: HttpRequest) -> dict[str, object]:
         return context
     context["authority_name"] = str(user.authority)
     items = [("Home", reverse("home"))]
+    if user.can(Permission.TRIAGE_CONTACTS):
+        items.append(("Front door", reverse("frontdoor:queue")))
+    if user.can(Permission.MAKE_REFERRALS):
+        items.append(("Make a referral", reverse("frontdoor:refer-start")))
     if user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS):
         items.append(("Find a person", reverse("people:search")))
     if user.can(Permission.ADD_PEOPLE):

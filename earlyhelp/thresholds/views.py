@@ -56,7 +56,7 @@ def _check_context(request: HttpRequest, *, public: bool) -> dict[str, Any]:
         "result": result,
         "immediate_danger": bool(result and form.facts().immediate_danger),
         "layout": indicator_layout(definition, form.chosen),
-        "selected": _selected(definition, form.chosen),
+        "selected": indicators_selected(definition, form.chosen),
     }
 
 
@@ -144,7 +144,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "immediate_danger": bool(result and form.facts().immediate_danger),
             "layout": indicator_layout(definition, form.chosen),
-            "selected": _selected(definition, form.chosen),
+            "selected": indicators_selected(definition, form.chosen),
         },
     )
 
@@ -197,7 +197,7 @@ def person_decision(request: HttpRequest, pk: int, decision_pk: int) -> HttpResp
             "person": person,
             "decision": decision,
             "definition": definition,
-            "selected": _selected(definition, set(decision.indicators)),
+            "selected": indicators_selected(definition, set(decision.indicators)),
             "result": decision.recommendation,
             "immediate_danger": decision.facts.get("immediate_danger", False),
             "latest": selectors.framework_version_latest(decision.framework_version.framework.name),
@@ -205,7 +205,7 @@ def person_decision(request: HttpRequest, pk: int, decision_pk: int) -> HttpResp
     )
 
 
-def _selected(definition: FrameworkDefinition, chosen: set[str]) -> list[Any]:
+def indicators_selected(definition: FrameworkDefinition, chosen: set[str]) -> list[Any]:
     return [indicator for key, indicator in definition.by_id.items() if key in chosen]
 
 

@@ -1,0 +1,295 @@
+"""Triage: the queue, a contact, matching its people, the level of need, the decision, and a
+team leader's confirmation. Views fetch only through `access.py` and write only through
+`services.py`; every contact opened and every person listed is audited."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from earlyhelp.audit.trail import record_listed, record_view
+from earlyhelp.directory.selectors import ServiceFilter, services_matching
+from earlyhelp.frontdoor import access, selectors, services
+from earlyhelp.frontdoor.clock import decision_clock
+from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, TriageDecisionForm
+from earlyhelp.frontdoor.models import Contact, ContactPerson
+from earlyhelp.frontdoor.notifications import family_addressee, outcome_context
+from earlyhelp.organisations.models import User
+from earlyhelp.people import access as people_access
+from earlyhelp.thresholds.forms import LevelOfNeedDecisionForm
+from earlyhelp.thresholds.models import FrameworkVersion
+from earlyhelp.thresholds.rules import Recommendation, recommend
+from earlyhelp.thresholds.selectors import framework_version_latest
+from earlyhelp.thresholds.views import indicator_layout, indicators_selected
+
+
+def user_of(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _require_triage(user: User) -> None:
+    if not access.can_triage(user):
+        raise Http404("No such page")
+
+
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    _require_triage(user)
+    rows = selectors.triage_queue(contacts=access.contacts_for_triage(user), now=timezone.now())
+    record_listed(actor=user, shown=[row.contact for row in rows], where="front door queue")
+    counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in ("red", "amber", "green")}
+    return render(request, "frontdoor/queue.html", {"rows": rows, "counts": counts})
+
+
+def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
+    people = selectors.contact_people(user=user, contact=contact)
+    earlier = list(services.earlier_contacts(contact)) if contact.re_referral else []
+    decisions = selectors.decisions_for(contact)
+    return {
+        "contact": contact,
+        "people": people,
+        "unmatched": [item for item in people if item.entry.person_id is None],
+        "earlier": earlier,
+        "decisions": decisions,
+        "clock": decision_clock(contact.received_at, timezone.now()) if contact.is_open else None,
+        "needs": list(contact.needs.all()),
+        "main_child": services.main_child(contact),
+        "area_form": ContactAreaForm(initial={"area": contact.area_id}, authority_id=contact.authority_id),
+        "can_confirm": access.can_confirm_overrides(user),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    if request.method == "POST":
+        form = ContactAreaForm(request.POST, authority_id=contact.authority_id)
+        if form.is_valid() and contact.is_open:
+            services.contact_area_set(actor=user, contact=contact, area=form.cleaned_data["area"])
+            messages.success(request, "The area has been saved.")
+        return redirect("frontdoor:contact", pk=contact.pk)
+    record_view(actor=user, target=contact)
+    context = _contact_context(user, contact)
+    matched = [item.entry.person for item in context["people"] if item.entry.person is not None]
+    suggested = [match.person for item in context["unmatched"] for match in item.matches]
+    record_listed(actor=user, shown=[*matched, *suggested], where=f"contact {contact.reference}")
+    return render(request, "frontdoor/contact.html", context)
+
+
+def _entry_for(contact: Contact, entry_pk: int) -> ContactPerson:
+    entry: ContactPerson | None = contact.people.filter(pk=entry_pk).select_related("person").first()
+    if entry is None:
+        raise Http404("No such person on this contact")
+    return entry
+
+
+@require_http_methods(["GET", "POST"])
+def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """Is this person on the referral someone already known? Pick the record, or create one."""
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    entry = _entry_for(contact, entry_pk)
+    error = ""
+    if request.method == "POST":
+        choice = request.POST.get("person", "")
+        try:
+            if choice == "new":
+                services.contact_person_record(actor=user, entry=entry)
+            elif choice.isdigit():
+                person = people_access.get_person_for_user(user, int(choice))
+                services.contact_person_match(actor=user, entry=entry, person=person)
+            else:
+                error = "Select the record that is this person, or say that none of them is"
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        if not error:
+            messages.success(request, f"{entry.full_name} is matched to a record.")
+            return redirect("frontdoor:contact", pk=contact.pk)
+    record_view(actor=user, target=contact)
+    from earlyhelp.people.selectors import likely_matches
+
+    matches = likely_matches(user=user, proposed=selectors.proposed_from(entry))
+    record_listed(
+        actor=user, shown=[match.person for match in matches], where=f"possible matches on {contact.reference}"
+    )
+    return render(
+        request,
+        "frontdoor/contact_person.html",
+        {"contact": contact, "entry": entry, "matches": matches, "error": error},
+    )
+
+
+def _level_form_data(contact: Contact) -> dict[str, Any]:
+    consent = {"given": "given", "refused": "refused"}.get(contact.consent, "not_asked")
+    data: dict[str, Any] = {"indicators": contact.indicators, "consent": consent, "check": "1"}
+    if contact.immediate_danger:
+        data["immediate_danger"] = "on"
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
+    """The level of need, through the thresholds tool, starting from what the referrer ticked."""
+    from django.http import QueryDict
+
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    child = services.main_child(contact)
+    version = framework_version_latest()
+    if version is None:
+        raise Http404("No thresholds framework is loaded")
+    data = QueryDict(mutable=True)
+    if request.method == "POST":
+        posted = request.POST.get("version", "")
+        if posted.isdigit():
+            version = FrameworkVersion.objects.filter(pk=int(posted)).first() or version
+        data = request.POST.copy()
+    else:
+        for key, value in _level_form_data(contact).items():
+            data.setlist(key, value if isinstance(value, list) else [value])
+    definition = version.definition
+    form = LevelOfNeedDecisionForm(data, definition=definition)
+    result: Recommendation | None = None
+    if form.is_valid():
+        result = recommend(definition, form.cleaned_data["indicators"], form.facts())
+        if request.method == "POST" and request.POST.get("action") == "save":
+            level = form.cleaned_data.get("level")
+            try:
+                services.contact_level_of_need_record(
+                    actor=user,
+                    contact=contact,
+                    version=version,
+                    indicators=form.cleaned_data["indicators"],
+                    facts=form.facts(),
+                    level=level if isinstance(level, int) else 0,
+                    override_reason=form.cleaned_data.get("override_reason") or "",
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, "The level of need has been recorded.")
+                return redirect("frontdoor:contact", pk=contact.pk)
+    record_view(actor=user, target=contact)
+    return render(
+        request,
+        "frontdoor/contact_level.html",
+        {
+            "contact": contact,
+            "child": child,
+            "version": version,
+            "definition": definition,
+            "form": form,
+            "result": result,
+            "immediate_danger": bool(result and form.facts().immediate_danger),
+            "layout": indicator_layout(definition, form.chosen),
+            "selected": indicators_selected(definition, form.chosen),
+        },
+    )
+
+
+def services_for(contact: Contact) -> list[Any]:
+    level = contact.level_of_need.level if contact.level_of_need else None
+    today = timezone.localdate()
+    ages = tuple(age for entry in contact.people.all() if entry.is_child and (age := entry.age_on(today)) is not None)
+    criteria = ServiceFilter(level=level, area=contact.area, ages=ages, needs=tuple(contact.needs.all()))
+    return list(services_matching(authority=contact.authority, criteria=criteria)[:20])
+
+
+@require_http_methods(["GET", "POST"])
+def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    fitting = services_for(contact)
+    form = TriageDecisionForm(request.POST or None, contact=contact, services=fitting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.contact_decide(
+                actor=user,
+                contact=contact,
+                outcome=data["outcome"],
+                reasons=data["reasons"],
+                service=data["service"],
+                team=data["team"],
+                meeting_area=data["meeting_area"],
+                override_reason=data["override_reason"],
+                tell_family=data["tell_family"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            if decision.needs_confirmation:
+                messages.success(request, "Decision saved. A team leader must confirm it before anyone is told.")
+            else:
+                messages.success(request, f"Decision saved: {decision.get_outcome_display().lower()}.")
+            return redirect("frontdoor:contact", pk=contact.pk)
+    record_view(actor=user, target=contact)
+    return render(
+        request,
+        "frontdoor/contact_decide.html",
+        {
+            "contact": contact,
+            "form": form,
+            "fitting": fitting,
+            "needs_override": services.signpost_needs_override(contact),
+            "ready": not any(entry.person_id is None for entry in contact.people.all()) and contact.level_of_need_id,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def contact_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome as a letter to print, to the family or to the referrer (?to=referrer)."""
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    decision = next((item for item in selectors.decisions_for(contact) if item.is_final), None)
+    if decision is None:
+        raise Http404("No decision to write about yet")
+    record_view(actor=user, target=contact)
+    for_family = request.GET.get("to") != "referrer"
+    addressee = family_addressee(contact) if for_family else None
+    context = outcome_context(decision, for_family=for_family) | {"addressee": addressee, "today": timezone.localdate()}
+    return render(request, "frontdoor/letter.html", context)
+
+
+@require_http_methods(["GET"])
+def confirmations(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not access.can_confirm_overrides(user):
+        raise Http404("No such page")
+    waiting = selectors.awaiting_confirmation(contacts=access.contacts_for_triage(user))
+    record_listed(actor=user, shown=[decision.contact for decision in waiting], where="decisions to confirm")
+    return render(request, "frontdoor/confirmations.html", {"waiting": waiting})
+
+
+@require_http_methods(["GET", "POST"])
+def confirmation(request: HttpRequest, decision_pk: int) -> HttpResponse:
+    user = user_of(request)
+    decision = access.get_decision_for_confirmation(user, decision_pk)
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "confirm":
+                services.triage_confirm(actor=user, decision=decision)
+                messages.success(request, f"You confirmed the signpost for {decision.contact.reference}.")
+            else:
+                services.triage_return(actor=user, decision=decision, because=form.cleaned_data["because"])
+                messages.success(request, f"{decision.contact.reference} is back on the queue for a new decision.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("frontdoor:confirmations")
+    record_view(actor=user, target=decision.contact)
+    return render(
+        request, "frontdoor/confirmation.html", {"decision": decision, "contact": decision.contact, "form": form}
+    )

@@ -1,0 +1,327 @@
+"""The front door's pages, used as a practitioner or a family would: the professional journey
+from start to confirmation, the self-referral form and its protections, and triage to each
+of the four outcomes."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from earlyhelp.directory.models import Service
+from earlyhelp.frontdoor.models import Contact, ReferralDraft, TriageDecision
+from earlyhelp.organisations.models import Team
+from tests.conftest import signed_in
+from tests.factories import AreaFactory, TeamFactory, contact_received
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date.today()
+
+
+def answer(client: Client, url: str, data: dict, follow_to: str | None = None):
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    if follow_to:
+        assert response["Location"] == follow_to
+    return response
+
+
+def test_a_partner_refers_a_family_page_by_page(alice, frameworks):
+    client = signed_in(alice)
+    assert client.get("/refer/").status_code == 200
+    answer(client, "/refer/danger/", {"immediate_danger": "no"}, "/refer/referrer/")
+    answer(
+        client,
+        "/refer/referrer/",
+        {"referrer_name": "Alice Partner", "referrer_email": "alice@school.example.test"},
+        "/refer/children/",
+    )
+    answer(
+        client,
+        "/refer/children/add/",
+        {
+            "first_name": "Maya",
+            "last_name": "Brennan",
+            "date_of_birth_0": "4",
+            "date_of_birth_1": "5",
+            "date_of_birth_2": "2016",
+            "gender": "female",
+        },
+        "/refer/children/",
+    )
+    assert "Maya Brennan" in client.get("/refer/children/").content.decode()
+    answer(client, "/refer/children/", {}, "/refer/adults/")
+    answer(
+        client,
+        "/refer/adults/add/",
+        {"role": "parent", "first_name": "Siobhan", "last_name": "Brennan", "email": "siobhan@example.test"},
+    )
+    answer(client, "/refer/adults/", {}, "/refer/reasons/")
+    answer(
+        client,
+        "/refer/reasons/",
+        {"needs": ["family-conflict"], "reason": "Arguments at home since the separation."},
+        "/refer/level-of-need/",
+    )
+    answer(client, "/refer/level-of-need/", {"indicators": ["l2-learning-01"], "action": "continue"}, "/refer/tried/")
+    answer(client, "/refer/tried/", {"what_has_been_tried": "Pastoral support at school."}, "/refer/agencies/")
+    answer(client, "/refer/agencies/", {"other_agencies": ""}, "/refer/consent/")
+    answer(
+        client,
+        "/refer/consent/",
+        {
+            "consent": "given",
+            "given_by": "Siobhan Brennan, mother",
+            "given_on_0": str(TODAY.day),
+            "given_on_1": str(TODAY.month),
+            "given_on_2": str(TODAY.year),
+            "how": "written",
+            "covers": ["early_help_service"],
+        },
+        "/refer/check/",
+    )
+    page = client.get("/refer/check/").content.decode()
+    assert "Check your answers" in page
+    assert "Still to do" not in page
+    response = client.post("/refer/check/")
+    contact = Contact.objects.get()
+    assert response["Location"] == f"/refer/sent/{contact.pk}/"
+    assert contact.reference in client.get(response["Location"]).content.decode()
+    assert contact.indicators == ["l2-learning-01"]
+    assert contact.referrer_recommended_level == 2
+    assert not ReferralDraft.objects.exists()
+    assert contact.reference in client.get("/referrals/").content.decode()
+
+
+def test_each_question_says_what_is_wrong_beside_the_answer(alice, frameworks):
+    client = signed_in(alice)
+    response = client.post(
+        "/refer/consent/", {"consent": "given", "given_on_0": "31", "given_on_1": "2", "given_on_2": "2026"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter who gave consent" in page
+    assert "must be a real date" in page
+    child = client.post("/refer/children/add/", {"first_name": "Maya", "nhs_number": "1234567890"}).content.decode()
+    assert "Enter the child&#x27;s last name" in child
+    assert "Enter a real NHS number" in child
+
+
+def test_a_draft_survives_the_session_ending(alice, frameworks):
+    client = signed_in(alice)
+    answer(client, "/refer/danger/", {"immediate_danger": "no"})
+    answer(client, "/refer/reasons/", {"needs": ["family-conflict"], "reason": "Worried about Maya"})
+    again = signed_in(alice)  # a new session, as after the old one expired
+    assert "Continue your referral" in again.get("/refer/").content.decode()
+    assert "Worried about Maya" in again.get("/refer/reasons/").content.decode()
+
+
+def test_sending_with_answers_missing_saves_nothing_and_links_to_each_question(alice, frameworks):
+    client = signed_in(alice)
+    answer(client, "/refer/danger/", {"immediate_danger": "no"})
+    page = client.post("/refer/check/").content.decode()
+    assert "There is a problem" in page
+    assert 'href="/refer/children/"' in page
+    assert 'href="/refer/reasons/"' in page
+    assert not Contact.objects.exists()
+
+
+def test_an_immediate_danger_answer_stops_the_referral_and_is_saved_flagged(alice, frameworks):
+    client = signed_in(alice)
+    response = answer(client, "/refer/danger/", {"immediate_danger": "yes"})
+    contact = Contact.objects.get()
+    assert contact.immediate_danger
+    page = client.get(response["Location"]).content.decode()
+    assert "Call 999 now" in page
+    assert contact.reference in page
+
+
+SELF_REFERRAL = {
+    "your_name": "Jo Smith",
+    "relationship": "parent",
+    "email": "jo@example.test",
+    "postcode": "NN3 2AB",
+    "child_1_name": "Sam Smith",
+    "child_1_date_of_birth_0": "1",
+    "child_1_date_of_birth_1": "9",
+    "child_1_date_of_birth_2": "2014",
+    "needs": ["parenting"],
+    "reason": "Sam will not go to bed and we argue all the time.",
+    "agree": "on",
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def test_a_family_asks_for_help_without_signing_in(authority, frameworks):
+    client = Client()
+    assert client.get("/ask-for-help/").status_code == 200
+    response = client.post("/ask-for-help/", SELF_REFERRAL)
+    assert response["Location"] == "/ask-for-help/sent/"
+    contact = Contact.objects.get()
+    assert contact.source == "family"
+    assert contact.consent == "given"
+    assert contact.consent_how == "online"
+    assert [entry.full_name for entry in contact.people.all()] == ["Sam Smith", "Jo Smith"]
+    assert contact.reference in client.get("/ask-for-help/sent/").content.decode()
+
+
+def test_a_self_referral_with_problems_saves_nothing_and_keeps_what_was_typed(authority, frameworks):
+    response = Client().post("/ask-for-help/", SELF_REFERRAL | {"email": "", "child_1_date_of_birth_2": ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give a phone number or an email address" in page
+    assert "must include a year" in page
+    assert "Sam will not go to bed" in page
+    assert not Contact.objects.exists()
+
+
+def test_the_honeypot_saves_nothing_but_looks_like_success(authority, frameworks):
+    response = Client().post("/ask-for-help/", SELF_REFERRAL | {"website": "http://spam.example"})
+    assert response["Location"] == "/ask-for-help/sent/"
+    assert not Contact.objects.exists()
+
+
+def test_too_many_self_referrals_from_one_address_are_refused(authority, frameworks, settings):
+    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 2
+    client = Client()
+    for _ in range(2):
+        assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 302
+    assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 429
+    assert Contact.objects.count() == 2
+
+
+def test_an_oversized_self_referral_is_refused(authority, frameworks):
+    response = Client().post("/ask-for-help/", SELF_REFERRAL | {"reason": "x" * 70000})
+    assert response.status_code == 413
+    assert not Contact.objects.exists()
+
+
+# Triage -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def directory(authority):
+    area = AreaFactory(authority=authority, name="Northampton East")
+    team = TeamFactory(area=area, name="Families First East", kind=Team.Kind.FAMILY_SUPPORT)
+    service = Service.objects.create(
+        authority=authority, name="Parenting Matters", provider="Barnardo's", description="Parenting courses."
+    )
+    return area, team, service
+
+
+def triage_to_ready(client: Client, contact: Contact, level: int = 2, indicators=("l2-learning-01",), reason=""):
+    page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    assert contact.reference in page
+    for entry in contact.people.all():
+        response = client.post(f"/front-door/contacts/{contact.pk}/people/{entry.pk}/", {"person": "new"})
+        assert response.status_code == 302
+    level_page = client.get(f"/front-door/contacts/{contact.pk}/level-of-need/").content.decode()
+    assert "Record the level of need" in level_page
+    response = client.post(
+        f"/front-door/contacts/{contact.pk}/level-of-need/",
+        {
+            "indicators": list(indicators),
+            "consent": "given",
+            "level": str(level),
+            "override_reason": reason,
+            "action": "save",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "extra", "status"),
+    [
+        ("signpost", "service", "signposted"),
+        ("schedule", "meeting_area", "awaiting_meeting"),
+        ("allocate", "team", "allocated"),
+        ("redirect", None, "redirected"),
+    ],
+)
+def test_the_front_door_triages_a_contact_to_each_outcome(
+    front_door, alice, frameworks, directory, outcome, extra, status, django_capture_on_commit_callbacks
+):
+    area, team, service = directory
+    contact = contact_received(alice)
+    client = signed_in(front_door)
+    assert contact.reference in client.get("/front-door/").content.decode()
+    triage_to_ready(client, contact)
+    data = {"outcome": outcome, "reasons": "Because", "tell_family": "on"}
+    if extra:
+        data[extra] = str({"service": service, "meeting_area": area, "team": team}[extra].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/front-door/contacts/{contact.pk}/decide/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact.refresh_from_db()
+    assert contact.status == status
+    assert len(mail.outbox) == 2
+    letter = client.get(f"/front-door/contacts/{contact.pk}/letter/").content.decode()
+    assert "Dear Siobhan Brennan" in letter
+    assert contact.reference not in client.get("/front-door/").content.decode()
+
+
+def test_the_decision_page_says_why_an_allocation_without_consent_is_refused(front_door, alice, frameworks, directory):
+    _, team, _ = directory
+    from earlyhelp.frontdoor.referrals import ConsentDetails
+
+    contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
+    client = signed_in(front_door)
+    triage_to_ready(client, contact)
+    response = client.post(
+        f"/front-door/contacts/{contact.pk}/decide/", {"outcome": "allocate", "team": team.pk, "reasons": "x"}
+    )
+    assert response.status_code == 200
+    assert "has not consented" in response.content.decode()
+    assert not TriageDecision.objects.exists()
+
+
+def test_a_team_leader_confirms_a_signpost_against_the_thresholds_tool(
+    front_door, team_leader, alice, frameworks, directory
+):
+    _, _, service = directory
+    contact = contact_received(alice)
+    client = signed_in(front_door)
+    triage_to_ready(client, contact, level=2, indicators=("safeguarding-01",), reason="Historic, resolved")
+    refused = client.post(
+        f"/front-door/contacts/{contact.pk}/decide/", {"outcome": "signpost", "service": service.pk, "reasons": "x"}
+    )
+    assert "a team leader must confirm it" in refused.content.decode()
+    client.post(
+        f"/front-door/contacts/{contact.pk}/decide/",
+        {"outcome": "signpost", "service": service.pk, "reasons": "x", "override_reason": "Resolved last year"},
+    )
+    decision = TriageDecision.objects.get()
+    leader = signed_in(team_leader)
+    assert contact.reference in leader.get("/front-door/decisions-to-confirm/").content.decode()
+    response = leader.post(f"/front-door/decisions-to-confirm/{decision.pk}/", {"action": "confirm"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.status == "signposted"
+
+
+def test_a_coach_sees_the_families_allocated_to_their_team(front_door, alice, frameworks, directory, authority):
+    _, team, _ = directory
+    from tests.factories import UserFactory
+    from earlyhelp.organisations.roles import Role
+
+    coach = UserFactory(authority=authority, team=team, roles=[Role.FAMILY_COACH])
+    contact = contact_received(alice)
+    client = signed_in(front_door)
+    triage_to_ready(client, contact)
+    client.post(f"/front-door/contacts/{contact.pk}/decide/", {"outcome": "allocate", "team": team.pk, "reasons": "x"})
+    page = signed_in(coach).get("/family-support/new-referrals/").content.decode()
+    assert "Maya Brennan" in page
+
+
+def test_the_services_directory_is_public_and_filters(authority, directory):
+    response = Client().get("/services/", {"words": "parenting"})
+    assert response.status_code == 200
+    assert "Parenting Matters" in response.content.decode()
+    assert "Parenting Matters" not in Client().get("/services/", {"words": "housing"}).content.decode()
