@@ -308,8 +308,8 @@ def test_a_team_leader_confirms_a_signpost_against_the_thresholds_tool(
 
 def test_a_coach_sees_the_families_allocated_to_their_team(front_door, alice, frameworks, directory, authority):
     _, team, _ = directory
-    from tests.factories import UserFactory
     from earlyhelp.organisations.roles import Role
+    from tests.factories import UserFactory
 
     coach = UserFactory(authority=authority, team=team, roles=[Role.FAMILY_COACH])
     contact = contact_received(alice)
