@@ -8,9 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from earlyhelp.directory.models import Service
+from earlyhelp.organisations.models import User
 from earlyhelp.people.access import people_visible_to
 from tests.conftest import signed_in
-from tests.factories import PersonFactory, level_of_need_decided
+from tests.factories import PersonFactory, contact_received, level_of_need_decided, system_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,38 @@ def expect(staff: int, alice: int, bob: int, others: int = 404, anonymous: str |
     outcome: dict[str, str | int] = {role: staff for role in CASEWORK}
     outcome.update({"alice": alice, "bob": bob, "analyst": others, "administrator": others, "anonymous": anonymous})
     return outcome
+
+
+TRIAGE = expect(404, 404, 404) | {"front_door": 200, "team_leader": 200}
+LEADER = {"team_leader": 200}
+
+
+def alices_referral():
+    """A referral Alice sent (the Okafor fixture's partner practitioner)."""
+    return contact_received(User.objects.get(full_name="Alice Partner"))
+
+
+def decided():
+    """A decision that waits for a team leader: a signpost against the thresholds tool's advice."""
+    from earlyhelp.frontdoor import services
+    from earlyhelp.frontdoor.models import TriageDecision
+    from earlyhelp.thresholds.rules import Facts
+    from earlyhelp.thresholds.selectors import framework_version_latest
+
+    actor = system_user()
+    contact = alices_referral()
+    for entry in contact.people.all():
+        services.contact_person_record(actor=actor, entry=entry)
+    version = framework_version_latest()
+    assert version is not None
+    services.contact_level_of_need_record(
+        actor=actor, contact=contact, version=version, indicators=["l2-learning-01"], facts=Facts(), level=2
+    )
+    service = Service.objects.create(authority_id=actor.authority_id, name="Parenting", provider="x", description="x")
+    decision: TriageDecision = services.contact_decide(
+        actor=actor, contact=contact, outcome="signpost", reasons="Fits", service=service
+    )
+    return decision
 
 
 # URL name → (how to build its address from the Okafor family, what each role gets on GET)
@@ -78,6 +112,59 @@ MATRIX = {
         lambda o: f"/people/{o.child.pk}/level-of-need/{level_of_need_decided(o.child).pk}/",
         expect(200, 200, 404),
     ),
+    # The front door: referring is for partners and staff; triage for the front door and team leaders.
+    "frontdoor:refer-start": (lambda o: "/refer/", expect(200, 200, 200)),
+    "frontdoor:refer-step": (lambda o: "/refer/referrer/", expect(200, 200, 200)),
+    "frontdoor:refer-discard": (lambda o: "/refer/discard/", expect(405, 405, 405, others=405)),
+    "frontdoor:refer-children": (lambda o: "/refer/children/", expect(200, 200, 200)),
+    "frontdoor:refer-child-add": (lambda o: "/refer/children/add/", expect(200, 200, 200)),
+    "frontdoor:refer-child-edit": (lambda o: "/refer/children/0/", expect(404, 404, 404)),
+    "frontdoor:refer-child-remove": (lambda o: "/refer/children/0/remove/", expect(405, 405, 405, others=405)),
+    "frontdoor:refer-child-use-record": (
+        lambda o: "/refer/children/0/use-record/",
+        expect(405, 405, 405, others=405),
+    ),
+    "frontdoor:refer-adults": (lambda o: "/refer/adults/", expect(200, 200, 200)),
+    "frontdoor:refer-adult-add": (lambda o: "/refer/adults/add/", expect(200, 200, 200)),
+    "frontdoor:refer-adult-edit": (lambda o: "/refer/adults/0/", expect(404, 404, 404)),
+    "frontdoor:refer-adult-remove": (lambda o: "/refer/adults/0/remove/", expect(405, 405, 405, others=405)),
+    "frontdoor:refer-adult-use-record": (
+        lambda o: "/refer/adults/0/use-record/",
+        expect(405, 405, 405, others=405),
+    ),
+    "frontdoor:refer-level-of-need": (lambda o: "/refer/level-of-need/", expect(200, 200, 200)),
+    "frontdoor:refer-check": (lambda o: "/refer/check/", expect(302, 302, 302)),
+    # Only the referrer sees their own confirmation.
+    "frontdoor:refer-sent": (lambda o: f"/refer/sent/{alices_referral().pk}/", expect(404, 200, 404)),
+    "frontdoor:refer-stop": (lambda o: f"/refer/call-999/{alices_referral().pk}/", expect(404, 200, 404)),
+    "frontdoor:my-referrals": (lambda o: "/referrals/", expect(200, 200, 200)),
+    "frontdoor:ask": (lambda o: "/ask-for-help/", expect(200, 200, 200, others=200, anonymous=200)),
+    "frontdoor:ask-sent": (lambda o: "/ask-for-help/sent/", expect(200, 200, 200, others=200, anonymous=200)),
+    "frontdoor:queue": (lambda o: "/front-door/", TRIAGE),
+    "frontdoor:contact": (lambda o: f"/front-door/contacts/{alices_referral().pk}/", TRIAGE),
+    "frontdoor:contact-person": (
+        lambda o: "/front-door/contacts/{0.contact_id}/people/{0.pk}/".format(alices_referral().people.first()),
+        TRIAGE,
+    ),
+    "frontdoor:contact-level": (lambda o: f"/front-door/contacts/{alices_referral().pk}/level-of-need/", TRIAGE),
+    "frontdoor:contact-decide": (lambda o: f"/front-door/contacts/{alices_referral().pk}/decide/", TRIAGE),
+    "frontdoor:contact-letter": (lambda o: f"/front-door/contacts/{decided().contact_id}/letter/", TRIAGE),
+    "frontdoor:confirmations": (lambda o: "/front-door/decisions-to-confirm/", expect(404, 404, 404) | LEADER),
+    "frontdoor:confirmation": (
+        lambda o: f"/front-door/decisions-to-confirm/{decided().pk}/",
+        expect(404, 404, 404) | LEADER,
+    ),
+    "frontdoor:awaiting-meeting": (lambda o: "/front-door/awaiting-a-meeting/", TRIAGE),
+    # A coach sees their own team's new referrals; the front door sees every team's.
+    "frontdoor:team-referrals": (lambda o: "/family-support/new-referrals/", TRIAGE | {"coach": 200}),
+    "directory:services": (lambda o: "/services/", expect(200, 200, 200, others=200, anonymous=200)),
+    # The referrals API needs a partner system's key; a signed-in session is not enough.
+    "api:need_list": (lambda o: "/api/v1/referrals/needs", expect(401, 401, 401, others=401, anonymous=401)),
+    "api:referral_create": (lambda o: "/api/v1/referrals", expect(405, 405, 405, others=405, anonymous=405)),
+    "api:referral_detail": (
+        lambda o: "/api/v1/referrals/EH0000001",
+        expect(401, 401, 401, others=401, anonymous=401),
+    ),
     # The JSON API authenticates per router; the thresholds part holds no personal data and is open.
     "api:api-root": (lambda o: "/api/v1/", expect(404, 404, 404, others=404, anonymous=404)),
     "api:openapi-json": (lambda o: "/api/v1/openapi.json", expect(200, 200, 200, others=200, anonymous=200)),
@@ -121,7 +208,7 @@ def test_the_matrix_covers_every_page_of_the_service():
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(request, role, url_name, okafor):
     build, outcomes = MATRIX[url_name]
-    if url_name.startswith(("thresholds:", "api:")):
+    if url_name.startswith(("thresholds:", "api:", "frontdoor:")):
         request.getfixturevalue("frameworks")
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))
     response = client.get(build(okafor))
