@@ -38,8 +38,8 @@ def expect(staff: int, alice: int, bob: int, others: int = 404, anonymous: str |
     return outcome
 
 
-TRIAGE = expect(404, 404, 404) | {"front_door": 200, "team_leader": 200}
-LEADER = {"team_leader": 200}
+TRIAGE: dict[str, str | int] = expect(404, 404, 404) | {"front_door": 200, "team_leader": 200}
+LEADER: dict[str, str | int] = {"team_leader": 200}
 
 
 def alices_referral():

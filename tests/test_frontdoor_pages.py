@@ -3,6 +3,7 @@ from start to confirmation, the self-referral form and its protections, and tria
 of the four outcomes."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date.today()
 
 
-def answer(client: Client, url: str, data: dict, follow_to: str | None = None):
+def answer(client: Client, url: str, data: dict[str, Any], follow_to: str | None = None):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     if follow_to:
