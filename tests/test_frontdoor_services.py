@@ -244,3 +244,18 @@ def test_scheduling_for_a_meeting_lists_the_family_as_awaiting_a_meeting(front_d
     from earlyhelp.frontdoor.selectors import awaiting_meeting
 
     assert list(awaiting_meeting(contacts=Contact.objects.all())) == [contact]
+
+
+def test_an_immediate_danger_contact_naming_no_child_can_only_be_redirected(front_door, alice, frameworks, youth_club):
+    contact = services.contact_receive(
+        referral=a_referral(immediate_danger=True, children=[], adults=[], needs=[], reason=""),
+        source=Contact.Source.PROFESSIONAL,
+        authority_id=alice.authority_id,
+        referrer_user=alice,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+    assert "can only be redirected" in str(raised.value)
+    services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Police attended")
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.REDIRECTED

@@ -411,8 +411,13 @@ def _decision_problems(
     if not contact.is_open:
         return {"outcome": "This contact has already been decided"}
     problems: dict[str, str] = {}
-    if any(entry.person_id is None for entry in contact.people.all()):
+    people = list(contact.people.all())
+    if any(entry.person_id is None for entry in people):
         problems["outcome"] = "Match or record everyone on the referral before deciding"
+    elif not any(entry.is_child for entry in people):
+        # An "immediate danger" contact saved before any child was named.
+        if outcome != TriageDecision.Outcome.REDIRECT:
+            problems["outcome"] = "A contact that names no child can only be redirected to children's social care"
     elif contact.level_of_need_id is None:
         problems["outcome"] = "Record the level of need before deciding"
     if outcome not in TriageDecision.Outcome.values:
@@ -569,9 +574,11 @@ MEMBERSHIP_ROLE = {
 }
 
 
-def _family_link(*, actor: User, contact: Contact) -> Family:
+def _family_link(*, actor: User, contact: Contact) -> Family | None:
     """The family the contact is about: the one its people already share, or a new one."""
     entries = list(contact.people.select_related("person"))
+    if not entries:
+        return None
     people = [entry.person for entry in entries if entry.person is not None]
     family = contact.family
     if family is None:

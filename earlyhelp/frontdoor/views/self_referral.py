@@ -96,6 +96,9 @@ class SelfReferralForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        needs = self.fields["needs"]
+        assert isinstance(needs, forms.ModelMultipleChoiceField)
+        needs.label_from_instance = lambda need: need.plain_name  # type: ignore[method-assign,assignment]
         for slot in range(1, CHILD_SLOTS + 1):
             required = slot == 1
             self.fields[f"child_{slot}_name"] = forms.CharField(

@@ -160,24 +160,15 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     result: Recommendation | None = None
     if form.is_valid():
         result = recommend(definition, form.cleaned_data["indicators"], form.facts())
-        if request.method == "POST" and request.POST.get("action") == "save":
-            level = form.cleaned_data.get("level")
-            try:
-                services.contact_level_of_need_record(
-                    actor=user,
-                    contact=contact,
-                    version=version,
-                    indicators=form.cleaned_data["indicators"],
-                    facts=form.facts(),
-                    level=level if isinstance(level, int) else 0,
-                    override_reason=form.cleaned_data.get("override_reason") or "",
-                )
-            except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
-            else:
-                messages.success(request, "The level of need has been recorded.")
-                return redirect("frontdoor:contact", pk=contact.pk)
+        if result.level is not None and request.POST.get("action") != "save":
+            # Each check proposes the level it recommends, ready to confirm or change.
+            data["level"] = str(result.level)
+            form = LevelOfNeedDecisionForm(data, definition=definition)
+            form.is_valid()
+        saving = request.method == "POST" and request.POST.get("action") == "save"
+        if saving and _level_saved(user, contact, version, form):
+            messages.success(request, "The level of need has been recorded.")
+            return redirect("frontdoor:contact", pk=contact.pk)
     record_view(actor=user, target=contact)
     return render(
         request,
@@ -194,6 +185,25 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
             "selected": indicators_selected(definition, form.chosen),
         },
     )
+
+
+def _level_saved(user: User, contact: Contact, version: FrameworkVersion, form: LevelOfNeedDecisionForm) -> bool:
+    level = form.cleaned_data.get("level")
+    try:
+        services.contact_level_of_need_record(
+            actor=user,
+            contact=contact,
+            version=version,
+            indicators=form.cleaned_data["indicators"],
+            facts=form.facts(),
+            level=level if isinstance(level, int) else 0,
+            override_reason=form.cleaned_data.get("override_reason") or "",
+        )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return False
+    return True
 
 
 def services_for(contact: Contact) -> list[Any]:

@@ -12,11 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("--families", type=int, default=200, help="How many synthetic families (default 200)")
 
     def handle(self, *args: Any, families: int, **options: Any) -> None:
+        from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
 
         before = Family.objects.count()
         authority = demo.load(families=families)
         created = Family.objects.filter(authority=authority).count() - (before if before else 0)
+        contacts = frontdoor_demo.load(authority)
+        if contacts:
+            self.stdout.write(f"Added the services directory and {contacts} contacts to the front door's queue.")
         if created <= 0:
             self.stdout.write(f"The demonstration authority is already loaded: {authority}.")
             return
