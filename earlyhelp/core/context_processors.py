@@ -14,6 +14,8 @@ def service(request: HttpRequest) -> dict[str, object]:
     items = [("Home", reverse("home"))]
     if user.can(Permission.TRIAGE_CONTACTS):
         items.append(("Front door", reverse("frontdoor:queue")))
+    elif user.can(Permission.VIEW_TEAM_REFERRALS):
+        items.append(("New referrals", reverse("frontdoor:team-referrals")))
     if user.can(Permission.MAKE_REFERRALS):
         items.append(("Make a referral", reverse("frontdoor:refer-start")))
     if user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS):

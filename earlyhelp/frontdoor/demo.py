@@ -197,10 +197,14 @@ def _consent(given_by: str) -> ConsentDetails:
     )
 
 
-def _known_child(authority: Authority, offset: int) -> Person:
-    children = Person.objects.filter(authority=authority, kind=Person.Kind.CHILD).order_by("pk")
-    child: Person = children[offset]
-    return child
+def _known_child(authority: Authority, offset: int, *, at_least: int = 5) -> PersonDetails:
+    """A child already known, as a referrer might type them; an invented one in a tiny demo."""
+    born_by = date.today().replace(year=date.today().year - at_least)
+    children = Person.objects.filter(authority=authority, kind=Person.Kind.CHILD, date_of_birth__lte=born_by)
+    child = children.order_by("pk")[offset : offset + 1].first()
+    if child is None:
+        return PersonDetails(role="child", first_name="Lily", last_name="Carter", date_of_birth=born_by)
+    return _as_typed(child, misspell=offset % 2 == 1)
 
 
 def _as_typed(person: Person, *, misspell: bool = False) -> PersonDetails:
@@ -234,14 +238,13 @@ def _contacts(authority: Authority, partner: PartnerSystem) -> int:
         made.append(contact)
         return contact
 
-    known = _known_child(authority, 3)
     professional(
         school_lead,
         Referral(
             referrer_name=school_lead.full_name,
             referrer_role=school_lead.job_title,
             referrer_email=school_lead.email,
-            children=[_as_typed(known, misspell=True)],
+            children=[_known_child(authority, 3)],
             needs=["school-attendance", "parenting"],
             reason="Attendance has fallen to 82% this term. Mum says mornings are a battle and she is exhausted.",
             what_has_been_tried="Attendance meetings; a morning club place.",
@@ -336,7 +339,7 @@ def _contacts(authority: Authority, partner: PartnerSystem) -> int:
                 referrer_name="Mr D. Brown",
                 referrer_role="Head of year 9",
                 referrer_email="d.brown@kingsthorpe.example.test",
-                children=[_as_typed(_known_child(authority, 8))],
+                children=[_known_child(authority, 8, at_least=13)],
                 needs=["school-exclusion", "emotional-wellbeing"],
                 reason="Two fixed-term exclusions this term for fighting. Says he is angry all the time.",
                 consent=_consent("The young person's father, by phone"),
