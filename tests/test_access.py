@@ -112,6 +112,9 @@ MATRIX = {
         lambda o: f"/people/{o.child.pk}/level-of-need/{level_of_need_decided(o.child).pk}/",
         expect(200, 200, 404),
     ),
+    # Merging duplicates is for the front door and team leaders.
+    "people:person-merge": (lambda o: f"/people/{o.child.pk}/merge/", TRIAGE),
+    "people:person-merge-undo": (lambda o: "/people/merges/1/undo/", expect(405, 405, 405, others=405)),
     # The front door: referring is for partners and staff; triage for the front door and team leaders.
     "frontdoor:refer-start": (lambda o: "/refer/", expect(200, 200, 200)),
     "frontdoor:refer-step": (lambda o: "/refer/referrer/", expect(200, 200, 200)),

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     MAKE_REFERRALS = "make_referrals"
     TRIAGE_CONTACTS = "triage_contacts"
     CONFIRM_TRIAGE_OVERRIDES = "confirm_triage_overrides"
+    # Merging two records of the same person (and undoing a merge).
+    MERGE_PEOPLE = "merge_people"
     # A family support team's list of new referrals awaiting a coach.
     VIEW_TEAM_REFERRALS = "view_team_referrals"
 
@@ -50,7 +52,7 @@ _STAFF_CASEWORK = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK | {Permission.TRIAGE_CONTACTS}),
+    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK | {Permission.TRIAGE_CONTACTS, Permission.MERGE_PEOPLE}),
     Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK | {Permission.VIEW_TEAM_REFERRALS}),
     Role.TEAM_LEADER: frozenset(
         _STAFF_CASEWORK
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRIAGE_CONTACTS,
             Permission.CONFIRM_TRIAGE_OVERRIDES,
             Permission.VIEW_TEAM_REFERRALS,
+            Permission.MERGE_PEOPLE,
         }
     ),
     Role.FORUM_COORDINATOR: frozenset(_STAFF_CASEWORK),

@@ -17,7 +17,8 @@ from earlyhelp.people.models import Family, FamilyMembership, Involvement, Perso
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
-    people = Person.objects.filter(authority_id=user.authority_id)
+    # A record merged into another is gone from every list and page until the merge is undone.
+    people = Person.objects.filter(authority_id=user.authority_id, merged_into__isnull=True)
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return people
     if user.can(Permission.VIEW_OWN_RECORDS):
@@ -89,6 +90,10 @@ def can_search_people(user: User) -> bool:
 
 def can_add_people(user: User) -> bool:
     return user.can(Permission.ADD_PEOPLE)
+
+
+def can_merge_people(user: User) -> bool:
+    return user.can(Permission.MERGE_PEOPLE)
 
 
 def can_see_who_viewed(user: User) -> bool:

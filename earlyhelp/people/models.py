@@ -107,6 +107,11 @@ class Person(AuditedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when this record was found to duplicate another and merged into it (`merging.py`);
+    # a merged record is hidden everywhere but can be brought back by undoing the merge.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -309,3 +314,35 @@ class Involvement(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.practitioner} {self.get_kind_display().lower()} {self.person}"
+
+
+class PersonMerge(AuditedModel):
+    """Two records found to be the same person: what was moved from the duplicate to the record
+    kept, so that the merge can be undone exactly."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_away")
+    reason = models.TextField()
+    # [{"model": "people.familymembership", "pk": 3, "field": "person"} for each row moved, and
+    #  {"model": ..., "removed": {...field values...}} for each row removed because the kept
+    #  record already had the same one]
+    changes = models.JSONField(default=list)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kept=models.F("duplicate")), name="merge_not_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} merged into {self.kept_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

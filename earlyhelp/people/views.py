@@ -114,6 +114,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit_person(user, person),
             "with_viewers": with_viewers,
             "level_of_need_decisions": list(decisions_for_person(person)[:5]),
+            "can_merge": access.can_merge_people(user),
+            "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
         },
     )
 

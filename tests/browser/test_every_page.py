@@ -66,6 +66,11 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family, frame
         "/guidance/level-of-need/matrix/?level=4&domain=wellbeing",
         "/guidance/level-of-need/matrix/?words=zebra",
         f"/people/{family['child']}/level-of-need/",
+        f"/people/{family['child']}/merge/",
+        f"/people/{family['child']}/merge/?duplicate=P{family['mother']:07d}",
+        f"/people/{family['child']}/merge/?duplicate=nonsense",
+        "/ask-for-help/",
+        "/services/?level=2&age=8",
     ]
     for path in paths:
         accessible_page.goto(path)
