@@ -97,6 +97,7 @@ def test_a_retried_request_with_the_same_idempotency_key_creates_one_referral(pa
 def test_every_problem_is_named_where_it_is_and_nothing_is_saved(partner):
     _, key = partner
     bad = REFERRAL | {
+        "referrer": {"name": "Dr Ann Lee", "email": "not-an-address"},
         "children": [{"role": "child", "first_name": "Leo", "last_name": "Hart", "nhs_number": "123"}],
         "needs": ["no-such-need"],
     }
@@ -106,6 +107,7 @@ def test_every_problem_is_named_where_it_is_and_nothing_is_saved(partner):
     assert where[("body", "referral", "children", 0, "date_of_birth")] == "Enter the child's date of birth"
     assert "NHS number" in where[("body", "referral", "children", 0, "nhs_number")]
     assert "no-such-need" in where[("body", "referral", "needs")]
+    assert "email address" in where[("body", "referral", "referrer", "email")]
     assert not Contact.objects.exists()
 
 

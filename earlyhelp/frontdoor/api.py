@@ -170,6 +170,9 @@ class NeedOut(BaseModel):
 
 
 def _location(key: str) -> list[str | int]:
+    """Where a problem is, in the request's own terms (`referrer_name` is `referrer.name` here)."""
+    if key.startswith("referrer_"):
+        key = "referrer." + key.removeprefix("referrer_")
     return ["body", "referral", *(int(part) if part.isdigit() else part for part in key.split("."))]
 
 
