@@ -326,3 +326,11 @@ def test_the_services_directory_is_public_and_filters(authority, directory):
     assert response.status_code == 200
     assert "Parenting Matters" in response.content.decode()
     assert "Parenting Matters" not in Client().get("/services/", {"words": "housing"}).content.decode()
+
+
+def test_the_adults_list_says_who_each_adult_is_in_words(alice, frameworks):
+    client = signed_in(alice)
+    answer(client, "/refer/adults/add/", {"role": "other_adult", "first_name": "Pat", "last_name": "Lee"})
+    page = client.get("/refer/adults/").content.decode()
+    assert "Other adult in the household" in page
+    assert "Other_adult" not in page

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.frontdoor import access, journey, services
-from earlyhelp.frontdoor.models import Contact, ReferralDraft
+from earlyhelp.frontdoor.models import Contact, ContactPerson, ReferralDraft
 from earlyhelp.frontdoor.referrals import referral_problems
 from earlyhelp.frontdoor.views.triage import user_of
 from earlyhelp.organisations.models import User
@@ -37,6 +37,8 @@ ORDER = [
     "consent",
     "check",
 ]
+
+ROLE_LABELS = dict(ContactPerson.Role.choices)
 
 SIMPLE_STEPS: dict[str, tuple[type[journey.StepForm], str]] = {
     "danger": (journey.DangerForm, "Is a child in immediate danger?"),
@@ -190,7 +192,10 @@ def people_list(request: HttpRequest, group: str) -> HttpResponse:
             return _next(group, draft)
     context = {
         "group": group,
-        "people": list(zip(people, _matches_for(user, people), strict=True)),
+        "people": [
+            (data | {"role_label": ROLE_LABELS.get(data.get("role", ""), "")}, matches)
+            for data, matches in zip(people, _matches_for(user, people), strict=True)
+        ],
         "error": error,
         "back": _back(group),
         "title": "The children" if group == "children" else "Parents, carers and other adults",
