@@ -334,3 +334,8 @@ def test_the_adults_list_says_who_each_adult_is_in_words(alice, frameworks):
     page = client.get("/refer/adults/").content.decode()
     assert "Other adult in the household" in page
     assert "Other_adult" not in page
+
+
+def test_only_team_leaders_are_offered_the_decisions_waiting_for_them(front_door, team_leader):
+    assert "Decisions waiting for a team leader" not in signed_in(front_door).get("/front-door/").content.decode()
+    assert "Decisions waiting for a team leader" in signed_in(team_leader).get("/front-door/").content.decode()

@@ -9,16 +9,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor import access, journey, services
 from earlyhelp.frontdoor.models import Contact, ContactPerson, ReferralDraft
 from earlyhelp.frontdoor.referrals import referral_problems
 from earlyhelp.frontdoor.views.triage import user_of
 from earlyhelp.organisations.models import User
+from earlyhelp.people.access import get_person_for_user
 from earlyhelp.people.selectors import ProposedPerson, likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm
 from earlyhelp.thresholds.rules import Facts, recommend
@@ -245,8 +248,6 @@ def person_remove(request: HttpRequest, group: str, index: int) -> HttpResponse:
 @require_POST
 def person_use_record(request: HttpRequest, group: str, index: int) -> HttpResponse:
     """The referrer says the person they typed is a record they already see: use its details."""
-    from earlyhelp.people.access import get_person_for_user
-
     user = _referrer(request)
     draft = _draft(user)
     people = draft.get(group, [])
@@ -288,8 +289,6 @@ def level_of_need(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "continue":
                 return _next("level-of-need", draft)
     else:
-        from django.http import QueryDict
-
         data = QueryDict(mutable=True)
         data.setlist("indicators", draft.get("indicators", []))
         form = LevelOfNeedCheckForm(data, definition=definition)
@@ -339,7 +338,9 @@ def check(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("frontdoor:refer-sent", pk=contact.pk)
     else:
-        problems = referral_problems(referral, definition=version.definition if version else None, today=_today())
+        problems = referral_problems(
+            referral, definition=version.definition if version else None, today=timezone.localdate()
+        )
     indicators = (
         [version.definition.by_id[code] for code in referral.indicators if code in version.definition.by_id]
         if version
@@ -362,15 +363,7 @@ def check(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _today() -> Any:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
 def _need_names(codes: list[str]) -> list[str]:
-    from earlyhelp.directory.models import Need
-
     names = dict(Need.objects.filter(code__in=codes).values_list("code", "name"))
     return [names.get(code, code) for code in codes]
 

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
@@ -161,7 +162,7 @@ class SelfReferralForm(forms.Form):
             consent=ConsentDetails(
                 status=Consent.GIVEN,
                 given_by=f"{name} ({dict(RELATIONSHIPS)[data['relationship']].lower()})",
-                given_on=_today(),
+                given_on=timezone.localdate(),
                 how=ConsentHow.ONLINE,
                 covers=[ConsentCovers.EARLY_HELP_SERVICE, ConsentCovers.SHARE_WITH_AGENCIES],
             ),
@@ -182,12 +183,6 @@ class SelfReferralForm(forms.Form):
                 )
             )
         return referral
-
-
-def _today() -> Any:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def _client_address(request: HttpRequest) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -20,6 +20,7 @@ from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.notifications import family_addressee, outcome_context
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access as people_access
+from earlyhelp.people.selectors import likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedDecisionForm
 from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import Recommendation, recommend
@@ -45,7 +46,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.triage_queue(contacts=access.contacts_for_triage(user), now=timezone.now())
     record_listed(actor=user, shown=[row.contact for row in rows], where="front door queue")
     counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in ("red", "amber", "green")}
-    return render(request, "frontdoor/queue.html", {"rows": rows, "counts": counts})
+    context = {"rows": rows, "counts": counts, "can_confirm": access.can_confirm_overrides(user)}
+    return render(request, "frontdoor/queue.html", context)
 
 
 def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
@@ -114,8 +116,6 @@ def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
             messages.success(request, f"{entry.full_name} is matched to a record.")
             return redirect("frontdoor:contact", pk=contact.pk)
     record_view(actor=user, target=contact)
-    from earlyhelp.people.selectors import likely_matches
-
     matches = likely_matches(user=user, proposed=selectors.proposed_from(entry))
     record_listed(
         actor=user, shown=[match.person for match in matches], where=f"possible matches on {contact.reference}"
@@ -138,8 +138,6 @@ def _level_form_data(contact: Contact) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     """The level of need, through the thresholds tool, starting from what the referrer ticked."""
-    from django.http import QueryDict
-
     user = user_of(request)
     contact = access.get_contact_for_triage(user, pk)
     child = services.main_child(contact)
