@@ -151,6 +151,7 @@ MATRIX = {
     ),
     "frontdoor:contact-level": (lambda o: f"/front-door/contacts/{alices_referral().pk}/level-of-need/", TRIAGE),
     "frontdoor:contact-decide": (lambda o: f"/front-door/contacts/{alices_referral().pk}/decide/", TRIAGE),
+    "frontdoor:contact-consent": (lambda o: f"/front-door/contacts/{alices_referral().pk}/consent/", TRIAGE),
     "frontdoor:contact-letter": (lambda o: f"/front-door/contacts/{decided().contact_id}/letter/", TRIAGE),
     "frontdoor:confirmations": (lambda o: "/front-door/decisions-to-confirm/", expect(404, 404, 404) | LEADER),
     "frontdoor:confirmation": (

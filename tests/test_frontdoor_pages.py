@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from earlyhelp.directory.models import Service
 from earlyhelp.frontdoor.models import Contact, ReferralDraft, TriageDecision
@@ -254,7 +255,7 @@ def test_the_front_door_triages_a_contact_to_each_outcome(
     client = signed_in(front_door)
     assert contact.reference in client.get("/front-door/").content.decode()
     triage_to_ready(client, contact)
-    data = {"outcome": outcome, "reasons": "Because", "tell_family": "on"}
+    data = {"outcome": outcome, "reasons": "Because", "tell_family": "on", "discussion": "anonymous"}
     if extra:
         data[extra] = str({"service": service, "meeting_area": area, "team": team}[extra].pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -339,3 +340,71 @@ def test_the_adults_list_says_who_each_adult_is_in_words(alice, frameworks):
 def test_only_team_leaders_are_offered_the_decisions_waiting_for_them(front_door, team_leader):
     assert "Decisions waiting for a team leader" not in signed_in(front_door).get("/front-door/").content.decode()
     assert "Decisions waiting for a team leader" in signed_in(team_leader).get("/front-door/").content.decode()
+
+
+def test_the_front_door_records_consent_on_a_contact_and_shows_its_history(front_door, alice, frameworks):
+    from earlyhelp.frontdoor.referrals import ConsentDetails
+
+    contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
+    client = signed_in(front_door)
+    page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    assert f"/front-door/contacts/{contact.pk}/consent/" in page
+    response = client.post(
+        f"/front-door/contacts/{contact.pk}/consent/",
+        {"consent": "given", "given_by": "Siobhan Brennan", "how": "written", "covers": ["early_help_service"]},
+    )
+    page = response.content.decode()
+    assert "Enter the date consent was given" in page
+    assert 'value="Siobhan Brennan"' in page
+    today = timezone.localdate()
+    response = client.post(
+        f"/front-door/contacts/{contact.pk}/consent/",
+        {
+            "consent": "given",
+            "given_by": "Siobhan Brennan",
+            "given_on_0": today.day,
+            "given_on_1": today.month,
+            "given_on_2": today.year,
+            "how": "written",
+            "covers": ["early_help_service"],
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.consents_to_early_help
+    history = client.get(f"/front-door/contacts/{contact.pk}/consent/").content.decode()
+    assert "Front door practitioner" in history
+    assert "(as referred)" in history
+
+
+def test_a_contact_in_immediate_danger_is_never_shown_as_on_time(front_door, alice, frameworks):
+    contact = contact_received(alice, immediate_danger=True)
+    client = signed_in(front_door)
+    for page in (client.get("/front-door/"), client.get(f"/front-door/contacts/{contact.pk}/")):
+        text = page.content.decode()
+        assert "Immediate danger: act now" in text
+    queue = client.get("/front-door/").content.decode()
+    assert "1 immediate danger" in queue
+    assert "0 on time" in queue
+
+
+def test_signposting_lists_services_for_the_childrens_ages_first_and_warns_of_the_wrong_age(
+    front_door, alice, frameworks, directory, authority
+):
+    from earlyhelp.directory.models import Service
+
+    toddlers = Service.objects.create(
+        authority=authority, name="Aardvark Toddler Group", provider="Children's centre", youngest_age=0, oldest_age=5
+    )
+    contact = contact_received(alice)  # Maya, born 2016
+    client = signed_in(front_door)
+    triage_to_ready(client, contact)
+    page = client.get(f"/front-door/contacts/{contact.pk}/decide/").content.decode()
+    assert page.index('optgroup label="Fit the family"') < page.index('optgroup label="Other services"')
+    assert page.index("Parenting Matters (Barnardo") < page.index("Aardvark Toddler Group (")
+    data = {"outcome": "signpost", "service": str(toddlers.pk), "reasons": "Because"}
+    response = client.post(f"/front-door/contacts/{contact.pk}/decide/", data)
+    assert response.status_code == 200
+    assert "is for 0 to 5 years, and the children are aged" in response.content.decode()
+    response = client.post(f"/front-door/contacts/{contact.pk}/decide/", data | {"ages_confirmed": "on"})
+    assert response.status_code == 302

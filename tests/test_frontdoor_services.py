@@ -2,6 +2,7 @@
 the signpost override, re-referrals, the family link, and telling people the outcome."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.directory.models import Service
-from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor import consent, services
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails
 from earlyhelp.organisations.models import Team
@@ -239,7 +240,12 @@ def test_scheduling_for_a_meeting_lists_the_family_as_awaiting_a_meeting(front_d
     area = AreaFactory(authority=authority, name="Northampton North")
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     services.contact_decide(
-        actor=front_door, contact=contact, outcome="schedule", reasons="Needs several agencies", meeting_area=area
+        actor=front_door,
+        contact=contact,
+        outcome="schedule",
+        reasons="Needs several agencies",
+        meeting_area=area,
+        discuss_anonymously=True,
     )
     from earlyhelp.frontdoor.selectors import awaiting_meeting
 
@@ -259,3 +265,222 @@ def test_an_immediate_danger_contact_naming_no_child_can_only_be_redirected(fron
     services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Police attended")
     contact.refresh_from_db()
     assert contact.status == Contact.Status.REDIRECTED
+
+
+# The social-care rule on every outcome (FF §5.3, §5.6b) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "extra"),
+    [
+        ("signpost", {"service": "youth_club"}),
+        ("allocate", {"team": "support_team"}),
+        ("schedule", {"meeting_area": "area", "discuss_anonymously": True}),
+    ],
+)
+def test_every_outcome_but_a_redirect_against_advice_to_refer_needs_a_reason_and_a_team_leader(
+    front_door, team_leader, alice, frameworks, youth_club, support_team, authority, outcome, extra
+):
+    fixtures = {"youth_club": youth_club, "support_team": support_team, "area": AreaFactory(authority=authority)}
+    chosen = {key: fixtures[value] if isinstance(value, str) else value for key, value in extra.items()}
+    contact = matched_and_levelled(
+        contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(actor=front_door, contact=contact, outcome=outcome, reasons="x", **chosen)
+    assert "override_reason" in raised.value.message_dict
+    decision = services.contact_decide(
+        actor=front_door, contact=contact, outcome=outcome, reasons="x", override_reason="Historic, resolved", **chosen
+    )
+    contact.refresh_from_db()
+    assert decision.needs_confirmation
+    assert contact.status == Contact.Status.AWAITING_CONFIRMATION
+    services.triage_confirm(actor=team_leader, decision=decision)
+    contact.refresh_from_db()
+    assert contact.status == services.STATUS_FOR_OUTCOME[TriageDecision.Outcome(decision.outcome)]
+
+
+def test_a_redirect_to_social_care_needs_no_override(front_door, alice, frameworks):
+    contact = matched_and_levelled(
+        contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
+    )
+    decision = services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As advised")
+    assert not decision.needs_confirmation
+
+
+# Consent in triage (FF §5.5) ---------------------------------------------------------------
+
+
+def _verbal(**changes):
+    values: dict[str, Any] = {
+        "status": "given",
+        "given_by": "Siobhan Brennan (mother)",
+        "given_on": date.today(),
+        "how": "verbal",
+        "covers": ["early_help_service"],
+    }
+    values.update(changes)
+    return ConsentDetails(**values)
+
+
+def test_consent_recorded_in_triage_lets_a_family_referred_without_it_be_allocated(
+    front_door, alice, frameworks, support_team
+):
+    contact = matched_and_levelled(
+        contact_received(alice, consent=ConsentDetails(status="not_asked")), front_door, frameworks
+    )
+    consent.contact_consent_record(actor=front_door, contact=contact, consent=_verbal(how="written"))
+    services.contact_decide(actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team)
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.ALLOCATED
+    history = consent.consent_history(contact)
+    assert [entry.status for entry in history] == ["given", "not_asked"]
+    assert history[0].recorded_by == front_door
+
+
+def test_correcting_consent_says_why_and_keeps_what_was_there_before(front_door, alice, frameworks):
+    contact = contact_received(alice)
+    with pytest.raises(ValidationError) as raised:
+        consent.contact_consent_record(actor=front_door, contact=contact, consent=_verbal())
+    assert "note" in raised.value.message_dict
+    consent.contact_consent_record(
+        actor=front_door, contact=contact, consent=_verbal(), note="The mother agreed by phone, not in writing"
+    )
+    contact.refresh_from_db()
+    assert contact.consent_how == "verbal"
+    history = consent.consent_history(contact)
+    assert [(entry.how, entry.note) for entry in history] == [
+        ("verbal", "The mother agreed by phone, not in writing"),
+        ("written", ""),
+    ]
+    change = AuditEvent.objects.filter(target_type="frontdoor.contact", target_id=contact.pk, verb="updated").first()
+    assert change is not None
+    assert change.details["consent_how"] == ["written", "verbal"]
+
+
+def test_consent_with_problems_changes_nothing(front_door, alice, frameworks):
+    contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
+    with pytest.raises(ValidationError) as raised:
+        consent.contact_consent_record(
+            actor=front_door, contact=contact, consent=_verbal(given_by="", covers=[], how="")
+        )
+    assert set(raised.value.message_dict) == {"given_by", "how", "covers"}
+    contact.refresh_from_db()
+    assert contact.consent == "not_asked"
+    assert len(consent.consent_history(contact)) == 1
+
+
+def test_allocating_on_verbal_consent_asks_why_and_marks_it_to_be_obtained_in_writing(
+    front_door, alice, frameworks, support_team
+):
+    contact = matched_and_levelled(contact_received(alice, consent=_verbal()), front_door, frameworks)
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(
+            actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team
+        )
+    assert "consent_not_in_writing_because" in raised.value.message_dict
+    decision = services.contact_decide(
+        actor=front_door,
+        contact=contact,
+        outcome="allocate",
+        reasons="Fits",
+        team=support_team,
+        consent_not_in_writing_because="Agreed on the phone; no form signed yet",
+    )
+    assert decision.written_consent_at_first_visit
+    assert decision.consent_not_in_writing_because == "Agreed on the phone; no form signed yet"
+
+
+def test_a_self_referral_counts_as_consent_in_writing(front_door, alice, frameworks, support_team):
+    contact = matched_and_levelled(contact_received(alice, consent=_verbal(how="online")), front_door, frameworks)
+    decision = services.contact_decide(
+        actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team
+    )
+    assert not decision.written_consent_at_first_visit
+
+
+def test_a_service_that_requires_written_consent_refuses_allocation_on_verbal_consent(
+    front_door, alice, frameworks, support_team, settings
+):
+    settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT = True
+    contact = matched_and_levelled(contact_received(alice, consent=_verbal()), front_door, frameworks)
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(
+            actor=front_door,
+            contact=contact,
+            outcome="allocate",
+            reasons="Fits",
+            team=support_team,
+            consent_not_in_writing_because="Phone",
+        )
+    assert "in writing" in raised.value.message_dict["outcome"][0]
+
+
+# Discussing at a meeting: anonymously without consent (EHF; T&P Appendix 1) -----------------
+
+
+def test_without_consent_to_be_named_a_family_can_only_be_discussed_anonymously(
+    front_door, alice, frameworks, authority
+):
+    area = AreaFactory(authority=authority)
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    with pytest.raises(ValidationError) as raised:
+        services.contact_decide(
+            actor=front_door,
+            contact=contact,
+            outcome="schedule",
+            reasons="x",
+            meeting_area=area,
+            discuss_anonymously=False,
+        )
+    assert "anonymously" in raised.value.message_dict["discuss_anonymously"][0]
+
+
+def test_an_anonymous_family_is_not_named_on_the_list_or_in_the_emails(
+    front_door, alice, frameworks, authority, django_capture_on_commit_callbacks
+):
+    from earlyhelp.frontdoor.selectors import awaiting_meeting_rows
+
+    area = AreaFactory(authority=authority, name="Kingsthorpe")
+    contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contact_decide(
+            actor=front_door,
+            contact=contact,
+            outcome="schedule",
+            reasons="x",
+            meeting_area=area,
+            discuss_anonymously=True,
+        )
+    [row] = awaiting_meeting_rows(contacts=Contact.objects.all(), today=date.today())
+    assert row.anonymous
+    assert not any("Maya" in child or "Brennan" in child for child in row.children)
+    assert row.children[0].startswith("A child aged")
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "Maya" not in message.body
+        assert "will not be told" in message.body
+
+
+def test_a_family_who_agreed_to_be_named_is_named_on_the_list(front_door, alice, frameworks, authority):
+    from earlyhelp.frontdoor.selectors import awaiting_meeting_rows
+
+    named = ConsentDetails(
+        status="given",
+        given_by="Siobhan Brennan",
+        given_on=date.today(),
+        how="written",
+        covers=["early_help_service", "discuss_at_meeting"],
+    )
+    contact = matched_and_levelled(contact_received(alice, consent=named), front_door, frameworks)
+    services.contact_decide(
+        actor=front_door,
+        contact=contact,
+        outcome="schedule",
+        reasons="x",
+        meeting_area=AreaFactory(authority=authority),
+        discuss_anonymously=False,
+    )
+    [row] = awaiting_meeting_rows(contacts=Contact.objects.all(), today=date.today())
+    assert not row.anonymous
+    assert row.children == ["Maya Brennan"]

@@ -105,6 +105,8 @@ class Rag(StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
+    # A child said to be in immediate danger is never "on time": it is shown as what it is.
+    IMMEDIATE = "immediate"
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class DecisionClock:
 
     @property
     def label(self) -> str:
+        if self.rag == Rag.IMMEDIATE:
+            return "Immediate danger: act now"
         if self.rag == Rag.RED:
             return "Overdue"
         if self.rag == Rag.AMBER:
@@ -127,11 +131,13 @@ def decision_due(received_at: datetime) -> datetime:
     return working_time().add_working_time(received_at, target)
 
 
-def decision_clock(received_at: datetime, now: datetime) -> DecisionClock:
+def decision_clock(received_at: datetime, now: datetime, *, immediate_danger: bool = False) -> DecisionClock:
     clock = working_time()
     due_at = decision_due(received_at)
     left = clock.working_seconds_between(now, due_at) / 3600
-    if now >= due_at:
+    if immediate_danger:
+        rag = Rag.IMMEDIATE
+    elif now >= due_at:
         rag = Rag.RED
     elif left <= settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT:
         rag = Rag.AMBER
@@ -141,4 +147,5 @@ def decision_clock(received_at: datetime, now: datetime) -> DecisionClock:
 
 
 def decided_in_time(received_at: datetime, decided_at: datetime) -> bool:
+    """Whether a decision met the target: shown on a decided contact, counted by performance."""
     return decided_at <= decision_due(received_at)

@@ -34,6 +34,11 @@ class ConsentHow(models.TextChoices):
     ONLINE = "online", "By making this request themselves online"
 
 
+# Written consent, as the practice framework asks of professionals (FF §5.5); a family's own
+# online request counts as theirs in writing.
+CONSENT_IN_WRITING = (ConsentHow.WRITTEN, ConsentHow.ONLINE)
+
+
 class ConsentCovers(models.TextChoices):
     """What the family agreed to. An early help service needs the first (FF §5.5)."""
 
@@ -170,6 +175,15 @@ class Contact(AuditedModel):
     def consents_to_early_help(self) -> bool:
         return self.consent == Consent.GIVEN and ConsentCovers.EARLY_HELP_SERVICE in self.consent_covers
 
+    @property
+    def consents_to_named_discussion(self) -> bool:
+        """Without this, a meeting discusses the family anonymously (EHF; T&P Appendix 1)."""
+        return self.consent == Consent.GIVEN and ConsentCovers.DISCUSS_AT_MEETING in self.consent_covers
+
+    @property
+    def consent_in_writing(self) -> bool:
+        return self.consent == Consent.GIVEN and self.consent_how in CONSENT_IN_WRITING
+
 
 REFERENCE_PREFIX = "EH"
 
@@ -240,11 +254,41 @@ class ContactPerson(AuditedModel):
         return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
+class ConsentRecord(AuditedModel):
+    """One statement of the family's consent on a contact: as referred, then as recorded or
+    corrected at the front door. The newest is the contact's consent; the rest are its history."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="consent_records")
+    status = models.CharField(max_length=20, choices=Consent.choices)
+    given_by = models.CharField(max_length=200, blank=True)
+    given_on = models.DateField(null=True, blank=True)
+    how = models.CharField(max_length=20, choices=ConsentHow.choices, blank=True)
+    covers = models.JSONField(default=list, blank=True)
+    # Why it changed: empty for the consent as referred and for a first recording.
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Consent on {self.contact}: {self.get_status_display()}"
+
+    @property
+    def covers_labels(self) -> list[str]:
+        return [ConsentCovers(value).label for value in self.covers if value in ConsentCovers.values]
+
+
 class TriageDecision(AuditedModel):
     """What the front door decided about a contact, and why.
 
-    A signpost against the thresholds tool's advice to refer to social care waits for a team
-    leader's confirmation; a team leader may instead return it for a new decision.
+    Any outcome but a redirect, made against the thresholds tool's advice to refer to social
+    care, waits for a team leader's confirmation (FF §5.3, §5.6b); a team leader may instead
+    return it for a new decision.
     """
 
     class Outcome(models.TextChoices):
@@ -265,6 +309,12 @@ class TriageDecision(AuditedModel):
     # Whether the family is told by e-mail; the practitioner unticks it where telling them could
     # put a child at risk (FF §14.2, T&P §8). The referrer is always told.
     tell_family = models.BooleanField(default=True)
+    # A meeting discusses the family by name only with their consent; otherwise anonymously.
+    discuss_anonymously = models.BooleanField(default=False)
+    # Allocation on verbal consent: why it is not in writing; the coach then obtains it in
+    # writing at the first visit (FF §5.5, §12.1).
+    consent_not_in_writing_because = models.TextField(blank=True)
+    written_consent_at_first_visit = models.BooleanField(default=False)
     needs_confirmation = models.BooleanField(default=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

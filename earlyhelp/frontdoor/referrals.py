@@ -165,7 +165,7 @@ def _person_problems(problems: Problems, key: str, person: PersonDetails, today:
     _text_problems(problems, f"{key}.school", person.school, "the school or setting", required=False, longest=200)
 
 
-def _consent_problems(problems: Problems, consent: ConsentDetails, today: date) -> None:
+def consent_problems(problems: Problems, consent: ConsentDetails, today: date) -> None:
     if consent.status not in Consent.values:
         problems["consent.status"] = "Select whether the family has given consent"
         return
@@ -239,5 +239,5 @@ def referral_problems(referral: Referral, *, definition: FrameworkDefinition | N
     _referrer_problems(problems, referral)
     _people_problems(problems, referral, today)
     _reason_problems(problems, referral, definition)
-    _consent_problems(problems, referral.consent, today)
+    consent_problems(problems, referral.consent, today)
     return problems

@@ -2,7 +2,7 @@
 a decision. Each runs in a fixed number of queries, however many contacts there are."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -35,7 +35,7 @@ def triage_queue(*, contacts: QuerySet[Contact], now: datetime) -> list[QueueRow
     return [
         QueueRow(
             contact=contact,
-            clock=decision_clock(contact.received_at, now),
+            clock=decision_clock(contact.received_at, now, immediate_danger=contact.immediate_danger),
             children=[entry for entry in contact.people.all() if entry.is_child],
             awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
         )
@@ -111,6 +111,41 @@ def awaiting_meeting(*, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
         .prefetch_related(_final_decisions(TriageDecision.Outcome.SCHEDULE))
         .order_by("decided_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A family awaiting a meeting; an anonymous one is described without anything that names it."""
+
+    contact: Contact
+    decision: TriageDecision | None
+    children: list[str]
+
+    @property
+    def anonymous(self) -> bool:
+        return self.decision is None or self.decision.discuss_anonymously
+
+
+def _child_described(entry: ContactPerson, today: date, *, anonymous: bool) -> str:
+    if not anonymous:
+        return entry.full_name
+    age = entry.age_on(today)
+    if age is None:
+        return "An unborn baby" if entry.role == ContactPerson.Role.UNBORN else "A child of unknown age"
+    return f"A child aged {age}"
+
+
+def awaiting_meeting_rows(*, contacts: QuerySet[Contact], today: date) -> list[MeetingRow]:
+    rows = []
+    for contact in awaiting_meeting(contacts=contacts):
+        decisions: list[TriageDecision] = getattr(contact, "final_decisions", [])
+        decision = decisions[0] if decisions else None
+        anonymous = decision is None or decision.discuss_anonymously
+        children = [
+            _child_described(entry, today, anonymous=anonymous) for entry in contact.people.all() if entry.is_child
+        ]
+        rows.append(MeetingRow(contact=contact, decision=decision, children=children))
+    return rows
 
 
 def team_new_referrals(*, team: Team) -> QuerySet[Contact]:

@@ -8,7 +8,7 @@ at all. E-mails go only after the transaction commits.
 import hashlib
 import json
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change, snapshot
 from earlyhelp.directory.models import Need, Service
 from earlyhelp.frontdoor import notifications
+from earlyhelp.frontdoor.consent import consent_record_add
 from earlyhelp.frontdoor.models import (
     Consent,
     Contact,
@@ -137,6 +138,7 @@ def contact_receive(
         target=contact,
         changes=snapshot(contact, CONTACT_FIELDS) | {"needs": sorted(referral.needs)},
     )
+    consent_record_add(contact=contact, actor=referrer_user, actor_label=actor_label, when=contact.received_at)
     for details in [*referral.children, *referral.adults]:
         entry = ContactPerson(contact=contact, **asdict(details.normalised()))
         entry.save()
@@ -379,38 +381,62 @@ def contact_level_of_need_record(
 # Deciding -----------------------------------------------------------------------------------
 
 
-def _outcome_problems(
-    *, contact: Contact, outcome: str, service: Service | None, team: Team | None, meeting_area: Area | None
-) -> dict[str, str]:
+def _allocation_problems(*, contact: Contact, team: Team | None, consent_not_in_writing_because: str) -> dict[str, str]:
     problems: dict[str, str] = {}
-    if outcome == TriageDecision.Outcome.SIGNPOST and service is None:
-        problems["service"] = "Select the service you are signposting the family to"
-    if outcome == TriageDecision.Outcome.SCHEDULE and meeting_area is None:
-        problems["meeting_area"] = "Select the area whose meeting should discuss the family"
-    if outcome == TriageDecision.Outcome.ALLOCATE:
-        if team is None or team.kind != Team.Kind.FAMILY_SUPPORT:
-            problems["team"] = "Select the family support team"
-        if not contact.consents_to_early_help:
+    if team is None or team.kind != Team.Kind.FAMILY_SUPPORT:
+        problems["team"] = "Select the family support team"
+    if not contact.consents_to_early_help:
+        problems["outcome"] = (
+            "The family has not consented to an early help service, so they cannot be allocated to a family "
+            "support team. Record their consent first, or choose another outcome"
+        )
+    elif not contact.consent_in_writing:
+        if settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT:
             problems["outcome"] = (
-                "The family has not consented to an early help service, so they cannot be allocated to a family "
-                "support team. Record their consent first, or choose another outcome"
+                "The family's consent is verbal, and this service needs it in writing before allocating. Record "
+                "their written consent first, or choose another outcome"
+            )
+        elif not consent_not_in_writing_because.strip():
+            problems["consent_not_in_writing_because"] = (
+                "The family's consent is verbal. Say why it is not in writing; the family coach will ask for it "
+                "in writing at the first visit"
             )
     return problems
 
 
-def _decision_problems(
-    *,
-    contact: Contact,
-    outcome: str,
-    reasons: str,
-    service: Service | None,
-    team: Team | None,
-    meeting_area: Area | None,
-    override_reason: str,
-) -> dict[str, str]:
+def _outcome_problems(*, contact: Contact, choice: "DecisionChoice") -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if choice.outcome == TriageDecision.Outcome.SIGNPOST and choice.service is None:
+        problems["service"] = "Select the service you are signposting the family to"
+    if choice.outcome == TriageDecision.Outcome.SCHEDULE:
+        if choice.meeting_area is None:
+            problems["meeting_area"] = "Select the area whose meeting should discuss the family"
+        if choice.discuss_anonymously is None:
+            problems["discuss_anonymously"] = "Select whether the meeting discusses the family by name or anonymously"
+        elif not choice.discuss_anonymously and not contact.consents_to_named_discussion:
+            problems["discuss_anonymously"] = (
+                "The family has not agreed to be discussed by name at a meeting, so they can only be discussed "
+                "anonymously. Record their consent first, or choose anonymously"
+            )
+    if choice.outcome == TriageDecision.Outcome.ALLOCATE:
+        problems |= _allocation_problems(
+            contact=contact, team=choice.team, consent_not_in_writing_because=choice.consent_not_in_writing_because
+        )
+    return problems
+
+
+OVERRIDE_WORDS = {
+    TriageDecision.Outcome.SIGNPOST: "signposting",
+    TriageDecision.Outcome.SCHEDULE: "discussing the family at a meeting",
+    TriageDecision.Outcome.ALLOCATE: "allocating to a family support team",
+}
+
+
+def _decision_problems(*, contact: Contact, choice: "DecisionChoice") -> dict[str, str]:
     if not contact.is_open:
         return {"outcome": "This contact has already been decided"}
     problems: dict[str, str] = {}
+    outcome = choice.outcome
     people = list(contact.people.all())
     if any(entry.person_id is None for entry in people):
         problems["outcome"] = "Match or record everyone on the referral before deciding"
@@ -422,23 +448,42 @@ def _decision_problems(
         problems["outcome"] = "Record the level of need before deciding"
     if outcome not in TriageDecision.Outcome.values:
         return problems | {"outcome": "Select what happens next"}
-    if not reasons.strip():
+    if not choice.reasons.strip():
         problems["reasons"] = "Give the reasons for this decision"
-    problems |= _outcome_problems(
-        contact=contact, outcome=outcome, service=service, team=team, meeting_area=meeting_area
-    )
-    if outcome == TriageDecision.Outcome.SIGNPOST and signpost_needs_override(contact) and not override_reason.strip():
+    problems |= _outcome_problems(contact=contact, choice=choice)
+    if decision_needs_confirmation(contact, outcome) and not choice.override_reason.strip():
         problems["override_reason"] = (
             "The thresholds tool says this needs an immediate referral to children's social care. Give the reason "
-            "for signposting instead; a team leader must confirm it"
+            f"for {OVERRIDE_WORDS[TriageDecision.Outcome(outcome)]} instead; a team leader must confirm it"
         )
     return problems
 
 
-def signpost_needs_override(contact: Contact) -> bool:
-    """Whether the thresholds tool said this contact needs an immediate referral to social care."""
+def social_care_recommended(contact: Contact) -> bool:
+    """Whether the thresholds tool (or an "immediate danger" answer) says refer to social care."""
     decision = contact.level_of_need
     return bool(contact.immediate_danger or (decision and decision.recommendation.get("refer_to_social_care")))
+
+
+def decision_needs_confirmation(contact: Contact, outcome: str) -> bool:
+    """Every outcome but a redirect, against advice to refer to social care, needs a team leader
+    (FF §5.3, §5.6b: such referrals are not sent to Families First)."""
+    return outcome != TriageDecision.Outcome.REDIRECT and social_care_recommended(contact)
+
+
+@dataclass(frozen=True)
+class DecisionChoice:
+    """What the practitioner chose on the decision page."""
+
+    outcome: str
+    reasons: str
+    service: Service | None = None
+    team: Team | None = None
+    meeting_area: Area | None = None
+    override_reason: str = ""
+    tell_family: bool = True
+    discuss_anonymously: bool | None = None
+    consent_not_in_writing_because: str = ""
 
 
 STATUS_FOR_OUTCOME = {
@@ -461,30 +506,39 @@ def contact_decide(
     meeting_area: Area | None = None,
     override_reason: str = "",
     tell_family: bool = True,
+    discuss_anonymously: bool | None = None,
+    consent_not_in_writing_because: str = "",
 ) -> TriageDecision:
-    problems = _decision_problems(
-        contact=contact,
+    choice = DecisionChoice(
         outcome=outcome,
         reasons=reasons,
         service=service,
         team=team,
         meeting_area=meeting_area,
         override_reason=override_reason,
+        tell_family=tell_family,
+        discuss_anonymously=discuss_anonymously,
+        consent_not_in_writing_because=consent_not_in_writing_because,
     )
+    problems = _decision_problems(contact=contact, choice=choice)
     if problems:
         raise ValidationError(problems)
-    chosen = TriageDecision.Outcome(outcome)
-    needs_confirmation = chosen == TriageDecision.Outcome.SIGNPOST and signpost_needs_override(contact)
+    chosen = TriageDecision.Outcome(choice.outcome)
+    needs_confirmation = decision_needs_confirmation(contact, chosen)
+    allocating_on_verbal = chosen == TriageDecision.Outcome.ALLOCATE and not contact.consent_in_writing
     decision = TriageDecision.objects.create(
         contact=contact,
         outcome=chosen,
-        reasons=reasons.strip(),
-        service=service if chosen == TriageDecision.Outcome.SIGNPOST else None,
-        team=team if chosen == TriageDecision.Outcome.ALLOCATE else None,
-        meeting_area=meeting_area if chosen == TriageDecision.Outcome.SCHEDULE else None,
-        override_reason=override_reason.strip() if needs_confirmation else "",
+        reasons=choice.reasons.strip(),
+        service=choice.service if chosen == TriageDecision.Outcome.SIGNPOST else None,
+        team=choice.team if chosen == TriageDecision.Outcome.ALLOCATE else None,
+        meeting_area=choice.meeting_area if chosen == TriageDecision.Outcome.SCHEDULE else None,
+        discuss_anonymously=chosen == TriageDecision.Outcome.SCHEDULE and bool(choice.discuss_anonymously),
+        consent_not_in_writing_because=choice.consent_not_in_writing_because.strip() if allocating_on_verbal else "",
+        written_consent_at_first_visit=allocating_on_verbal,
+        override_reason=choice.override_reason.strip() if needs_confirmation else "",
         decided_by=actor,
-        tell_family=tell_family,
+        tell_family=choice.tell_family,
         needs_confirmation=needs_confirmation,
     )
     record_change(
@@ -495,11 +549,13 @@ def contact_decide(
             "contact": contact.reference,
             "outcome": decision.get_outcome_display(),
             "reasons": decision.reasons,
-            "service": str(service) if decision.service_id else None,
-            "team": str(team) if decision.team_id else None,
-            "meeting_area": str(meeting_area) if decision.meeting_area_id else None,
+            "service": str(decision.service) if decision.service_id else None,
+            "team": str(decision.team) if decision.team_id else None,
+            "meeting_area": str(decision.meeting_area) if decision.meeting_area_id else None,
+            "discuss_anonymously": decision.discuss_anonymously,
+            "consent_not_in_writing_because": decision.consent_not_in_writing_because,
             "override_reason": decision.override_reason,
-            "tell_family": tell_family,
+            "tell_family": decision.tell_family,
         },
     )
     _family_link(actor=actor, contact=contact)
@@ -530,7 +586,7 @@ def _finish(*, actor: User, contact: Contact, decision: TriageDecision) -> None:
 
 @audited
 def triage_confirm(*, actor: User, decision: TriageDecision) -> TriageDecision:
-    """A team leader confirms a signpost made against the thresholds tool's advice."""
+    """A team leader confirms a decision made against the thresholds tool's advice to refer to social care."""
     if not actor.can(Permission.CONFIRM_TRIAGE_OVERRIDES):
         raise ValidationError("Only a team leader can confirm this decision")
     if not decision.is_awaiting_confirmation:
@@ -546,7 +602,7 @@ def triage_confirm(*, actor: User, decision: TriageDecision) -> TriageDecision:
 
 @audited
 def triage_return(*, actor: User, decision: TriageDecision, because: str) -> TriageDecision:
-    """A team leader sends a signpost back to the queue for a new decision."""
+    """A team leader sends such a decision back to the queue for a new one."""
     if not actor.can(Permission.CONFIRM_TRIAGE_OVERRIDES):
         raise ValidationError("Only a team leader can return this decision")
     if not decision.is_awaiting_confirmation:

@@ -44,6 +44,7 @@ urlpatterns = [
     path("front-door/contacts/<int:pk>/", triage.contact_detail, name="contact"),
     path("front-door/contacts/<int:pk>/people/<int:entry_pk>/", triage.contact_person, name="contact-person"),
     path("front-door/contacts/<int:pk>/level-of-need/", triage.contact_level, name="contact-level"),
+    path("front-door/contacts/<int:pk>/consent/", triage.contact_consent, name="contact-consent"),
     path("front-door/contacts/<int:pk>/decide/", triage.contact_decide, name="contact-decide"),
     path("front-door/contacts/<int:pk>/letter/", triage.contact_letter, name="contact-letter"),
     path("front-door/decisions-to-confirm/", triage.confirmations, name="confirmations"),

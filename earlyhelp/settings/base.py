@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "earlyhelp.core.context_processors.service",
             ],
+            "builtins": ["earlyhelp.core.templatetags.govuk_dates"],
         },
     },
 ]
@@ -142,6 +143,10 @@ FRONT_DOOR_DECISION_TARGET_WORKING_HOURS = env_int("FRONT_DOOR_DECISION_TARGET_W
 FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = env_int("FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT", 2)
 # How far back a family counts as "known to early help" for the re-referral flag.
 FRONT_DOOR_RE_REFERRAL_DAYS = env_int("FRONT_DOOR_RE_REFERRAL_DAYS", 365)
+# The practice framework asks professionals for the parents' written consent (FF §5.5). Off: a
+# family may be allocated on verbal consent with the reason it is not in writing, and the coach
+# obtains it in writing at the first visit. On: allocation needs consent in writing.
+FRONT_DOOR_REQUIRE_WRITTEN_CONSENT = env_bool("FRONT_DOOR_REQUIRE_WRITTEN_CONSENT", False)
 # The self-referral form: submissions allowed from one address per hour.
 SELF_REFERRAL_LIMIT_PER_HOUR = env_int("SELF_REFERRAL_LIMIT_PER_HOUR", 5)
 # Where the front door's e-mails come from, and the numbers a referrer in an emergency must ring.

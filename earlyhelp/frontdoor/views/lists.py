@@ -3,6 +3,7 @@ referrals, and a referrer's own referrals with their status."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed
@@ -15,9 +16,9 @@ def awaiting_meeting(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not access.can_triage(user):
         raise Http404("No such page")
-    contacts = list(selectors.awaiting_meeting(contacts=access.contacts_for_triage(user)))
-    record_listed(actor=user, shown=contacts, where="awaiting a meeting")
-    return render(request, "frontdoor/awaiting_meeting.html", {"contacts": contacts})
+    rows = selectors.awaiting_meeting_rows(contacts=access.contacts_for_triage(user), today=timezone.localdate())
+    record_listed(actor=user, shown=[row.contact for row in rows], where="awaiting a meeting")
+    return render(request, "frontdoor/awaiting_meeting.html", {"rows": rows})
 
 
 @require_http_methods(["GET"])

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
-from earlyhelp.frontdoor import access, selectors, services
-from earlyhelp.frontdoor.clock import decision_clock
-from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, TriageDecisionForm
+from earlyhelp.frontdoor import access, consent, selectors, services
+from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock
+from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, ContactConsentForm, TriageDecisionForm
 from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.notifications import family_addressee, outcome_context
 from earlyhelp.organisations.models import User
@@ -45,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require_triage(user)
     rows = selectors.triage_queue(contacts=access.contacts_for_triage(user), now=timezone.now())
     record_listed(actor=user, shown=[row.contact for row in rows], where="front door queue")
-    counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in ("red", "amber", "green")}
+    counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in Rag}
     context = {"rows": rows, "counts": counts, "can_confirm": access.can_confirm_overrides(user)}
     return render(request, "frontdoor/queue.html", context)
 
@@ -57,10 +57,18 @@ def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
     return {
         "contact": contact,
         "people": people,
+        "children": [item for item in people if item.entry.is_child],
         "unmatched": [item for item in people if item.entry.person_id is None],
         "earlier": earlier,
         "decisions": decisions,
-        "clock": decision_clock(contact.received_at, timezone.now()) if contact.is_open else None,
+        "clock": (
+            decision_clock(contact.received_at, timezone.now(), immediate_danger=contact.immediate_danger)
+            if contact.is_open
+            else None
+        ),
+        "decided_in_time": (
+            decided_in_time(contact.received_at, contact.decided_at) if contact.decided_at is not None else None
+        ),
         "needs": list(contact.needs.all()),
         "main_child": services.main_child(contact),
         "area_form": ContactAreaForm(initial={"area": contact.area_id}, authority_id=contact.authority_id),
@@ -204,12 +212,21 @@ def _level_saved(user: User, contact: Contact, version: FrameworkVersion, form: 
     return True
 
 
+def children_ages(contact: Contact) -> tuple[int, ...]:
+    today = timezone.localdate()
+    return tuple(age for entry in contact.people.all() if entry.is_child and (age := entry.age_on(today)) is not None)
+
+
 def services_for(contact: Contact) -> list[Any]:
     level = contact.level_of_need.level if contact.level_of_need else None
-    today = timezone.localdate()
-    ages = tuple(age for entry in contact.people.all() if entry.is_child and (age := entry.age_on(today)) is not None)
-    criteria = ServiceFilter(level=level, area=contact.area, ages=ages, needs=tuple(contact.needs.all()))
+    criteria = ServiceFilter(
+        level=level, area=contact.area, ages=children_ages(contact), needs=tuple(contact.needs.all())
+    )
     return list(services_matching(authority=contact.authority, criteria=criteria)[:20])
+
+
+# Where the service names a problem by its keyword and the form by its field.
+DECISION_FIELD_FOR = {"discuss_anonymously": "discussion"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +234,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     contact = access.get_contact_for_triage(user, pk)
     fitting = services_for(contact)
-    form = TriageDecisionForm(request.POST or None, contact=contact, services=fitting)
+    form = TriageDecisionForm(request.POST or None, contact=contact, services=fitting, ages=children_ages(contact))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -231,9 +248,12 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting_area=data["meeting_area"],
                 override_reason=data["override_reason"],
                 tell_family=data["tell_family"],
+                discuss_anonymously=form.discuss_anonymously,
+                consent_not_in_writing_because=data["consent_not_in_writing_because"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
+            for key, problems in error.message_dict.items():
+                field = DECISION_FIELD_FOR.get(key, key)
                 form.add_error(field if field in form.fields else None, problems)
         else:
             if decision.needs_confirmation:
@@ -249,10 +269,32 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "form": form,
             "fitting": fitting,
-            "needs_override": services.signpost_needs_override(contact),
+            "needs_override": services.social_care_recommended(contact),
             "ready": not any(entry.person_id is None for entry in contact.people.all()) and contact.level_of_need_id,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the family's consent during triage, or correct it; its history below."""
+    user = user_of(request)
+    contact = access.get_contact_for_triage(user, pk)
+    form = ContactConsentForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent.contact_consent_record(
+                actor=user, contact=contact, consent=form.details(), note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "The family's consent has been recorded.")
+            return redirect("frontdoor:contact", pk=contact.pk)
+    record_view(actor=user, target=contact)
+    context = {"contact": contact, "form": form, "history": consent.consent_history(contact)}
+    return render(request, "frontdoor/contact_consent.html", context)
 
 
 @require_http_methods(["GET"])
@@ -289,7 +331,7 @@ def confirmation(request: HttpRequest, decision_pk: int) -> HttpResponse:
         try:
             if form.cleaned_data["action"] == "confirm":
                 services.triage_confirm(actor=user, decision=decision)
-                messages.success(request, f"You confirmed the signpost for {decision.contact.reference}.")
+                messages.success(request, f"You confirmed the decision for {decision.contact.reference}.")
             else:
                 services.triage_return(actor=user, decision=decision, because=form.cleaned_data["because"])
                 messages.success(request, f"{decision.contact.reference} is back on the queue for a new decision.")
