@@ -85,7 +85,7 @@ def test_identifiers_are_unique_and_stable_in_form():
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda t: t.replace('version: "2013"', 'version: ""'), "version"),
+        (lambda t: t.replace('version: "2013.1"', 'version: ""'), "version"),
         (lambda t: t.replace("domain: housing", "domain: houses", 1), "domain 'houses' is not one of the domains"),
         (lambda t: t.replace("l2-learning-02", "l2-learning-01", 1), "used more than once"),
         (lambda t: t.replace("  no_consent: [consider_safeguarding, anonymous_forum]\n", ""), "missing no_consent"),
@@ -120,8 +120,8 @@ def test_a_published_version_cannot_be_changed_in_place():
 @pytest.mark.django_db
 def test_a_new_version_is_loaded_beside_the_old_one():
     framework_load(text=NEWHAM, loaded_from="newham.yaml")
-    framework_load(text=NEWHAM.replace('version: "1"', 'version: "2"'), loaded_from="newham-2.yaml")
-    assert list(FrameworkVersion.objects.values_list("version", flat=True).order_by("pk")) == ["1", "2"]
+    framework_load(text=NEWHAM.replace('version: "2"', 'version: "3"'), loaded_from="newham-2.yaml")
+    assert list(FrameworkVersion.objects.values_list("version", flat=True).order_by("pk")) == ["2", "3"]
 
 
 def test_a_third_authority_adds_a_framework_with_a_file_and_no_code(tmp_path: Path):

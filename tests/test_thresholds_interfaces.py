@@ -27,8 +27,8 @@ def run(*args, stdin=""):
 def test_load_loads_the_shipped_frameworks_once():
     first = run("load")
     again = run("load")
-    assert "Loaded northamptonshire version 2013 (231 indicators)" in first
-    assert "Already loaded, unchanged: newham version 1" in again
+    assert "Loaded northamptonshire version 2013.1 (231 indicators)" in first
+    assert "Already loaded, unchanged: newham version 2" in again
     assert FrameworkVersion.objects.count() == 2
 
 
@@ -37,8 +37,8 @@ def test_load_a_file_and_list_and_use(tmp_path, frameworks):
     changed = json.loads(source) | {"framework": "anyshire", "title": "Anyshire thresholds"}
     path = tmp_path / "anyshire.yaml"
     path.write_text(json.dumps(changed), encoding="utf-8")
-    assert "Loaded anyshire version 1" in run("load", "--file", str(path))
-    assert "anyshire: version 1" in run("list")
+    assert "Loaded anyshire version 2" in run("load", "--file", str(path))
+    assert "anyshire: version 2" in run("list")
     assert "now check levels of need with anyshire" in run("use", "anyshire")
     assert "anyshire (in use)" in run("list")
 
@@ -53,7 +53,7 @@ def test_load_a_broken_file_fails_with_the_problem(tmp_path):
 def test_export_prints_the_framework_with_indicator_identifiers(frameworks):
     exported = json.loads(run("export", "--framework", "northamptonshire", "--format", "json"))
     assert exported["framework"] == "northamptonshire"
-    assert exported["version"] == "2013"
+    assert exported["version"] == "2013.1"
     assert len(exported["indicators"]) == 231
     assert exported["indicators"][0] == {
         "id": "l1-learning-01",
@@ -112,7 +112,7 @@ def test_the_api_lists_frameworks_without_sign_in(frameworks):
     assert response.json()[0] == {
         "name": "northamptonshire",
         "title": "Northamptonshire Thresholds and Pathways: the Vulnerability Matrix",
-        "version": "2013",
+        "version": "2013.1",
         "in_use": True,
     }
 

@@ -165,13 +165,13 @@ def test_publishing_a_new_version_never_changes_a_recorded_decision(frameworks, 
     decision = LevelOfNeedDecision.objects.get()
     text = (SHIPPED_FRAMEWORKS / "northamptonshire.yaml").read_text(encoding="utf-8")
     changed = (
-        text.replace('version: "2013"', 'version: "2026"')
+        text.replace('version: "2013.1"', 'version: "2026"')
         .replace("Reduced interest in play appropriate to age.", "Little interest in play.")
         .replace("- level: 2\n    domain: learning", "- level: 3\n    domain: learning")
     )
     framework_load(text=changed, loaded_from="northamptonshire-2026.yaml")
     decision.refresh_from_db()
-    assert decision.framework_version.version == "2013"
+    assert decision.framework_version.version == "2013.1"
     assert (decision.recommended_level, decision.level) == (2, 2)
     page = client.get(f"/people/{okafor.child.pk}/level-of-need/{decision.pk}/").content.decode()
     assert "Reduced interest in play appropriate to age." in page

@@ -10,6 +10,9 @@ from earlyhelp.thresholds.services import SHIPPED_FRAMEWORKS
 
 NORTHAMPTONSHIRE = framework_parse((SHIPPED_FRAMEWORKS / "northamptonshire.yaml").read_text(encoding="utf-8"))
 NEWHAM = framework_parse((SHIPPED_FRAMEWORKS / "newham.yaml").read_text(encoding="utf-8"))
+EARLIER = SHIPPED_FRAMEWORKS / "earlier"
+NORTHAMPTONSHIRE_2013 = framework_parse((EARLIER / "northamptonshire-2013.yaml").read_text(encoding="utf-8"))
+NEWHAM_1 = framework_parse((EARLIER / "newham-1.yaml").read_text(encoding="utf-8"))
 
 
 def actions(result):
@@ -182,11 +185,15 @@ def test_the_same_indicator_twice_counts_once():
 # Newham: level 2 is targeted early help (Families First); levels 3 and 4 are statutory.
 
 
-def test_newham_with_nothing_selected_points_to_no_level():
+def test_newham_with_nothing_selected_points_to_no_level_and_says_what_section_5_6a_says():
     result = recommend(NEWHAM, [])
     assert result.level is None
-    assert result.actions == ()
+    assert actions(result) == ["not_eligible"]
+    assert result.actions[0].source == "Section 5.6 (a)"
+    assert "signpost" in result.actions[0].text
+    assert "Neighbourhood Action Meeting" in result.actions[0].text
     assert rules(result) == ["nothing-selected"]
+    assert recommend(NEWHAM_1, []).actions == ()
 
 
 def test_newham_one_factor_means_families_first_with_consent():
@@ -220,8 +227,16 @@ def test_newham_immediate_danger_and_fgm_are_referred_at_its_highest_level():
     assert fgm.refer_to_social_care
 
 
-def test_newham_no_consent_says_families_first_needs_it_and_what_else_can_happen():
+def test_newham_refused_consent_says_one_thing_no_referral_and_consider_safeguarding():
     result = recommend(NEWHAM, ["ff-exploitation"], Facts(consent_given=False))
+    assert actions(result) == ["not_without_consent", "consider_safeguarding"]
+    assert not any("Refer to the Families First" in action.text for action in result.actions)
+    assert result.actions[1].source.startswith("Section 16.1")
+    assert "line manager" in result.actions[1].text
+
+
+def test_an_earlier_version_keeps_its_own_words():
+    result = recommend(NEWHAM_1, ["ff-exploitation"], Facts(consent_given=False))
     assert actions(result) == [
         "refer_families_first",
         "families_first_consent",
@@ -229,6 +244,14 @@ def test_newham_no_consent_says_families_first_needs_it_and_what_else_can_happen
         "consider_safeguarding",
         "neighbourhood_action_meeting",
     ]
+    assert NORTHAMPTONSHIRE_2013.version == "2013"
+    single = recommend(NORTHAMPTONSHIRE_2013, ["l2-learning-01"])
+    assert "is not required" in single.actions[0].text
+
+
+def test_no_framework_attributes_its_own_advice_to_national_practice_where_the_documents_say_it():
+    for framework in (NORTHAMPTONSHIRE, NEWHAM):
+        assert "National" not in framework.actions["consider_safeguarding"].source
 
 
 def test_newham_has_no_northamptonshire_lists():
@@ -268,3 +291,75 @@ def test_adding_an_indicator_never_lowers_the_level(framework, data):
     assert _level(after) >= _level(before)
     if before.refer_to_social_care:
         assert after.refer_to_social_care
+
+
+# Child sexual exploitation below "several" (T&P Part Two, level 2), on every version
+
+
+@pytest.mark.parametrize("framework", [NORTHAMPTONSHIRE, NORTHAMPTONSHIRE_2013], ids=["2013.1", "2013"])
+@pytest.mark.parametrize("ticked", [["cse-01"], ["cse-01", "cse-02"]])
+def test_one_or_two_cse_indicators_are_at_least_level_2_and_the_reason_names_them(framework, ticked):
+    result = recommend(framework, ticked)
+    assert result.level == 2
+    assert result.response == "early_help"
+    assert not result.refer_to_social_care
+    assert "universal" not in rules(result)
+    below = reason(result, "list:cse:below")
+    assert below.indicators == tuple(ticked)
+    assert "Links with older men/people" in below.text
+    assert "at least Level 2: Early Help" in below.text
+    assert "3 or more" in below.text
+    assert not any("Only level 1" in item.text for item in result.reasons)
+
+
+def test_three_cse_indicators_call_for_a_referral():
+    result = recommend(NORTHAMPTONSHIRE, ["cse-01", "cse-02", "cse-03"])
+    assert result.refer_to_social_care
+    assert result.level == 4
+
+
+def test_a_single_level_2_need_uses_the_documents_words_about_a_caf():
+    result = recommend(NORTHAMPTONSHIRE, ["l2-learning-01"])
+    assert actions(result) == ["support_yourself"]
+    text = result.actions[0].text
+    assert "unlikely to require a CAF" in text
+    assert "may not be necessary" in text
+    assert "professional judgement" in text
+    assert "not required" not in text
+    assert result.actions[0].source == "Table One, level 2; section 4.1"
+
+
+def test_the_universal_reason_names_the_indicators_selected():
+    result = recommend(NORTHAMPTONSHIRE, ["l1-learning-01"])
+    universal = reason(result, "universal")
+    assert universal.indicators == ("l1-learning-01",)
+    assert universal.text.startswith("Only Level 1: Universal indicators are selected (“")
+
+
+def test_the_recommendation_as_json_has_every_key_the_cli_and_api_print():
+    result = recommend(NORTHAMPTONSHIRE, ["l2-learning-01"], Facts(consent_given=False))
+    data = result.as_dict()
+    assert list(data) == [
+        "framework",
+        "version",
+        "level",
+        "level_name",
+        "response",
+        "refer_to_social_care",
+        "actions",
+        "reasons",
+    ]
+    assert data["framework"] == "northamptonshire"
+    assert data["version"] == "2013.1"
+    assert data["level_name"] == "Level 2: Early Help"
+    assert data["response"] == "early_help"
+    assert data["refer_to_social_care"] is False
+    assert list(data["actions"][0]) == ["id", "text", "source"]
+    assert list(data["reasons"][0]) == ["rule", "text", "indicators"]
+    assert data["reasons"][0]["indicators"] == ["l2-learning-01"]
+    assert Facts(consent_given=False, fgm_concern=True).as_dict() == {
+        "caf_exists": False,
+        "consent_given": False,
+        "immediate_danger": False,
+        "fgm_concern": True,
+    }

@@ -25,7 +25,16 @@ RESPONSES_FOR_KIND: dict[str, tuple[str, ...]] = {
     "targeted": ("targeted",),
     "statutory": ("statutory",),
 }
-OPTIONAL_RESPONSES = ("targeted_with_assessment", "statutory_with_assessment")
+# Optional: what to do when no indicator is selected; and, for a situation, the one thing to do
+# instead when the family refuses consent (`early_help_no_consent`); without it, the `no_consent`
+# actions are added to the situation's own.
+REFUSABLE_RESPONSES = ("early_help", "early_help_one_area", "early_help_several_areas", "targeted")
+OPTIONAL_RESPONSES = (
+    "targeted_with_assessment",
+    "statutory_with_assessment",
+    "nothing_selected",
+    *(f"{response}_no_consent" for response in REFUSABLE_RESPONSES),
+)
 KNOWN_RESPONSES = frozenset(
     {"universal", "early_help", "early_help_one_area", "early_help_several_areas", "targeted", "statutory"}
     | set(ALWAYS_REQUIRED_RESPONSES)
@@ -82,6 +91,10 @@ class SpecialList(Strict):
     source: str = ""
     introduction: str = ""
     refer_when: int = Field(ge=1, description="How many of the list's items together call for a referral.")
+    level: int | None = Field(
+        default=None,
+        description="The level of need any one item shows on its own; null: the lowest level above universal.",
+    )
     contacts: list[str] = []
     items: list[ListItem] = Field(min_length=1)
 
@@ -190,6 +203,11 @@ class FrameworkDefinition(Strict):
     def universal_level(self) -> int | None:
         """The level needs met by universal services sit at, if the framework has one."""
         return next((level.level for level in self.levels if level.response == "universal"), None)
+
+    @cached_property
+    def lowest_level_of_concern(self) -> int:
+        """The lowest level above universal services: where any sign of need starts."""
+        return min(level.level for level in self.levels if level.response != "universal")
 
     def level(self, number: int) -> LevelDefinition:
         return next(level for level in self.levels if level.level == number)

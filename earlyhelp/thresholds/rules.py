@@ -133,8 +133,8 @@ def recommend(framework: FrameworkDefinition, identifiers: Iterable[str], facts:
     _immediate_danger(work)
     if work.level is None and framework.universal_level is not None:
         work.level = framework.universal_level
-    response, actions = _response(work)
-    actions += _consent(work, response)
+    response, situation = _response(work)
+    actions = _consent(work, situation)
     if facts.immediate_danger:
         actions = framework.responses["immediate_danger"] + actions
     return Recommendation(
@@ -179,10 +179,16 @@ def _referral_lists(work: _Working) -> None:
                 chosen,
             )
         else:
+            # An item of a referral list is a sign of need on its own (the CSE list sits in Level 2 of
+            # Northamptonshire's matrix): never "universal services".
+            floor = special.level or work.framework.lowest_level_of_concern
+            work.raise_level(floor)
+            wording = "; ".join(f"“{indicator.wording.rstrip('.')}”" for indicator in chosen)
             work.because(
                 f"list:{special.id}:below",
-                f"{_count(len(chosen), 'item')} from the {special.title} list selected; it takes "
-                f"{special.refer_when} or more to call for a referral on this list alone. Stay alert to the others.",
+                f"{_count(len(chosen), 'item')} from the {special.title} list selected ({wording}): on its own "
+                f"the list shows at least {work.framework.level_name(floor)}. It takes {special.refer_when} or "
+                "more to call for a referral to children's social care on this list alone: stay alert to the others.",
                 chosen,
             )
 
@@ -205,11 +211,12 @@ def _immediate_danger(work: _Working) -> None:
         work.because("immediate-danger", "The child is in immediate danger: call the police on 999 first.")
 
 
-def _response(work: _Working) -> tuple[str, list[str]]:
+def _response(work: _Working) -> tuple[str, str]:
+    """The kind of response, and the situation whose actions the framework words."""
     framework = work.framework
     if work.level is None:
         work.because("nothing-selected", "No indicator is selected, so the framework points to no level of need.")
-        return "none", []
+        return "none", "nothing_selected"
     kind = framework.level(work.level).response
     if work.refer or kind == "statutory":
         if not work.refer:
@@ -223,29 +230,36 @@ def _response(work: _Working) -> tuple[str, list[str]]:
     if not work.selected:
         work.because("nothing-selected", "No need is selected: universal services meet the family's needs.")
     else:
-        work.because("universal", "Only level 1 indicators are selected: universal services, no assessment.")
-    return "universal", list(framework.responses["universal"])
+        names = "; ".join(f"“{indicator.wording.rstrip('.')}”" for indicator in work.selected)
+        work.because(
+            "universal",
+            f"Only {framework.level_name(work.level)} indicators are selected ({names}): universal services, "
+            "no assessment.",
+            work.selected,
+        )
+    return "universal", "universal"
 
 
-def _with_assessment(work: _Working, kind: str) -> tuple[str, list[str]]:
+def _with_assessment(work: _Working, kind: str) -> tuple[str, str]:
     with_assessment = f"{kind}_with_assessment"
     if work.facts.caf_exists and with_assessment in work.framework.responses:
         work.because("assessment-exists", "An assessment (CAF) already exists for this child.")
-        return kind, list(work.framework.responses[with_assessment])
-    return kind, list(work.framework.responses[kind])
+        return kind, with_assessment
+    return kind, kind
 
 
-def _early_help(work: _Working) -> tuple[str, list[str]]:
+def _early_help(work: _Working) -> tuple[str, str]:
     framework = work.framework
     needed = framework.rules.areas_of_need_for_assessment
     at_level = [indicator for indicator in work.selected if indicator.level == work.level]
     if needed is None:
-        work.because(
-            "early-help",
-            f"{_count(len(at_level), 'need')} at {framework.level_name(work.level)}; one is enough for early help.",
-            at_level,
-        )
-        return "early_help", list(framework.responses["early_help"])
+        if at_level:
+            work.because(
+                "early-help",
+                f"{_count(len(at_level), 'need')} at {framework.level_name(work.level)}; one is enough for early help.",
+                at_level,
+            )
+        return "early_help", "early_help"
     areas = list(dict.fromkeys(indicator.domain for indicator in at_level))
     names = ", ".join(framework.domain_name(area) for area in areas)
     if len(areas) >= needed:
@@ -255,20 +269,27 @@ def _early_help(work: _Working) -> tuple[str, list[str]]:
             f"{needed} or more areas mean an assessment must be completed.",
             at_level,
         )
-        return "early_help", list(framework.responses["early_help_several_areas"])
-    work.because(
-        "one-area-of-need",
-        f"Level {work.level} needs in one area ({names}); an assessment is needed from {needed} areas.",
-        at_level,
-    )
-    return "early_help", list(framework.responses["early_help_one_area"])
+        return "early_help", "early_help_several_areas"
+    if areas:
+        work.because(
+            "one-area-of-need",
+            f"Level {work.level} needs in one area ({names}); an assessment is needed from {needed} areas.",
+            at_level,
+        )
+    return "early_help", "early_help_one_area"
 
 
-def _consent(work: _Working, response: str) -> list[str]:
-    if work.facts.consent_given is not False or response in ("none", "universal"):
-        return []
+def _consent(work: _Working, situation: str) -> list[str]:
+    """The situation's actions, with what to do when the family has refused consent."""
+    responses = work.framework.responses
+    actions = list(responses.get(situation, []))
+    if work.facts.consent_given is not False or situation in ("nothing_selected", "universal"):
+        return actions
     work.because("no-consent", "The family has not given consent to an assessment.")
-    return list(work.framework.responses["no_consent"])
+    instead = f"{situation}_no_consent"
+    if instead in responses:
+        return list(responses[instead])
+    return actions + list(responses["no_consent"])
 
 
 def _actions(framework: FrameworkDefinition, action_ids: list[str]) -> list[Action]:
