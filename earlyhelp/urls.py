@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from earlyhelp.api import api_urls
+from earlyhelp.audit import views as audit_views
 from earlyhelp.core import views as core_views
 
 admin.site.site_header = "Early Help administration"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("sign-in/", core_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", core_views.SignOutView.as_view(), name="sign-out"),
     path("healthz", core_views.health, name="health"),
+    path("record-of-access/refused/", audit_views.refused_access, name="refused-access"),
     path("", include("earlyhelp.people.urls")),
     path("", include("earlyhelp.thresholds.urls")),
     path("", include("earlyhelp.frontdoor.urls")),

@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError, InternalError, OperationalError
+from django.test import Client
 
 from earlyhelp.audit.models import AppendOnlyError, AuditEvent
 from earlyhelp.audit.trail import UnauditedWriteError, audited_writes, record_change
@@ -137,3 +138,51 @@ def test_a_team_leader_reads_the_full_record_of_access_with_what_changed(front_d
     assert "Record of access" in page
     assert "NN1 5AB → NN3 6PX" in page
     assert front_door.full_name in page
+
+
+# Refused access ----------------------------------------------------------------------------
+
+
+def test_every_refused_attempt_to_open_or_change_a_record_is_recorded(okafor, bob, team_leader):
+    client = signed_in(bob)
+    attempts = [
+        (f"/people/{okafor.child.pk}/", "people.person", okafor.child.pk, "open"),
+        (f"/people/{okafor.child.pk}/edit/", "people.person", okafor.child.pk, "change"),
+        (f"/families/{okafor.family.pk}/", "people.family", okafor.family.pk, "open"),
+        ("/people/999999/", "people.person", 999999, "open"),
+    ]
+    for url, *_ in attempts:
+        assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 404
+    refused = list(AuditEvent.objects.filter(verb="refused").order_by("id"))
+    assert [(event.target_type, event.target_id, event.details["attempted"]) for event in refused] == [
+        (kind, pk, attempted) for _, kind, pk, attempted in attempts
+    ]
+    assert {event.actor for event in refused} == {bob}
+    assert {event.ip_address for event in refused} == {"192.0.2.7"}
+    log = signed_in(team_leader).get(f"/people/{okafor.child.pk}/access-log/").content.decode()
+    assert "Refused: tried to open a record they may not see" in log
+    assert "(to change it)" in log
+
+
+def test_team_leaders_see_refused_attempts_counted_per_person_per_day(okafor, bob, alice, team_leader, front_door):
+    for pk in range(okafor.child.pk, okafor.child.pk + 12):
+        signed_in(bob).get(f"/people/{pk + 1000}/")
+    signed_in(alice).get("/people/424242/")
+    page = signed_in(team_leader).get("/record-of-access/refused/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert text.index("Bob Partner") < text.index("Alice Partner")
+    assert '<strong class="govuk-tag govuk-tag--red">12</strong>' in text
+    assert signed_in(front_door).get("/record-of-access/refused/").status_code == 404
+
+
+def test_a_partner_systems_refused_look_at_another_referral_is_recorded(frameworks, authority, school):
+    from earlyhelp.frontdoor.services import partner_system_add
+
+    _, key = partner_system_add(agency_id=school.pk, authority_id=authority.pk, name="MIS")
+    response = Client().get("/api/v1/referrals/EH0000042", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(verb="refused")
+    assert (event.target_type, event.target_id, event.actor_id) == ("frontdoor.contact", 42, None)
+    assert event.actor_label.startswith("MIS")

@@ -194,8 +194,50 @@ def test_too_many_self_referrals_from_one_address_are_refused(authority, framewo
     client = Client()
     for _ in range(2):
         assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 302
-    assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 429
+    refused = client.post("/ask-for-help/", SELF_REFERRAL)
+    assert refused.status_code == 429
     assert Contact.objects.count() == 2
+    page = refused.content.decode()
+    assert "We cannot take another request from this connection just now" in page
+    assert "Sam will not go to bed" in page  # what the family typed is kept
+
+
+def test_only_accepted_self_referrals_count_towards_the_limit(authority, frameworks, settings):
+    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 1
+    client = Client()
+    for _ in range(3):
+        assert client.post("/ask-for-help/", SELF_REFERRAL | {"email": "", "phone": ""}).status_code == 200
+    assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 302
+    assert Contact.objects.count() == 1
+
+
+def test_behind_trusted_proxies_each_family_has_its_own_limit_and_address(authority, frameworks, settings):
+    from earlyhelp.audit.models import AuditEvent
+
+    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    first = Client().post("/ask-for-help/", SELF_REFERRAL, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR=proxy)
+    assert first.status_code == 302
+    # A different family behind the same proxy, sending a forged leftmost address too.
+    second = Client().post(
+        "/ask-for-help/", SELF_REFERRAL, HTTP_X_FORWARDED_FOR="198.51.100.1, 198.51.100.2", REMOTE_ADDR=proxy
+    )
+    assert second.status_code == 302
+    again = Client().post(
+        "/ask-for-help/", SELF_REFERRAL, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.2", REMOTE_ADDR=proxy
+    )
+    assert again.status_code == 429
+    created = AuditEvent.objects.filter(target_type="frontdoor.contact", verb="created").order_by("id")
+    assert [event.ip_address for event in created] == ["198.51.100.1", "198.51.100.2"]
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(authority, frameworks, settings):
+    from earlyhelp.audit.models import AuditEvent
+
+    Client().post("/ask-for-help/", SELF_REFERRAL, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.5")
+    event = AuditEvent.objects.filter(target_type="frontdoor.contact", verb="created").get()
+    assert event.ip_address == "192.0.2.5"
 
 
 def test_an_oversized_self_referral_is_refused(authority, frameworks):

@@ -34,6 +34,9 @@ class AuditEvent(models.Model):
         CREATED = "created", "Created"
         UPDATED = "updated", "Changed"
         DELETED = "deleted", "Removed"
+        # An attempt to open, change or list a record the person may not see: the 404 they got
+        # says nothing, and this row says they tried (a partner sweeping ids stands out).
+        REFUSED = "refused", "Refused: tried to open a record they may not see"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null only for work the system does by itself (loading demo data, say); `actor_label`

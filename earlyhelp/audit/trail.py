@@ -134,6 +134,28 @@ def record_listed(*, actor: "User", shown: Iterable[models.Model], where: str) -
     _write_many(actor=actor, verb=AuditEvent.Verb.LISTED, targets=shown, details={"where": where})
 
 
+def record_refused(
+    *, actor: "User | None", target_type: str, target_id: int, attempted: str, actor_label: str = ""
+) -> AuditEvent | None:
+    """An attempt to open, change or list a record the actor may not see, whether or not it exists.
+
+    Written outside any write scope, so that it stays even when the request ends in a 404."""
+    if not -(2**63) <= target_id < 2**63:
+        return None
+    origin = _origin.get()
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor.full_name if actor else (actor_label or "System"),
+        verb=AuditEvent.Verb.REFUSED,
+        target_type=target_type,
+        target_id=target_id,
+        details={"attempted": attempted},
+        ip_address=origin.ip_address if origin else None,
+        user_agent=origin.user_agent if origin else "",
+        path=origin.path if origin else "",
+    )
+
+
 def _write_many(
     *, actor: "User", verb: AuditEvent.Verb, targets: Iterable[models.Model], details: dict[str, Any]
 ) -> None:

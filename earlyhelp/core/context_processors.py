@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from earlyhelp.organisations.models import Authority
 from earlyhelp.organisations.roles import Permission
 
 
@@ -9,6 +10,9 @@ def service(request: HttpRequest) -> dict[str, object]:
     user = request.user
     context: dict[str, object] = {"service_name": settings.SERVICE_NAME}
     if not user.is_authenticated:
+        # Families and partners on the public pages see whose service this is.
+        authority = Authority.objects.order_by("pk").only("name").first()
+        context["authority_name"] = authority.name if authority else ""
         return context
     context["authority_name"] = str(user.authority)
     items = [("Home", reverse("home"))]

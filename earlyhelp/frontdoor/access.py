@@ -8,11 +8,11 @@
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from earlyhelp.frontdoor.models import Contact, TriageDecision
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
+from earlyhelp.people.access import refuse
 
 
 def can_refer(user: User) -> bool:
@@ -36,7 +36,7 @@ def contacts_for_triage(user: User) -> QuerySet[Contact]:
 def get_contact_for_triage(user: User, pk: int) -> Contact:
     contact = contacts_for_triage(user).select_related("level_of_need", "area", "family").filter(pk=pk).first()
     if contact is None:
-        raise Http404("No contact found")
+        raise refuse(user, "frontdoor.contact", pk, "open", "No contact found")
     return contact
 
 
@@ -47,15 +47,13 @@ def referrals_made_by(user: User) -> QuerySet[Contact]:
 
 
 def get_decision_for_confirmation(user: User, pk: int) -> TriageDecision:
-    if not can_confirm_overrides(user):
-        raise Http404("No decision found")
     decision: TriageDecision | None = (
         TriageDecision.objects.filter(pk=pk, contact__authority_id=user.authority_id)
         .select_related("contact", "service", "decided_by")
         .first()
     )
-    if decision is None:
-        raise Http404("No decision found")
+    if decision is None or not can_confirm_overrides(user):
+        raise refuse(user, "frontdoor.triagedecision", pk, "confirm", "No decision found")
     return decision
 
 

@@ -16,6 +16,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from earlyhelp.audit.trail import record_refused
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import (
     Consent,
@@ -225,7 +226,12 @@ def referral_create(
 )
 def referral_detail(request: HttpRequest, reference: Annotated[str, Field(max_length=20)]) -> Status[Any]:
     pk = contact_pk_from_reference(reference)
-    contact = Contact.objects.filter(pk=pk, partner_system=_partner(request)).first() if pk else None
+    partner = _partner(request)
+    contact = Contact.objects.filter(pk=pk, partner_system=partner).first() if pk else None
     if contact is None:
+        if pk:
+            record_refused(
+                actor=None, actor_label=str(partner), target_type="frontdoor.contact", target_id=pk, attempted="open"
+            )
         return Status(404, MessageOut(detail=f"No referral {reference} sent by this system."))
     return Status(200, ReferralOut.from_contact(contact))

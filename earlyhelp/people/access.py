@@ -11,6 +11,7 @@
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from earlyhelp.audit.trail import record_refused
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person
@@ -44,31 +45,37 @@ def families_visible_to(user: User) -> QuerySet[Family]:
     return families.none()
 
 
-def get_person_for_user(user: User, pk: int) -> Person:
+def refuse(user: User, target_type: str, pk: int, attempted: str, message: str) -> Http404:
+    """Record the refused attempt (audit), and the 404 that says nothing about the record."""
+    record_refused(actor=user, target_type=target_type, target_id=pk, attempted=attempted)
+    return Http404(message)
+
+
+def get_person_for_user(user: User, pk: int, *, attempted: str = "open") -> Person:
     person = people_visible_to(user).select_related("school", "authority").filter(pk=pk).first()
     if person is None:
-        raise Http404("No person found")
+        raise refuse(user, "people.person", pk, attempted, "No person found")
     return person
 
 
 def get_person_for_editing(user: User, pk: int) -> Person:
-    person = get_person_for_user(user, pk)
+    person = get_person_for_user(user, pk, attempted="change")
     if not can_edit_person(user, person):
-        raise Http404("No person found")
+        raise refuse(user, "people.person", pk, "change", "No person found")
     return person
 
 
-def get_family_for_user(user: User, pk: int) -> Family:
+def get_family_for_user(user: User, pk: int, *, attempted: str = "open") -> Family:
     family = families_visible_to(user).select_related("area").filter(pk=pk).first()
     if family is None:
-        raise Http404("No family found")
+        raise refuse(user, "people.family", pk, attempted, "No family found")
     return family
 
 
 def get_family_for_editing(user: User, pk: int) -> Family:
-    family = get_family_for_user(user, pk)
+    family = get_family_for_user(user, pk, attempted="change")
     if not can_edit_family(user, family):
-        raise Http404("No family found")
+        raise refuse(user, "people.family", pk, "change", "No family found")
     return family
 
 

@@ -113,7 +113,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "earlyhelp" / "static",
 ]
 
-SERVICE_NAME = "Early Help"
+# The service's name on every page, e-mail and letter (the authority's own name is shown with it).
+SERVICE_NAME = env_str("SERVICE_NAME", "Early Help")
 
 # The thresholds framework chosen when frameworks are first loaded; afterwards
 # `manage.py thresholds use NAME` switches (see docs/thresholds.md).
@@ -156,6 +157,11 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 CHILDRENS_SOCIAL_CARE_PHONE = env_str("CHILDRENS_SOCIAL_CARE_PHONE", "0300 126 1000")
 FRONT_DOOR_PHONE = env_str("FRONT_DOOR_PHONE", "0300 126 1001")
+
+# How many reverse proxies stand in front of the service (0: none). The client's address is then
+# taken from X-Forwarded-For, that many hops from the right: for the self-referral limit and the
+# audit trail alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # One cache for rate limits and the like: Redis where REDIS_URL is set, memory otherwise.
 _redis_url = env_str("REDIS_URL", "")

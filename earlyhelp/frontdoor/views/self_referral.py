@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.core.addresses import client_address
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor import services
@@ -185,19 +186,23 @@ class SelfReferralForm(forms.Form):
         return referral
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+def _limit_key(request: HttpRequest) -> str:
+    return f"self-referral:{client_address(request) or 'unknown'}"
 
 
 def _over_the_limit(request: HttpRequest) -> bool:
-    key = f"self-referral:{_client_address(request)}"
+    """Whether this address has already sent as many requests as an hour allows."""
+    return int(cache.get(_limit_key(request), 0)) >= settings.SELF_REFERRAL_LIMIT_PER_HOUR
+
+
+def _count_a_send(request: HttpRequest) -> None:
+    """Only a request that was accepted counts towards the limit: a form with a mistake does not."""
+    key = _limit_key(request)
     cache.add(key, 0, timeout=60 * 60)
     try:
-        sends = cache.incr(key)
+        cache.incr(key)
     except ValueError:
         cache.set(key, 1, timeout=60 * 60)
-        sends = 1
-    return sends > settings.SELF_REFERRAL_LIMIT_PER_HOUR
 
 
 def _problems_into_form(form: SelfReferralForm, problems: dict[str, str]) -> None:
@@ -222,14 +227,16 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST":
         if _over_the_limit(request):
-            return render(request, "frontdoor/ask_too_many.html", context, status=429)
+            # Everything typed stays on the page, so the family can copy it or ring with it to hand.
+            context |= {"form": form, "too_many": True}
+            return render(request, "frontdoor/ask.html", context, status=429)
         if form.is_valid():
             if form.cleaned_data["website"]:
-                log.warning("Self-referral honeypot filled in from %s; nothing saved", _client_address(request))
+                log.warning("Self-referral honeypot filled in from %s; nothing saved", client_address(request))
                 return redirect("frontdoor:ask-sent")
             authority = Authority.objects.order_by("pk").first()
             if authority is None:
-                return render(request, "frontdoor/ask_too_many.html", context, status=503)
+                return render(request, "frontdoor/ask_unavailable.html", context, status=503)
             try:
                 contact = services.contact_receive(
                     referral=form.referral(), source=Contact.Source.FAMILY, authority_id=authority.pk
@@ -237,6 +244,7 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
             except services.ReferralInvalidError as invalid:
                 _problems_into_form(form, invalid.problems)
             else:
+                _count_a_send(request)
                 request.session["self_referral_reference"] = contact.reference
                 return redirect("frontdoor:ask-sent")
     context["form"] = form
