@@ -115,6 +115,8 @@ MATRIX = {
     ),
     # Merging duplicates is for the front door and team leaders.
     "people:person-merge": (lambda o: f"/people/{o.child.pk}/merge/", TRIAGE),
+    "people:people-to-check": (lambda o: "/people/to-check/", TRIAGE),
+    "people:person-to-check": (lambda o: "/people/to-check/1/", expect(404, 404, 404)),
     "people:person-merge-undo": (lambda o: "/people/merges/1/undo/", expect(405, 405, 405, others=405)),
     # The front door: referring is for partners and staff; triage for the front door and team leaders.
     "frontdoor:refer-start": (lambda o: "/refer/", expect(200, 200, 200)),

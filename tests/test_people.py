@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.people import services
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from tests.conftest import signed_in
 from tests.factories import AdultFactory, FamilyFactory, PersonFactory, add_member
@@ -124,10 +125,61 @@ def test_each_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(front_
     assert 'value="Nwosu"' in page
 
 
-def test_an_nhs_number_already_recorded_is_refused(front_door):
-    PersonFactory(nhs_number="9434765870")
+def test_an_nhs_number_already_recorded_is_refused_with_a_link_to_who_has_it(front_door):
+    holder = PersonFactory(first_name="Amara", last_name="Nwosu", nhs_number="9434765870")
     page = signed_in(front_door).post("/people/add/", person_form(first_name="Zed", last_name="Other")).content.decode()
-    assert "Another person already has this NHS number" in page
+    assert f"Amara Nwosu ({holder.reference}) already has this NHS number" in page
+    assert f'href="/people/{holder.pk}/"' in page
+    assert AuditEvent.objects.filter(verb="listed", target_id=holder.pk, details__where="same NHS number or UPN")
+
+
+def test_a_partner_never_learns_that_a_record_they_cannot_see_has_an_nhs_number(okafor, bob, front_door):
+    from earlyhelp.people.models import PersonToCheck
+
+    services.person_update(actor=front_door, person=okafor.child, details={"nhs_number": "9434765870"})
+    people_before = Person.objects.count()
+    response = signed_in(bob).post("/people/add/", person_form(first_name="Tobi", last_name="Okafor"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sent to the front door to check" in page
+    assert "already has" not in page
+    assert okafor.child.reference not in page
+    assert Person.objects.count() == people_before  # no duplicate
+    item = PersonToCheck.objects.get()
+    assert (item.requested_by, item.nhs_number, item.status) == (bob, "9434765870", "waiting")
+    refused = AuditEvent.objects.get(verb="refused", target_id=okafor.child.pk)
+    assert refused.details == {"attempted": "add-duplicate"}
+    # The front door checks it: the same person. Bob still may not see the record.
+    checker = signed_in(front_door)
+    assert "Tobi Okafor" in checker.get("/people/to-check/").content.decode()
+    assert okafor.child.reference in checker.get(f"/people/to-check/{item.pk}/").content.decode()
+    assert checker.post(f"/people/to-check/{item.pk}/", {"choice": str(okafor.child.pk)}).status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.matched_person) == ("matched", okafor.child)
+    assert signed_in(bob).get(f"/people/{okafor.child.pk}/").status_code == 404
+
+
+def test_the_front_door_says_why_a_person_to_check_is_not_the_same(okafor, bob, front_door):
+    from earlyhelp.people.models import PersonToCheck
+
+    services.person_update(actor=front_door, person=okafor.child, details={"nhs_number": "9434765870"})
+    signed_in(bob).post("/people/add/", person_form(first_name="Sam", last_name="Other"))
+    item = PersonToCheck.objects.get()
+    checker = signed_in(front_door)
+    page = checker.post(f"/people/to-check/{item.pk}/", {"choice": "not-the-same"}).content.decode()
+    assert "Say why this is not the same person" in page
+    checker.post(f"/people/to-check/{item.pk}/", {"choice": "not-the-same", "note": "Mistyped NHS number"})
+    item.refresh_from_db()
+    assert (item.status, item.note) == ("not_matched", "Mistyped NHS number")
+
+
+def test_a_partner_editing_a_record_cannot_copy_an_identifier_they_cannot_see(okafor, alice, front_door):
+    other = PersonFactory(first_name="Hidden", last_name="Child", nhs_number="9434765870")
+    data = person_form(first_name="Tobi", last_name="Okafor", nhs_number="943 476 5870")
+    page = signed_in(alice).post(f"/people/{okafor.child.pk}/edit/", data).content.decode()
+    assert "cannot be added to this record here" in page
+    assert "Hidden" not in page
+    assert AuditEvent.objects.filter(verb="refused", target_id=other.pk, details__attempted="copy-identifier")
 
 
 def test_a_likely_duplicate_is_shown_before_anything_is_saved(front_door):

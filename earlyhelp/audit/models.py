@@ -76,6 +76,20 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    ATTEMPTS = {
+        "open": "to open it",
+        "change": "to change it",
+        "confirm": "to confirm a decision on it",
+        "add-duplicate": "to add the same person again, with its NHS number or UPN",
+        "copy-identifier": "to give another record its NHS number or UPN",
+    }
+
+    @property
+    def attempt_display(self) -> str:
+        """For a refused attempt: what was tried, in words."""
+        attempted = str(self.details.get("attempted", "open"))
+        return self.ATTEMPTS.get(attempted, f"to {attempted} it")
+
     @property
     def changes_for_display(self) -> list[tuple[str, Any, Any]]:
         """For a change: (what, before, after) in words a reader can follow."""

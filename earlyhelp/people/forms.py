@@ -7,6 +7,7 @@ from django import forms
 
 from earlyhelp.core.forms import GovukDateField
 from earlyhelp.organisations.models import Agency, Area, User
+from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.identifiers import (
     nhs_number_is_valid,
     nhs_number_normalise,
@@ -94,6 +95,8 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.person = person
+        self.identifier_holders: list[Person] = []
+        self.held_elsewhere: list[Person] = []
         self.fields["school"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
             authority_id=user.authority_id, kind__in=[Agency.Kind.SCHOOL, Agency.Kind.EARLY_YEARS]
         )
@@ -111,10 +114,7 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(
                 "Enter a real NHS number: this one fails its check digit, so a number may be mistyped"
             )
-        if self._identifier_taken(nhs_number=value):
-            raise forms.ValidationError(
-                "Another person already has this NHS number. Check the number, or find that person instead"
-            )
+        self._check_identifier_free("NHS number", nhs_number=value)
         return value
 
     def clean_upn(self) -> str:
@@ -127,8 +127,7 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(
                 "Enter a real UPN: its check letter does not match, so a character may be mistyped"
             )
-        if self._identifier_taken(upn=value):
-            raise forms.ValidationError("Another person already has this UPN. Check it, or find that person instead")
+        self._check_identifier_free("UPN", upn=value)
         return value
 
     def clean_postcode(self) -> str:
@@ -139,12 +138,30 @@ class PersonForm(forms.Form):
             raise forms.ValidationError("Enter a real postcode, like NN1 5AB")
         return postcode_normalise(value)
 
-    def _identifier_taken(self, **identifier: str) -> bool:
-        # Checked across every record, seen or not: an NHS number belongs to one person only.
+    def _check_identifier_free(self, label: str, **identifier: str) -> None:
+        """An NHS number or UPN belongs to one person only, so it is checked across every record.
+
+        Held by someone the user can see: say who, with a link (`identifier_holders`). Held by
+        someone they may not see: never say so. A new person goes to the front door to check
+        (`held_elsewhere`); an edit is refused in words that do not say whether the number is known.
+        """
         others = Person.objects.filter(**identifier)
         if self.person is not None:
             others = others.exclude(pk=self.person.pk)
-        return others.exists()
+        holder = others.first()
+        if holder is None:
+            return
+        if people_visible_to(self.user).filter(pk=holder.pk).exists():
+            self.identifier_holders.append(holder)
+            raise forms.ValidationError(
+                f"{holder.full_name} ({holder.reference}) already has this {label}. Open their record instead, "
+                f"or check the {label}"
+            )
+        self.held_elsewhere.append(holder)
+        if self.person is not None:
+            raise forms.ValidationError(
+                f"This {label} cannot be added to this record here. Check it; if it is right, ask the front door"
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

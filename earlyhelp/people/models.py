@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from earlyhelp.audit.guarded import AuditedModel
 from earlyhelp.organisations.models import Agency, Area, Authority
@@ -346,3 +347,52 @@ class PersonMerge(AuditedModel):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+class PersonToCheck(AuditedModel):
+    """A person a partner tried to add whose NHS number or UPN is already on a record they may not see.
+
+    Nothing is added and the partner is told only that the front door will check it: they must not
+    learn that a record they cannot see exists, and no duplicate may be made. The front door says
+    whether it is the same person (`matched`) or the identifier was wrong (`not_matched`). A match
+    never gives the partner access to the record: otherwise typing an NHS number would buy it.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to be checked"
+        MATCHED = "matched", "The same person as a record already held"
+        NOT_MATCHED = "not_matched", "Not the same person: the identifier was wrong"
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="people_to_check")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    # Everything the partner typed, as JSON, so the front door sees it all.
+    details = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    matched_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="matched") | Q(matched_person__isnull=False),
+                name="person_to_check_matched_names_the_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} (to check)"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

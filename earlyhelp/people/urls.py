@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.people import merge_views, views
+from earlyhelp.people import checking_views, merge_views, views
 
 app_name = "people"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("people/", views.person_search, name="search"),
     path("people/add/", views.person_add, name="person-add"),
     path("people/add/possible-matches/", views.person_matches, name="person-matches"),
+    path("people/to-check/", checking_views.people_to_check, name="people-to-check"),
+    path("people/to-check/<int:pk>/", checking_views.person_to_check, name="person-to-check"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/access-log/", views.person_access_log, name="person-access-log"),

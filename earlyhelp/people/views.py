@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.models import AuditEvent
-from earlyhelp.audit.trail import record_listed, record_search, record_view
+from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
 from earlyhelp.organisations.models import User
-from earlyhelp.people import access, selectors, services
+from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
     FamilyForm,
     FamilyMemberChoiceForm,
@@ -181,6 +181,8 @@ def person_add(request: HttpRequest) -> HttpResponse:
     family = _family_from_query(request, user)
     if request.method == "POST":
         form = PersonForm(request.POST, user=user)
+        if form.is_valid() and form.held_elsewhere:
+            return _send_to_check(request, user, form)
         if form.is_valid():
             matches = selectors.likely_matches(user=user, proposed=_proposed(form))
             if matches:
@@ -193,7 +195,15 @@ def person_add(request: HttpRequest) -> HttpResponse:
     else:
         draft = request.session.get(DRAFT_KEY)
         form = PersonForm(draft["data"], user=user) if draft and request.GET.get("draft") else PersonForm(user=user)
+    record_listed(actor=user, shown=form.identifier_holders, where="same NHS number or UPN")
     return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
+
+
+def _send_to_check(request: HttpRequest, user: User, form: PersonForm) -> HttpResponse:
+    """The identifier is on a record the user may not see: the front door checks; nothing is added."""
+    item = checking.person_to_check_add(actor=user, details=_person_details(form), held_by=form.held_elsewhere)
+    request.session.pop(DRAFT_KEY, None)
+    return render(request, "people/person_to_check_sent.html", {"item": item})
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,6 +216,8 @@ def person_matches(request: HttpRequest) -> HttpResponse:
         return redirect("people:person-add")
     form = PersonForm(draft["data"], user=user)
     family = access.get_family_for_editing(user, draft["family"]) if draft.get("family") else None
+    if form.is_valid() and form.held_elsewhere:
+        return _send_to_check(request, user, form)
     if not form.is_valid():
         return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
     data = form.cleaned_data
@@ -237,6 +249,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{person.full_name}’s details have been saved.")
                 return redirect("people:person-detail", pk=person.pk)
+        record_listed(actor=user, shown=form.identifier_holders, where="same NHS number or UPN")
+        for holder in form.held_elsewhere:
+            record_refused(actor=user, target_type="people.person", target_id=holder.pk, attempted="copy-identifier")
     else:
         record_view(actor=user, target=person)
         initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}

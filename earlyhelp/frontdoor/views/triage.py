@@ -20,6 +20,8 @@ from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.notifications import family_addressee, outcome_context
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access as people_access
+from earlyhelp.people.checking import people_to_check
+from earlyhelp.people.models import PersonToCheck
 from earlyhelp.people.selectors import likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedDecisionForm
 from earlyhelp.thresholds.models import FrameworkVersion
@@ -46,7 +48,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.triage_queue(contacts=access.contacts_for_triage(user), now=timezone.now())
     record_listed(actor=user, shown=[row.contact for row in rows], where="front door queue")
     counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in Rag}
-    context = {"rows": rows, "counts": counts, "can_confirm": access.can_confirm_overrides(user)}
+    context = {
+        "rows": rows,
+        "counts": counts,
+        "can_confirm": access.can_confirm_overrides(user),
+        "people_to_check": people_to_check(user=user).filter(status=PersonToCheck.Status.WAITING).count(),
+    }
     return render(request, "frontdoor/queue.html", context)
 
 
