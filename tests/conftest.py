@@ -1,6 +1,7 @@
 """Personas: one user for every role, and a partner practitioner with and without a reason to see
 the family in the tests (Alice works with them; Bob does not)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -125,3 +126,18 @@ def frameworks(db):
     from earlyhelp.thresholds.services import frameworks_load_shipped
 
     return {result.version.framework.name: result.version for result in frameworks_load_shipped()}
+
+
+@pytest.fixture
+def committed_db(transactional_db) -> Iterator[None]:
+    """Data committed for real (a live server, or threads with their own connections, read it).
+
+    The whole database is emptied afterwards; the append-only audit guard would refuse that, so
+    it is lifted for the clean-up only and restored for the next test."""
+    from django.db import connection
+
+    from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
+
+    install_append_only_guard(connection)
+    yield
+    remove_append_only_guard(connection)

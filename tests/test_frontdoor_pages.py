@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from earlyhelp.directory.models import Service
-from earlyhelp.frontdoor.models import Contact, ReferralDraft, TriageDecision
+from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.frontdoor.services import referral_draft_of
 from earlyhelp.organisations.models import Team
 from tests.conftest import signed_in
 from tests.factories import AreaFactory, TeamFactory, contact_received
@@ -30,9 +31,8 @@ def answer(client: Client, url: str, data: dict[str, Any], follow_to: str | None
     return response
 
 
-def test_a_partner_refers_a_family_page_by_page(alice, frameworks):
-    client = signed_in(alice)
-    assert client.get("/refer/").status_code == 200
+def fill_in_a_referral(client: Client) -> None:
+    """Every question of the professional's journey, answered, up to "Check your answers"."""
     answer(client, "/refer/danger/", {"immediate_danger": "no"}, "/refer/referrer/")
     answer(
         client,
@@ -84,6 +84,12 @@ def test_a_partner_refers_a_family_page_by_page(alice, frameworks):
         },
         "/refer/check/",
     )
+
+
+def test_a_partner_refers_a_family_page_by_page(alice, frameworks):
+    client = signed_in(alice)
+    assert client.get("/refer/").status_code == 200
+    fill_in_a_referral(client)
     page = client.get("/refer/check/").content.decode()
     assert "Check your answers" in page
     assert "Still to do" not in page
@@ -93,8 +99,12 @@ def test_a_partner_refers_a_family_page_by_page(alice, frameworks):
     assert contact.reference in client.get(response["Location"]).content.decode()
     assert contact.indicators == ["l2-learning-01"]
     assert contact.referrer_recommended_level == 2
-    assert not ReferralDraft.objects.exists()
+    assert referral_draft_of(alice) is None
     assert contact.reference in client.get("/referrals/").content.decode()
+    # "Send" again (a double click, the back button, a retry): the same referral, not another.
+    again = client.post("/refer/check/")
+    assert again["Location"] == f"/refer/sent/{contact.pk}/"
+    assert Contact.objects.count() == 1
 
 
 def test_each_question_says_what_is_wrong_beside_the_answer(alice, frameworks):

@@ -376,12 +376,16 @@ class IdempotentSubmission(models.Model):
 class ReferralDraft(models.Model):
     """What a signed-in professional has typed so far, kept if their session expires.
 
-    One per user; it is deleted when the referral is sent or the user discards it. It is the
+    One per user; it is emptied and marked sent when the referral is sent, and deleted when the user
+    discards it. It is the
     user's own unsent typing, readable only by them, so it is not part of any person's record.
     """
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_draft")
     data = models.JSONField(default=dict)
+    # Set when the draft is sent: a second "Send" (a double click, a retry, another tab) gets this
+    # referral instead of making another. Saving new answers starts a new draft.
+    sent_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -72,16 +72,8 @@ class AccessiblePage:
 
 
 @pytest.fixture(autouse=True)
-def audit_guard_lifted_for_clean_up(transactional_db) -> Iterator[None]:
-    """A live-server test empties the whole database afterwards; the append-only audit guard
-    would refuse that, so it is lifted for the clean-up only and restored for the next test."""
-    from django.db import connection
-
-    from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
-
-    install_append_only_guard(connection)
-    yield
-    remove_append_only_guard(connection)
+def live_data(committed_db: None) -> None:
+    """A live server reads what the test committed, so every browser test uses `committed_db`."""
 
 
 @pytest.fixture

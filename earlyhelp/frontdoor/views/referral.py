@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor import access, journey, services
-from earlyhelp.frontdoor.models import Contact, ContactPerson, ReferralDraft
+from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.referrals import referral_problems
 from earlyhelp.frontdoor.views.triage import user_of
 from earlyhelp.organisations.models import User
@@ -61,7 +61,7 @@ def _referrer(request: HttpRequest) -> User:
 
 
 def _draft(user: User) -> dict[str, Any]:
-    draft = ReferralDraft.objects.filter(owner=user).first()
+    draft = services.referral_draft_of(user)
     return dict(draft.data) if draft else {}
 
 
@@ -94,7 +94,7 @@ def _back(step: str) -> str:
 @require_http_methods(["GET"])
 def start(request: HttpRequest) -> HttpResponse:
     user = _referrer(request)
-    draft = ReferralDraft.objects.filter(owner=user).first()
+    draft = services.referral_draft_of(user)
     return render(request, "frontdoor/refer_start.html", {"draft": draft})
 
 
@@ -316,6 +316,15 @@ def level_of_need(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     user = _referrer(request)
+    if request.method == "POST":
+        try:
+            contact = services.referral_draft_send(owner=user)
+        except services.ReferralDraftGoneError:
+            return redirect("frontdoor:refer-start")
+        except services.ReferralInvalidError:
+            pass  # shown below, beside the answers to change
+        else:
+            return redirect("frontdoor:refer-sent", pk=contact.pk)
     draft = _draft(user)
     if not draft:
         return redirect("frontdoor:refer-start")
@@ -324,23 +333,9 @@ def check(request: HttpRequest) -> HttpResponse:
         _save(user, draft)
     referral = journey.referral_from_draft(draft)
     version = framework_version_latest()
-    problems: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            contact = services.contact_receive(
-                referral=referral,
-                source=Contact.Source.PROFESSIONAL,
-                authority_id=user.authority_id,
-                referrer_user=user,
-            )
-        except services.ReferralInvalidError as invalid:
-            problems = invalid.problems
-        else:
-            return redirect("frontdoor:refer-sent", pk=contact.pk)
-    else:
-        problems = referral_problems(
-            referral, definition=version.definition if version else None, today=timezone.localdate()
-        )
+    problems = referral_problems(
+        referral, definition=version.definition if version else None, today=timezone.localdate()
+    )
     indicators = (
         [version.definition.by_id[code] for code in referral.indicators if code in version.definition.by_id]
         if version
