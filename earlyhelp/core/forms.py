@@ -12,6 +12,8 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
+from earlyhelp.core.numbers import is_ascii_digits
+
 INPUT_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
@@ -119,7 +121,7 @@ class GovukDateField(forms.MultiValueField):
         missing = [label for label, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"{self._name()} must include a {' and '.join(missing)}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not (is_ascii_digits(day) and is_ascii_digits(month) and is_ascii_digits(year)) or len(year) != 4:
             raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid")
         try:
             value = date(int(year), int(month), int(day))

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from earlyhelp.core import home as home_page
 from earlyhelp.core.forms import GovukFormRenderer
+from earlyhelp.core.middleware import too_large
 from earlyhelp.organisations.models import User
 
 
@@ -61,3 +63,13 @@ def health(request: HttpRequest) -> JsonResponse:
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (say, a body bigger than it reads): the service's own page, or 413 when too large."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "The request could not be read."}, status=400)
+    return render(request, "400.html", status=400)

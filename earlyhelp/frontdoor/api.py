@@ -17,6 +17,8 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from earlyhelp.audit.trail import record_refused
+from earlyhelp.core.api_answers import KEYED_ANSWERS, MessageOut, ProblemOut, ProblemsOut
+from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import (
     Consent,
@@ -151,19 +153,6 @@ class ReferralOut(BaseModel):
         )
 
 
-class ProblemOut(BaseModel):
-    loc: list[str | int]
-    msg: str
-
-
-class ProblemsOut(BaseModel):
-    detail: list[ProblemOut]
-
-
-class MessageOut(BaseModel):
-    detail: str
-
-
 class NeedOut(BaseModel):
     code: str
     name: str
@@ -174,7 +163,7 @@ def _location(key: str) -> list[str | int]:
     """Where a problem is, in the request's own terms (`referrer_name` is `referrer.name` here)."""
     if key.startswith("referrer_"):
         key = "referrer." + key.removeprefix("referrer_")
-    return ["body", "referral", *(int(part) if part.isdigit() else part for part in key.split("."))]
+    return ["body", "referral", *(int(part) if is_ascii_digits(part) else part for part in key.split("."))]
 
 
 def _partner(request: HttpRequest) -> PartnerSystem:
@@ -183,7 +172,7 @@ def _partner(request: HttpRequest) -> PartnerSystem:
     return partner
 
 
-@router.get("/needs", response=list[NeedOut], summary="The reasons a referral can give")
+@router.get("/needs", response={200: list[NeedOut], **KEYED_ANSWERS}, summary="The reasons a referral can give")
 def need_list(request: HttpRequest) -> list[NeedOut]:
     from earlyhelp.directory.selectors import needs_active
 
@@ -195,7 +184,7 @@ def need_list(request: HttpRequest) -> list[NeedOut]:
 
 @router.post(
     "",
-    response={200: ReferralOut, 201: ReferralOut, 409: MessageOut, 422: ProblemsOut},
+    response={200: ReferralOut, 201: ReferralOut, 409: MessageOut, **KEYED_ANSWERS},
     summary="Send a referral",
 )
 def referral_create(
@@ -221,7 +210,7 @@ def referral_create(
 
 @router.get(
     "/{reference}",
-    response={200: ReferralOut, 404: MessageOut},
+    response={200: ReferralOut, 404: MessageOut, **KEYED_ANSWERS},
     summary="The status of a referral this system sent",
 )
 def referral_detail(request: HttpRequest, reference: Annotated[str, Field(max_length=20)]) -> Status[Any]:

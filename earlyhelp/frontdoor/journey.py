@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
+from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, ContactPerson
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
@@ -69,7 +70,7 @@ class IdentifiersMixin(forms.Form):
 
     def clean_nhs_number(self) -> str:
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])
-        if value and not (value.isdigit() and len(value) == 10 and nhs_number_is_valid(value)):
+        if value and not (is_ascii_digits(value) and len(value) == 10 and nhs_number_is_valid(value)):
             raise forms.ValidationError("Enter a real NHS number: 10 digits, like 943 476 5870")
         return value
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from earlyhelp.audit.guarded import AuditedModel
+from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.directory.models import Need, Service
 from earlyhelp.organisations.models import Agency, Area, Authority, Team
 from earlyhelp.people.models import Family, Gender, Person
@@ -195,7 +196,7 @@ def contact_reference(pk: int | None) -> str:
 def contact_pk_from_reference(reference: str) -> int | None:
     text = reference.strip().upper()
     digits = text[len(REFERENCE_PREFIX) :]
-    if not text.startswith(REFERENCE_PREFIX) or not digits.isdigit() or len(digits) > 12:
+    if not text.startswith(REFERENCE_PREFIX) or not is_ascii_digits(digits) or len(digits) > 12:
         return None
     return int(text[len(REFERENCE_PREFIX) :])
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from earlyhelp.core.forms import GovukDateField
+from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.organisations.models import Agency, Area, User
 from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.identifiers import (
@@ -108,7 +109,7 @@ class PersonForm(forms.Form):
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])
         if not value:
             return ""
-        if not value.isdigit() or len(value) != 10:
+        if not is_ascii_digits(value) or len(value) != 10:
             raise forms.ValidationError("Enter an NHS number in the correct format, like 943 476 5870")
         if not nhs_number_is_valid(value):
             raise forms.ValidationError(
@@ -233,7 +234,7 @@ class PersonSearchForm(forms.Form):
 
     def clean_nhs_number(self) -> str:
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])
-        if value and (not value.isdigit() or len(value) != 10):
+        if value and (not is_ascii_digits(value) or len(value) != 10):
             raise forms.ValidationError("Enter an NHS number in the correct format, like 943 476 5870")
         return value
 

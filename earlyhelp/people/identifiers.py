@@ -28,7 +28,7 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 
 def nhs_number_is_valid(value: str) -> bool:
     number = nhs_number_normalise(value)
-    if not re.fullmatch(r"\d{10}", number):
+    if not re.fullmatch(r"[0-9]{10}", number):
         return False
     return nhs_number_check_digit(number[:9]) == int(number[9])
 
@@ -47,7 +47,7 @@ def upn_normalise(value: str) -> str:
 
 
 def _upn_character_value(character: str) -> int:
-    if character.isdigit():
+    if "0" <= character <= "9":
         return int(character)
     return UPN_CHECK_ALPHABET.index(character)
 
@@ -62,7 +62,7 @@ def upn_is_valid(value: str) -> bool:
     upn = upn_normalise(value)
     # Check letter; LA number, establishment number, year and serial are digits; the last
     # character is a letter from the check alphabet in a temporary UPN.
-    if not re.fullmatch(rf"[{UPN_CHECK_ALPHABET}]\d{{11}}[0-9{UPN_CHECK_ALPHABET}]", upn):
+    if not re.fullmatch(rf"[{UPN_CHECK_ALPHABET}][0-9]{{11}}[0-9{UPN_CHECK_ALPHABET}]", upn):
         return False
     return upn_check_letter(upn[1:]) == upn[0]
 

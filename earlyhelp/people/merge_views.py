@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.audit.trail import record_view
+from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access
 from earlyhelp.people.merging import person_merge, person_merge_undo
@@ -23,7 +24,7 @@ def _merger(request: HttpRequest) -> User:
 
 def _duplicate(user: User, kept: Person, reference: str) -> Person | None:
     text = reference.strip().upper().removeprefix("P")
-    if not text.isdigit() or int(text) == kept.pk or len(text) > 12:
+    if record_id(text) is None or int(text) == kept.pk:
         return None
     return access.people_visible_to(user).filter(pk=int(text)).first()
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
+from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
@@ -64,7 +65,7 @@ def _name_condition(search: str) -> Q:
 
 
 def _chosen(value: str | None) -> Q:
-    return Q(pk=int(value)) if value and value.isdigit() else Q(pk__in=[])
+    return Q(pk=record_id(value)) if record_id(value) is not None else Q(pk__in=[])
 
 
 # Finding people -----------------------------------------------------------------------------
@@ -150,10 +151,10 @@ def _proposed(form: PersonForm) -> selectors.ProposedPerson:
 
 
 def _family_from_query(request: HttpRequest, user: User) -> Family | None:
-    family_pk = request.GET.get("family") or request.POST.get("family")
-    if not family_pk or not str(family_pk).isdigit():
+    family_pk = record_id(request.GET.get("family") or request.POST.get("family"))
+    if family_pk is None:
         return None
-    return access.get_family_for_editing(user, int(family_pk))
+    return access.get_family_for_editing(user, family_pk)
 
 
 def _after_person_created(request: HttpRequest, person: Person, family: Family | None) -> HttpResponse:
@@ -371,7 +372,7 @@ def family_add(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_can_add(user)
     person_pk = request.GET.get("person", "")
-    person = access.get_person_for_editing(user, int(person_pk)) if person_pk.isdigit() else None
+    person = access.get_person_for_editing(user, int(person_pk)) if record_id(person_pk) is not None else None
     initial = {"name": f"The {person.last_name} family"} if person else {}
     form = FamilyForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -410,7 +411,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(_chosen(chosen) | _name_condition(search))
         .order_by("last_name", "first_name")
     )
-    initial = {"person": int(chosen)} if chosen.isdigit() else {}
+    initial = {"person": int(chosen)} if record_id(chosen) is not None else {}
     form = FamilyMemberChoiceForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Oversized bodies, NUL bytes and half characters are refused before any view reads them.
+    "earlyhelp.core.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
@@ -169,6 +171,11 @@ FRONT_DOOR_PHONE = env_str("FRONT_DOOR_PHONE", "0300 126 1001")
 # taken from X-Forwarded-For, that many hops from the right: for the self-referral limit and the
 # audit trail alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The largest request body accepted (413 above it, as a JSON problem for the API and a GOV.UK page
+# for forms). A referral with twelve children and every text at its limit is under 200 KB.
+LARGEST_REQUEST_BYTES = env_int("LARGEST_REQUEST_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = LARGEST_REQUEST_BYTES
 
 # One cache for rate limits and the like: Redis where REDIS_URL is set, memory otherwise.
 _redis_url = env_str("REDIS_URL", "")

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import BaseModel, Field
 
+from earlyhelp.core.api_answers import OPEN_ANSWERS, MessageOut, ProblemOut, ProblemsOut
 from earlyhelp.thresholds import selectors
 from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import UnknownIndicatorsError, recommend
@@ -26,11 +27,6 @@ class FrameworkSummaryOut(BaseModel):
     in_use: bool = Field(description="Whether practitioners in this service check levels of need with it.")
 
 
-class ErrorOut(BaseModel):
-    detail: str
-    unknown: list[str] = []
-
-
 def _version(name: str) -> FrameworkVersion:
     version = selectors.framework_version_latest(name)
     if version is None:
@@ -38,7 +34,9 @@ def _version(name: str) -> FrameworkVersion:
     return version
 
 
-@router.get("/frameworks", response=list[FrameworkSummaryOut], summary="List the loaded frameworks")
+@router.get(
+    "/frameworks", response={200: list[FrameworkSummaryOut], **OPEN_ANSWERS}, summary="List the loaded frameworks"
+)
 def framework_list(request: HttpRequest) -> list[FrameworkSummaryOut]:
     return [
         FrameworkSummaryOut(
@@ -53,7 +51,7 @@ def framework_list(request: HttpRequest) -> list[FrameworkSummaryOut]:
 
 @router.get(
     "/frameworks/{name}",
-    response={200: dict[str, Any], 404: ErrorOut},
+    response={200: dict[str, Any], 404: MessageOut, **OPEN_ANSWERS},
     summary="A framework, with every indicator and its identifier",
 )
 def framework_detail(request: HttpRequest, name: str) -> dict[str, Any]:
@@ -62,7 +60,7 @@ def framework_detail(request: HttpRequest, name: str) -> dict[str, Any]:
 
 @router.post(
     "/frameworks/{name}/assessments",
-    response={200: RecommendationOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: RecommendationOut, 404: MessageOut, **OPEN_ANSWERS},
     summary="Recommend a level of need from the selected indicators and facts",
 )
 def framework_assess(request: HttpRequest, name: str, question: AssessmentIn) -> Status[Any]:
@@ -70,5 +68,11 @@ def framework_assess(request: HttpRequest, name: str, question: AssessmentIn) ->
     try:
         result = recommend(definition, question.indicators, question.facts.to_facts())
     except UnknownIndicatorsError as error:
-        return Status(422, ErrorOut(detail=str(error), unknown=error.unknown))
+        problems = [
+            ProblemOut(
+                loc=["body", "question", "indicators", question.indicators.index(code)], msg=f"{code!r}: {error}"
+            )
+            for code in error.unknown
+        ]
+        return Status(422, ProblemsOut(detail=problems, unknown=error.unknown))
     return Status(200, RecommendationOut.from_result(result))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from earlyhelp.audit.trail import record_view
+from earlyhelp.core.numbers import is_ascii_digits, record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access
 from earlyhelp.people.models import Person
@@ -77,7 +78,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     version = _chosen_version(request)
     definition = version.definition
     level_text = request.GET.get("level", "")
-    level = int(level_text) if level_text.isdigit() and int(level_text) in definition.level_numbers else None
+    level = int(level_text) if is_ascii_digits(level_text) and int(level_text) in definition.level_numbers else None
     domain = request.GET.get("domain", "")
     domains = [d for group in definition.domain_groups for d in group.domains]
     if domain not in {d.id for d in domains}:
@@ -119,7 +120,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No thresholds framework is loaded")
     if request.method == "POST":
         posted_pk = request.POST.get("version", "")
-        if posted_pk.isdigit():
+        if is_ascii_digits(posted_pk) and record_id(posted_pk) is not None:
             # The version the practitioner saw, even if a newer one was published meanwhile.
             version = FrameworkVersion.objects.filter(pk=int(posted_pk)).first() or version
     definition = version.definition

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from earlyhelp.core.numbers import record_id
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor import access, journey, services
 from earlyhelp.frontdoor.models import Contact, ContactPerson
@@ -252,7 +253,7 @@ def person_use_record(request: HttpRequest, group: str, index: int) -> HttpRespo
     draft = _draft(user)
     people = draft.get(group, [])
     person_pk = request.POST.get("person", "")
-    if not (0 <= index < len(people) and person_pk.isdigit()):
+    if not (0 <= index < len(people) and record_id(person_pk) is not None):
         raise Http404("No such person")
     person = get_person_for_user(user, int(person_pk))
     people[index] |= journey.jsonable(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.core.addresses import client_address
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
+from earlyhelp.core.middleware import request_length
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, Contact, ContactPerson
@@ -222,7 +223,7 @@ def _problems_into_form(form: SelfReferralForm, problems: dict[str, str]) -> Non
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"front_door_phone": settings.FRONT_DOOR_PHONE, "child_slots": range(1, CHILD_SLOTS + 1)}
-    if request.method == "POST" and len(request.body) > LARGEST_REQUEST:
+    if request.method == "POST" and request_length(request) > LARGEST_REQUEST:
         return render(request, "frontdoor/ask_too_much.html", context, status=413)
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
+from earlyhelp.core.numbers import record_id
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
 from earlyhelp.frontdoor import access, consent, selectors, services
 from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock
@@ -120,8 +121,8 @@ def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
         try:
             if choice == "new":
                 services.contact_person_record(actor=user, entry=entry)
-            elif choice.isdigit():
-                person = people_access.get_person_for_user(user, int(choice))
+            elif (person_pk := record_id(choice)) is not None:
+                person = people_access.get_person_for_user(user, person_pk)
                 services.contact_person_match(actor=user, entry=entry, person=person)
             else:
                 error = "Select the record that is this person, or say that none of them is"
@@ -162,8 +163,8 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     data = QueryDict(mutable=True)
     if request.method == "POST":
         posted = request.POST.get("version", "")
-        if posted.isdigit():
-            version = FrameworkVersion.objects.filter(pk=int(posted)).first() or version
+        if (version_pk := record_id(posted)) is not None:
+            version = FrameworkVersion.objects.filter(pk=version_pk).first() or version
         data = request.POST.copy()
     else:
         for key, value in _level_form_data(contact).items():
