@@ -157,7 +157,7 @@ def _nhs_number(first_nine: str) -> str | None:
     return None if check is None else first_nine + str(check)
 
 
-NAMES = st.text(alphabet=st.characters(categories=("L",), exclude_characters="\u0130"), min_size=1, max_size=30)
+NAMES = st.text(alphabet=st.characters(categories=["L"], exclude_characters="\u0130"), min_size=1, max_size=30)
 NHS_NUMBERS = st.from_regex(r"999[0-9]{6}", fullmatch=True).map(_nhs_number).filter(bool)
 
 
