@@ -460,3 +460,13 @@ def test_signposting_lists_services_for_the_childrens_ages_first_and_warns_of_th
     assert "is for 0 to 5 years, and the children are aged" in response.content.decode()
     response = client.post(f"/front-door/contacts/{contact.pk}/decide/", data | {"ages_confirmed": "on"})
     assert response.status_code == 302
+
+
+def test_long_answers_have_a_character_count_and_are_never_cut(authority, frameworks):
+    page = Client().get("/ask-for-help/").content.decode()
+    assert 'data-module="govuk-character-count" data-maxlength="3000"' in page
+    assert " maxlength=" not in page
+    response = Client().post("/ask-for-help/", SELF_REFERRAL | {"reason": "y" * 3500})
+    text = response.content.decode()
+    assert "Tell us in 3,000 characters or fewer" in text
+    assert "y" * 3500 in text

@@ -339,3 +339,41 @@ def test_a_relationship_can_be_removed_and_the_removal_is_audited(front_door, ok
     assert response.status_code == 302
     assert not Relationship.objects.exists()
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.DELETED, target_type="people.relationship").exists()
+
+
+# Names with hidden characters ------------------------------------------------------------------
+
+
+def test_a_name_with_a_direction_control_character_is_refused_beside_the_field(front_door):
+    response = signed_in(front_door).post("/people/add/", person_form(first_name="\u202enidlab", nhs_number=""))
+    page = response.content.decode()
+    assert "hidden characters that change the direction of text" in page
+    assert not Person.objects.exists()
+
+
+def test_invisible_characters_are_removed_so_search_and_matching_find_the_name(front_door):
+    client = signed_in(front_door)
+    client.post("/people/add/", person_form(first_name="Gr\u200bace", last_name="Baldwin", nhs_number=""))
+    person = Person.objects.get()
+    assert person.first_name == "Grace"
+    assert "Grace Baldwin" in client.get("/people/", {"name": "grace baldwin"}).content.decode()
+    response = client.post("/people/add/", person_form(first_name="Grace\u2060", last_name="Baldwin", nhs_number=""))
+    assert response["Location"] == "/people/add/possible-matches/"
+
+
+def test_a_referral_refuses_direction_controls_in_names(frameworks, alice):
+    from earlyhelp.frontdoor.referrals import PersonDetails, referral_problems
+    from tests.factories import a_referral
+
+    referral = a_referral(children=[PersonDetails(role="child", first_name="\u202eayaM", last_name="Brennan")])
+    problems = referral_problems(referral, definition=None, today=date.today())
+    assert "direction of text" in problems["children.0.first_name"]
+
+
+def test_a_name_too_long_is_never_cut_but_explained_beside_the_field(front_door):
+    long_name = "A" * 10_000
+    page = signed_in(front_door).post("/people/add/", person_form(middle_names=long_name)).content.decode()
+    assert " maxlength=" not in page
+    assert "must be 200 characters or fewer. You have entered 10,000" in page
+    assert long_name in page  # what was typed is kept, to shorten
+    assert not Person.objects.exists()

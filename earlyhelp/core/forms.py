@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.utils import ErrorList
 from django.forms.renderers import TemplatesSetting
 
 from earlyhelp.core.numbers import is_ascii_digits
@@ -28,6 +29,10 @@ class GovukBoundField(BoundField):
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
+        # A browser cuts pasted text at `maxlength` without a word; the service says so instead,
+        # beside the field (and, for long text, counts as the person types).
+        attrs.pop("maxlength", None)
+        (widget or self.field.widget).attrs.pop("maxlength", None)  # each form has its own copy
         widget_type = self.widget_type
         classes = [INPUT_CLASSES.get(widget_type, "govuk-input")]
         # A width or other modifier set on the widget (govuk-input--width-10) is kept.
@@ -43,11 +48,39 @@ class GovukBoundField(BoundField):
         if self.errors:
             described_by.append(self.error_id)
         # Radios and dates are described on their fieldset instead.
+        if self.character_count:
+            attrs["class"] = f"{attrs['class']} govuk-js-character-count"
+            described_by.append(f"{self.auto_id}-info")
         if described_by and widget_type not in {"radioselect", "govukdate", "checkboxselectmultiple"}:
             attrs["aria-describedby"] = " ".join(described_by)
         else:
             attrs.pop("aria-describedby", None)
         return attrs
+
+    @property
+    def character_count(self) -> int | None:
+        """The longest text a textarea takes: shown with GOV.UK's character count."""
+        longest = getattr(self.field, "max_length", None)
+        return longest if self.widget_type == "textarea" and longest else None
+
+    @property
+    def errors(self) -> Any:
+        """The field's errors, with Django's own "Ensure this value has at most…" in GOV.UK's words."""
+        found = super().errors
+        longest = getattr(self.field, "max_length", None)
+        if not longest or not any(error.code == "max_length" for error in found.as_data()):
+            return found
+        value = self.data if isinstance(self.data, str) else ""
+        default = forms.CharField().error_messages.get("max_length", "")
+        words = (
+            f"{self.label} must be {longest:,} characters or fewer. You have entered {len(value):,}: "
+            "shorten it, nothing has been cut"
+        )
+        rewritten = [
+            words if error.code == "max_length" and str(error.message) == str(default) else error.messages[0]
+            for error in found.as_data()
+        ]
+        return ErrorList(rewritten, renderer=found.renderer)
 
     @property
     def hint_id(self) -> str:

@@ -25,6 +25,7 @@ from earlyhelp.people.identifiers import (
     upn_normalise,
 )
 from earlyhelp.people.models import Gender
+from earlyhelp.people.names import name_problem, name_visible
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -60,6 +61,13 @@ class ReferrerForm(StepForm):
     referrer_phone = forms.CharField(label="Your phone number", max_length=50, required=False)
 
 
+def _name_checked(value: str) -> str:
+    problem = name_problem(value)
+    if problem:
+        raise forms.ValidationError(problem)
+    return name_visible(value)
+
+
 class IdentifiersMixin(forms.Form):
     nhs_number = forms.CharField(
         label="NHS number (optional)", max_length=20, required=False, help_text="10 digits, like 943 476 5870"
@@ -73,6 +81,12 @@ class IdentifiersMixin(forms.Form):
         if value and not (is_ascii_digits(value) and len(value) == 10 and nhs_number_is_valid(value)):
             raise forms.ValidationError("Enter a real NHS number: 10 digits, like 943 476 5870")
         return value
+
+    def clean_first_name(self) -> str:
+        return _name_checked(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return _name_checked(self.cleaned_data["last_name"])
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip()

@@ -23,6 +23,7 @@ from earlyhelp.people.identifiers import (
     upn_normalise,
 )
 from earlyhelp.people.models import Gender
+from earlyhelp.people.names import name_problem, name_visible
 from earlyhelp.thresholds.definition import FrameworkDefinition
 
 OLDEST_CHILD_AGE = 25  # young people with SEND are helped up to 25
@@ -52,8 +53,8 @@ class PersonDetails:
     def normalised(self) -> "PersonDetails":
         return PersonDetails(
             role=self.role,
-            first_name=self.first_name.strip(),
-            last_name=self.last_name.strip(),
+            first_name=name_visible(self.first_name).strip(),
+            last_name=name_visible(self.last_name).strip(),
             date_of_birth=self.date_of_birth,
             expected_date_of_delivery=self.expected_date_of_delivery,
             gender=self.gender or Gender.NOT_KNOWN,
@@ -94,6 +95,14 @@ class Referral:
 
 
 Problems = dict[str, str]
+
+
+def _name_problems(problems: Problems, key: str, value: str, label: str, *, required: bool, longest: int) -> None:
+    problem = name_problem(value)
+    if problem:
+        problems[key] = problem
+    else:
+        _text_problems(problems, key, value, label, required=required, longest=longest)
 
 
 def _text_problems(problems: Problems, key: str, value: str, label: str, *, required: bool, longest: int) -> None:
@@ -150,10 +159,10 @@ def _person_problems(problems: Problems, key: str, person: PersonDetails, today:
     what = "child" if person.role in ContactPerson.CHILD_ROLES else "adult"
     if person.role not in ContactPerson.Role.values:
         problems[f"{key}.role"] = "Select who this person is"
-    _text_problems(
+    _name_problems(
         problems, f"{key}.first_name", person.first_name, f"the {what}'s first name", required=True, longest=100
     )
-    _text_problems(
+    _name_problems(
         problems, f"{key}.last_name", person.last_name, f"the {what}'s last name", required=True, longest=100
     )
     _date_problems(problems, key, person, today)
@@ -185,7 +194,7 @@ def consent_problems(problems: Problems, consent: ConsentDetails, today: date) -
 
 
 def _referrer_problems(problems: Problems, referral: Referral) -> None:
-    _text_problems(problems, "referrer_name", referral.referrer_name, "your name", required=True, longest=200)
+    _name_problems(problems, "referrer_name", referral.referrer_name, "your name", required=True, longest=200)
     _text_problems(problems, "referrer_role", referral.referrer_role, "your role", required=False, longest=200)
     _text_problems(problems, "referrer_phone", referral.referrer_phone, "your phone number", required=False, longest=50)
     email_problem = _email_problem(referral.referrer_email)

@@ -18,6 +18,7 @@ from earlyhelp.people.identifiers import (
     upn_normalise,
 )
 from earlyhelp.people.models import Disability, Ethnicity, FamilyMembership, Gender, Person, Relationship
+from earlyhelp.people.names import name_problem, name_visible
 
 ADULT_AGE = 18
 YOUNG_PERSON_UPPER_AGE = 25  # up to 25 with special educational needs or a disability
@@ -164,9 +165,17 @@ class PersonForm(forms.Form):
                 f"This {label} cannot be added to this record here. Check it; if it is right, ask the front door"
             )
 
+    NAME_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "other_names")
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        for name in self.NAME_FIELDS:
+            problem = name_problem(data.get(name) or "")
+            if problem:
+                self.add_error(name, problem)
+            elif data.get(name):
+                data[name] = name_visible(data[name])
         kind = data.get("kind")
         born = data.get("date_of_birth")
         today = date.today()
