@@ -10,8 +10,8 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.utils import ErrorList
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorList
 
 from earlyhelp.core.numbers import is_ascii_digits
 
