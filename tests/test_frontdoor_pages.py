@@ -470,3 +470,61 @@ def test_long_answers_have_a_character_count_and_are_never_cut(authority, framew
     text = response.content.decode()
     assert "Tell us in 3,000 characters or fewer" in text
     assert "y" * 3500 in text
+
+
+# What a practitioner and a referrer see ------------------------------------------------------
+
+
+def test_a_persons_record_shows_their_contacts_with_the_front_door_newest_first(front_door, alice, frameworks):
+    from earlyhelp.frontdoor.services import contact_person_match
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(first_name="Maya", last_name="Brennan")
+    first, second = contact_received(alice), contact_received(alice)
+    for contact in (first, second):
+        contact_person_match(actor=front_door, entry=contact.people.get(role="child"), person=person)
+    page = signed_in(front_door).get(f"/people/{person.pk}/").content.decode()
+    assert "Contacts with the front door" in page
+    assert page.index(second.reference) < page.index(first.reference)
+    partner_page = signed_in(alice).get(f"/people/{person.pk}/").content.decode()
+    assert first.reference in partner_page
+    assert f"/front-door/contacts/{first.pk}/" not in partner_page
+
+
+def test_the_referrer_sees_the_outcome_in_words(front_door, alice, frameworks, directory):
+    area, team, service = directory
+    contact = contact_received(alice)
+    client = signed_in(front_door)
+    triage_to_ready(client, contact)
+    client.post(
+        f"/front-door/contacts/{contact.pk}/decide/", {"outcome": "allocate", "team": team.pk, "reasons": "Fits"}
+    )
+    page = signed_in(alice).get("/referrals/").content.decode()
+    assert "Sent to the Families First East on" in page
+    assert "a family coach will contact the family within 5 working days" in page
+
+
+def test_the_front_door_home_page_counts_what_is_waiting(front_door, team_leader, alice, frameworks):
+    contact_received(alice)
+    contact_received(alice, immediate_danger=True)
+    page = signed_in(front_door).get("/").content.decode()
+    assert "contacts waiting for a decision" in page
+    assert "1 immediate danger" in page
+    leader = signed_in(team_leader).get("/").content.decode()
+    assert "waiting for a team leader" in leader
+    assert "/front-door/decisions-to-confirm/" in leader
+
+
+def test_a_wrong_check_digit_is_not_called_a_wrong_length(alice, frameworks):
+    page = signed_in(alice).post(
+        "/refer/children/add/", {"first_name": "Maya", "last_name": "B", "nhs_number": "943 476 5871"}
+    )
+    text = page.content.decode()
+    assert "fails its check digit" in text
+    assert "10 digits" not in text.split("fails its check digit")[0][-200:]
+
+
+def test_a_contact_heading_names_the_children_without_a_trailing_comma(front_door, alice, frameworks):
+    contact = contact_received(alice)
+    page = signed_in(front_door).get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    assert '<h1 class="govuk-heading-l">Maya Brennan</h1>' in page

@@ -377,3 +377,10 @@ def test_a_name_too_long_is_never_cut_but_explained_beside_the_field(front_door)
     assert "must be 200 characters or fewer. You have entered 10,000" in page
     assert long_name in page  # what was typed is kept, to shorten
     assert not Person.objects.exists()
+
+
+def test_a_search_that_finds_nobody_says_so_and_offers_to_add_a_person(front_door):
+    page = signed_in(front_door).get("/people/", {"name": "Nobody Here"}).content.decode()
+    assert "No people found" in page
+    assert "check the spelling" in page
+    assert 'href="/people/add/"' in page

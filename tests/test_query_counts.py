@@ -58,3 +58,36 @@ def test_the_family_page_makes_a_fixed_number_of_queries(front_door, school):
         add_member(family, PersonFactory(school=school))
     large = queries_for(client, f"/families/{family.pk}/")
     assert small == large
+
+
+def test_a_persons_contacts_with_the_front_door_add_a_fixed_number_of_queries(front_door, alice, frameworks):
+    from earlyhelp.frontdoor import services as front_door_services
+    from tests.factories import contact_received
+
+    person = PersonFactory(first_name="Maya", last_name="Brennan")
+
+    def one_more_contact():
+        contact = contact_received(alice)
+        front_door_services.contact_person_match(
+            actor=front_door, entry=contact.people.get(role="child"), person=person
+        )
+
+    one_more_contact()
+    client = signed_in(front_door)
+    small = queries_for(client, f"/people/{person.pk}/")
+    for _ in range(5):
+        one_more_contact()
+    large = queries_for(client, f"/people/{person.pk}/")
+    assert small == large
+
+
+def test_the_home_page_counts_the_front_door_in_a_fixed_number_of_queries(front_door, alice, frameworks):
+    from tests.factories import contact_received
+
+    contact_received(alice)
+    client = signed_in(front_door)
+    small = queries_for(client, "/")
+    for _ in range(5):
+        contact_received(alice)
+    large = queries_for(client, "/")
+    assert small == large

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.frontdoor.clock import Rag, decision_clock
+from earlyhelp.frontdoor.models import Contact
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import people_visible_to
-from earlyhelp.people.models import Family, Involvement, Person
+from earlyhelp.people.models import Family, Involvement, Person, PersonToCheck
 
 CASELOAD_PER_FULL_TIME_COACH = 15
 RECENT_LIMIT = 10
@@ -23,6 +26,18 @@ RECENT_LIMIT = 10
 class TeamMember:
     user: User
     capacity: Decimal
+
+
+@dataclass(frozen=True)
+class FrontDoorCounts:
+    """The front door at a glance: what is waiting, and how much of it is late or nearly so."""
+
+    waiting: int
+    immediate_danger: int
+    overdue: int
+    due_soon: int
+    awaiting_team_leader: int
+    people_to_check: int
 
 
 @dataclass
@@ -36,6 +51,8 @@ class HomePage:
     team: list[TeamMember] = field(default_factory=list)
     people_by_kind: list[tuple[str, int]] = field(default_factory=list)
     families_by_area: list[tuple[str, int]] = field(default_factory=list)
+    front_door: FrontDoorCounts | None = None
+    can_confirm: bool = False
 
 
 def for_user(user: User) -> HomePage:
@@ -57,7 +74,30 @@ def for_user(user: User) -> HomePage:
         page.team = team_members(user)
     if user.can(Permission.VIEW_AGGREGATE_FIGURES):
         page.people_by_kind, page.families_by_area = figures(user)
+    if user.can(Permission.TRIAGE_CONTACTS):
+        page.front_door = front_door_counts(user)
+        page.can_confirm = user.can(Permission.CONFIRM_TRIAGE_OVERRIDES)
     return page
+
+
+def front_door_counts(user: User) -> FrontDoorCounts:
+    """Three queries, however many contacts are waiting."""
+    now = timezone.now()
+    waiting = list(
+        Contact.objects.filter(authority_id=user.authority_id, status__in=Contact.OPEN_STATUSES).values_list(
+            "received_at", "immediate_danger", "status"
+        )
+    )
+    clocks = [decision_clock(received, now, immediate_danger=danger).rag for received, danger, _ in waiting]
+    to_check = PersonToCheck.objects.filter(authority_id=user.authority_id, status=PersonToCheck.Status.WAITING)
+    return FrontDoorCounts(
+        waiting=len(waiting),
+        immediate_danger=clocks.count(Rag.IMMEDIATE),
+        overdue=clocks.count(Rag.RED),
+        due_soon=clocks.count(Rag.AMBER),
+        awaiting_team_leader=sum(1 for *_, status in waiting if status == Contact.Status.AWAITING_CONFIRMATION),
+        people_to_check=to_check.count(),
+    )
 
 
 def recently_viewed(user: User) -> list[Person]:

@@ -65,3 +65,10 @@ def teams_for_new_referrals(user: User) -> QuerySet[Team]:
     if user.can(Permission.VIEW_TEAM_REFERRALS) and user.team_id:
         return teams.filter(pk=user.team_id)
     return teams.none()
+
+
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    """Contacts a person's record may list: all of them for the front door, a referrer's own otherwise."""
+    if can_triage(user):
+        return contacts_for_triage(user)
+    return referrals_made_by(user)

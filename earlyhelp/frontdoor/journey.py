@@ -12,13 +12,12 @@ from typing import Any
 from django import forms
 
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
-from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, ContactPerson
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
 from earlyhelp.people.identifiers import (
-    nhs_number_is_valid,
     nhs_number_normalise,
+    nhs_number_problem,
     postcode_is_valid,
     postcode_normalise,
     upn_is_valid,
@@ -78,8 +77,9 @@ class IdentifiersMixin(forms.Form):
 
     def clean_nhs_number(self) -> str:
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])
-        if value and not (is_ascii_digits(value) and len(value) == 10 and nhs_number_is_valid(value)):
-            raise forms.ValidationError("Enter a real NHS number: 10 digits, like 943 476 5870")
+        problem = nhs_number_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
     def clean_first_name(self) -> str:

@@ -15,8 +15,8 @@ from django.core.validators import validate_email
 from earlyhelp.directory.models import Need
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, ContactPerson
 from earlyhelp.people.identifiers import (
-    nhs_number_is_valid,
     nhs_number_normalise,
+    nhs_number_problem,
     postcode_is_valid,
     postcode_normalise,
     upn_is_valid,
@@ -144,8 +144,9 @@ def _date_problems(problems: Problems, key: str, person: PersonDetails, today: d
 
 
 def _identifier_problems(problems: Problems, key: str, person: PersonDetails) -> None:
-    if person.nhs_number and not (len(person.nhs_number) == 10 and nhs_number_is_valid(person.nhs_number)):
-        problems[f"{key}.nhs_number"] = "Enter a real NHS number: 10 digits, like 943 476 5870"
+    problem = nhs_number_problem(person.nhs_number)
+    if problem:
+        problems[f"{key}.nhs_number"] = problem
     if person.upn and not upn_is_valid(person.upn):
         problems[f"{key}.upn"] = "Enter a real UPN: 13 characters, like B928200112001"
     if person.postcode and not postcode_is_valid(person.postcode):

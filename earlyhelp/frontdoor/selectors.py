@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from earlyhelp.frontdoor.clock import DecisionClock, decision_clock
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
@@ -166,5 +166,28 @@ def team_new_referrals(*, team: Team) -> QuerySet[Contact]:
     )
 
 
+def _outcomes() -> Prefetch[Any]:
+    """Each contact's decision as told to the referrer: final (not returned, and confirmed where
+    a team leader had to confirm it), as `outcomes`."""
+    return Prefetch(
+        "decisions",
+        queryset=TriageDecision.objects.filter(returned_at__isnull=True)
+        .filter(Q(needs_confirmation=False) | Q(confirmed_at__isnull=False))
+        .select_related("service", "team", "meeting_area"),
+        to_attr="outcomes",
+    )
+
+
 def referrals_list(*, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return _with_people(contacts).order_by("-received_at", "-pk")
+    return _with_people(contacts).prefetch_related(_outcomes()).order_by("-received_at", "-pk")
+
+
+def contacts_about(*, person_id: int, contacts: QuerySet[Contact]) -> list[Contact]:
+    """The contacts with the front door that name this person, newest first (one query each way)."""
+    return list(
+        contacts.filter(people__person_id=person_id)
+        .distinct()
+        .select_related("referrer_agency")
+        .prefetch_related(_outcomes())
+        .order_by("-received_at", "-pk")
+    )

@@ -33,6 +33,18 @@ def nhs_number_is_valid(value: str) -> bool:
     return nhs_number_check_digit(number[:9]) == int(number[9])
 
 
+def nhs_number_problem(value: str) -> str | None:
+    """What is wrong with an NHS number, in words that say which mistake it is; None if it is real."""
+    number = nhs_number_normalise(value)
+    if not number:
+        return None
+    if not re.fullmatch(r"[0-9]{10}", number):
+        return "Enter an NHS number in the correct format: 10 digits, like 943 476 5870"
+    if not nhs_number_is_valid(number):
+        return "Enter a real NHS number: this one fails its check digit, so a number may be mistyped"
+    return None
+
+
 def nhs_number_display(value: str) -> str:
     """ "943 476 5870", the way the NHS prints it."""
     return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
 from earlyhelp.core.numbers import record_id
+from earlyhelp.frontdoor.access import can_triage, contacts_visible_to
+from earlyhelp.frontdoor.selectors import contacts_about
 from earlyhelp.organisations.models import User
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
@@ -92,7 +94,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
         record_search(actor=user, criteria=criteria.as_audit_details(), found=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "people/search.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "query": query.urlencode(), "can_add": access.can_add_people(user)}
+    return render(request, "people/search.html", context)
 
 
 # A person -----------------------------------------------------------------------------------
@@ -117,6 +120,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "level_of_need_decisions": list(decisions_for_person(person)[:5]),
             "can_merge": access.can_merge_people(user),
             "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
+            "contacts": contacts_about(person_id=person.pk, contacts=contacts_visible_to(user)),
+            "can_triage": can_triage(user),
         },
     )
 
