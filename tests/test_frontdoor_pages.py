@@ -492,7 +492,7 @@ def test_a_persons_record_shows_their_contacts_with_the_front_door_newest_first(
 
 
 def test_the_referrer_sees_the_outcome_in_words(front_door, alice, frameworks, directory):
-    area, team, service = directory
+    _, team, _ = directory
     contact = contact_received(alice)
     client = signed_in(front_door)
     triage_to_ready(client, contact)
