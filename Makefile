@@ -10,7 +10,8 @@ export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 .PHONY: run test setup check lint typecheck format migrate frameworks demo clean
 
 run: setup migrate frameworks demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
+	@$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
 
 test: setup
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -32,14 +33,14 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 migrate:
-	$(BIN)/python manage.py migrate --no-input
+	@$(BIN)/python manage.py migrate --no-input --verbosity 0
 
 # The thresholds frameworks that ship in earlyhelp/thresholds/frameworks/ (unchanged ones are skipped).
 frameworks:
-	$(BIN)/python manage.py thresholds load
+	@$(BIN)/python manage.py thresholds --verbosity 0 load
 
 demo:
-	$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py load_demo
 
 lint:
 	$(BIN)/ruff check .

@@ -29,3 +29,26 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     call_command("load_demo", families=3)
     assert Family.objects.count() == 3
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_loading_the_demo_prints_only_what_a_newcomer_needs(capsys, frameworks, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # as in `make run`
+    call_command("load_demo", families=3)
+    out = capsys.readouterr().out
+    assert "Sign in as any of the demo users" in out
+    assert "frontdoor@demo.earlyhelp.test" in out
+    assert "Content-Type" not in out
+    assert "Subject:" not in out
+
+
+def test_make_run_shows_the_services_own_error_pages_unless_debug_is_asked_for(monkeypatch):
+    import importlib
+
+    import earlyhelp.settings.local as local
+
+    monkeypatch.delenv("DEBUG", raising=False)
+    assert importlib.reload(local).DEBUG is False
+    monkeypatch.setenv("DEBUG", "1")
+    assert importlib.reload(local).DEBUG is True
+    monkeypatch.delenv("DEBUG")
+    importlib.reload(local)

@@ -54,7 +54,8 @@ class Command(BaseCommand):
         else:
             results = services.frameworks_load_shipped()
         for result in results:
-            self.stdout.write(str(result))
+            if options["verbosity"] > 0:
+                self.stdout.write(str(result))
 
     def _list(self, options: dict[str, Any]) -> None:
         versions = FrameworkVersion.objects.select_related("framework").order_by("framework__name", "loaded_at")
