@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,86 @@ def test_adding_working_time_and_measuring_it_agree(start, hours):
     end = working.add_working_time(begin, timedelta(hours=hours))
     assert end >= begin
     assert working.working_seconds_between(begin, end) == pytest.approx(hours * 3600, abs=1)
+
+
+def test_the_amber_and_red_boundaries_are_exact(settings):
+    received = at("2026-11-23 10:00")  # due Tuesday 10:00
+    # Monday 16:00 leaves exactly two working hours (16:00-17:00, then 09:00-10:00): amber.
+    assert clock.decision_clock(received, at("2026-11-23 16:00")).working_hours_left == pytest.approx(2)
+    assert clock.decision_clock(received, at("2026-11-23 16:00")).rag == clock.Rag.AMBER
+    assert clock.decision_clock(received, at("2026-11-23 15:59")).rag == clock.Rag.GREEN
+    assert clock.decision_clock(received, at("2026-11-23 15:59")).label == "On time"
+    settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = 3
+    assert clock.decision_clock(received, at("2026-11-23 15:00")).rag == clock.Rag.AMBER
+    assert clock.decision_clock(received, at("2026-11-23 14:59")).rag == clock.Rag.GREEN
+
+
+def test_red_is_from_the_due_moment_and_the_hours_left_go_negative():
+    received = at("2026-11-23 10:00")
+    due = clock.decision_clock(received, at("2026-11-24 10:00"))
+    assert due.rag == clock.Rag.RED
+    assert due.label == "Overdue"
+    assert clock.decision_clock(received, at("2026-11-24 09:59")).rag == clock.Rag.AMBER
+    assert clock.decision_clock(received, at("2026-11-24 09:59")).label == "Due soon"
+    late = clock.decision_clock(received, at("2026-11-24 12:00"))
+    assert late.working_hours_left == pytest.approx(-2)
+
+
+def test_immediate_danger_is_never_on_time():
+    received = at("2026-11-23 10:00")
+    urgent = clock.decision_clock(received, at("2026-11-23 10:05"), immediate_danger=True)
+    assert urgent.rag == clock.Rag.IMMEDIATE
+    assert urgent.label == "Immediate danger: act now"
+
+
+def test_a_decision_is_in_time_up_to_and_including_the_due_moment():
+    received = at("2026-11-23 10:00")
+    assert clock.decided_in_time(received, at("2026-11-24 10:00"))
+    assert not clock.decided_in_time(received, at("2026-11-24 10:01"))
+
+
+def test_only_englands_bank_holidays_stop_the_clock_by_default(settings):
+    # 2 January 2026 is a bank holiday in Scotland, not in England.
+    scottish_holiday = datetime(2026, 1, 2).date()
+    assert clock.working_time().is_working_day(scottish_holiday)
+    settings.FRONT_DOOR_BANK_HOLIDAYS = "GB-SCT"
+    clock.working_time.cache_clear()
+    assert not clock.working_time().is_working_day(scottish_holiday)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("FRONT_DOOR_WORKING_DAYS", ["mon", "funday"], "days it does not know"),
+        ("FRONT_DOOR_BANK_HOLIDAYS", "XX", "no bank holidays known"),
+        ("FRONT_DOOR_WORKING_HOURS", "nine to five", "must look like 09:00-17:00"),
+        ("FRONT_DOOR_WORKING_HOURS", "09:00-09:00", "open before it closes"),
+    ],
+)
+def test_a_misconfigured_clock_says_what_is_wrong(settings, setting, value, message):
+    setattr(settings, setting, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        clock.working_time()
+
+
+def test_day_names_may_be_written_out_in_any_case(settings):
+    settings.FRONT_DOOR_WORKING_DAYS = ["Monday", "TUESDAY", "sat"]
+    assert clock.working_time().weekdays == frozenset({0, 1, 5})
+
+
+def test_working_hours_are_read_with_spaces(settings):
+    settings.FRONT_DOOR_WORKING_HOURS = " 08:30 - 16:30 "
+    working = clock.working_time()
+    assert (working.opens.hour, working.opens.minute, working.closes.hour) == (8, 30, 16)
+
+
+def test_working_time_counts_backwards_as_negative():
+    working = clock.working_time()
+    assert working.working_seconds_between(at("2026-11-23 12:00"), at("2026-11-23 10:00")) == -7200
+
+
+def test_no_working_days_at_all_is_a_configuration_error(settings):
+    settings.FRONT_DOOR_CLOSED_DAYS = []
+    settings.FRONT_DOOR_WORKING_DAYS = []
+    with pytest.raises(ImproperlyConfigured, match="no working time"):
+        clock.decision_due(at("2026-11-23 10:00"))

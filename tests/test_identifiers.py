@@ -6,6 +6,7 @@ from earlyhelp.people.identifiers import (
     UPN_CHECK_ALPHABET,
     nhs_number_check_digit,
     nhs_number_is_valid,
+    nhs_number_normalise,
     postcode_is_valid,
     postcode_normalise,
     upn_check_letter,
@@ -81,3 +82,51 @@ def test_names_that_sound_alike_share_a_key():
     assert name_sound("Jon") == name_sound("John")
     assert name_normalise("  O'Neil-Smith  ") == "oneil smith"
     assert name_normalise("Zoë") == "zoe"
+
+
+@pytest.mark.parametrize(
+    "badly_formed",
+    [
+        "H80120000100",  # twelve characters
+        "H8012000010011",  # fourteen
+        "I801200001001",  # I is not in the check alphabet
+        "H80120000100I",  # nor as the last character
+        "H8012A0001001",  # a letter in the middle
+        "",
+        "H801200001001 x",
+    ],
+)
+def test_a_badly_formed_upn_is_refused_whatever_its_check_letter(badly_formed):
+    assert not upn_is_valid(badly_formed)
+
+
+def test_a_upn_is_read_without_spaces_and_in_capitals():
+    assert upn_is_valid(" h801 2000 01001 ")
+
+
+def test_nhs_numbers_are_read_without_spaces_or_dashes():
+    assert nhs_number_normalise(" 943-476 5870 ") == "9434765870"
+    assert nhs_number_is_valid("943 476 5870")
+    assert not nhs_number_is_valid("943476587")  # nine digits
+    assert not nhs_number_is_valid("94347658700")  # eleven
+    assert not nhs_number_is_valid("943476587O")  # a letter O
+
+
+def test_nhs_number_problems_say_which_mistake_it_is():
+    from earlyhelp.people.identifiers import nhs_number_problem
+
+    assert nhs_number_problem("") is None
+    assert nhs_number_problem("943 476 5870") is None
+    assert "correct format" in (nhs_number_problem("12345") or "")
+    assert "check digit" in (nhs_number_problem("943 476 5871") or "")
+
+
+def test_an_nhs_number_is_shown_the_way_the_nhs_prints_it():
+    from earlyhelp.people.identifiers import nhs_number_display
+
+    assert nhs_number_display("9434765870") == "943 476 5870"
+    assert nhs_number_display("12345") == "12345"
+
+
+def test_a_postcode_that_cannot_be_read_is_kept_as_typed_in_capitals():
+    assert postcode_normalise(" not a postcode ") == "NOT A POSTCODE"

@@ -1,0 +1,199 @@
+"""Every check on a referral (`referral_problems`), whichever way it came: each problem keyed by
+where it is, in words the referrer can act on; and a referral normalised the same way each time."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from earlyhelp.frontdoor.referrals import (
+    IMMEDIATE_DANGER_REASON,
+    LONGEST_TEXT,
+    MOST_PEOPLE,
+    OLDEST_CHILD_AGE,
+    ConsentDetails,
+    PersonDetails,
+    referral_problems,
+)
+from tests.factories import a_referral
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 25)
+
+
+def problems_of(**changes) -> dict[str, str]:
+    return referral_problems(a_referral(**changes), definition=None, today=TODAY)
+
+
+def child(**changes) -> PersonDetails:
+    values = {"role": "child", "first_name": "Maya", "last_name": "Brennan", "date_of_birth": date(2016, 5, 4)}
+    values.update(changes)
+    return PersonDetails(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def needs(frameworks):
+    """The needs (reasons for referral) are loaded with the directory's migration data."""
+
+
+def test_a_complete_referral_has_no_problems():
+    assert problems_of() == {}
+
+
+@pytest.mark.parametrize(
+    ("person", "key", "message"),
+    [
+        (child(first_name=""), "children.0.first_name", "Enter the child's first name"),
+        (child(last_name=" "), "children.0.last_name", "Enter the child's last name"),
+        (
+            child(first_name="x" * 101),
+            "children.0.first_name",
+            "The child's first name must be 100 characters or fewer",
+        ),
+        (child(date_of_birth=None), "children.0.date_of_birth", "Enter the child's date of birth"),
+        (child(date_of_birth=TODAY + timedelta(days=1)), "children.0.date_of_birth", "must be today or in the past"),
+        (child(date_of_birth=date(1899, 12, 31)), "children.0.date_of_birth", "Date of birth must be after 1900"),
+        (child(date_of_birth=date(2000, 1, 1)), "children.0.date_of_birth", f"must be {OLDEST_CHILD_AGE} or younger"),
+        (child(gender="robot"), "children.0.gender", "Select a gender from the list"),
+        (child(nhs_number="9434765871"), "children.0.nhs_number", "fails its check digit"),
+        (child(nhs_number="12345"), "children.0.nhs_number", "correct format"),
+        (child(upn="A801200001001"), "children.0.upn", "Enter a real UPN"),
+        (child(postcode="XX"), "children.0.postcode", "Enter a real postcode"),
+        (child(email="nope"), "children.0.email", "Enter an email address in the correct format"),
+        (child(address="x" * 501), "children.0.address", "The address must be 500 characters or fewer"),
+        (child(phone="1" * 51), "children.0.phone", "The phone number must be 50 characters or fewer"),
+        (child(school="x" * 201), "children.0.school", "The school or setting must be 200 characters or fewer"),
+        (child(role="parent"), "children.0.role", "A child must be a child or young person, or an unborn baby"),
+        (child(role="unborn", date_of_birth=None), "children.0.expected_date_of_delivery", "expected date of delivery"),
+        (child(first_name="\u202eayaM"), "children.0.first_name", "direction of text"),
+    ],
+)
+def test_each_problem_with_a_child_is_named_where_it_is(person, key, message):
+    problems = problems_of(children=[person])
+    assert message in problems[key], problems
+    assert set(problems) == {key}
+
+
+def test_a_child_aged_exactly_the_oldest_age_is_accepted():
+    born = date(TODAY.year - OLDEST_CHILD_AGE, TODAY.month, TODAY.day)
+    assert problems_of(children=[child(date_of_birth=born)]) == {}
+    assert problems_of(children=[child(date_of_birth=born - timedelta(days=366))])
+
+
+def test_a_date_of_birth_in_1900_and_today_are_accepted_for_an_adult():
+    adult = PersonDetails(role="parent", first_name="Siobhan", last_name="Brennan", date_of_birth=date(1900, 1, 1))
+    assert problems_of(adults=[adult]) == {}
+    assert problems_of(children=[child(date_of_birth=TODAY)]) == {}
+
+
+def test_an_adult_must_not_be_a_child():
+    adult = PersonDetails(role="child", first_name="Siobhan", last_name="Brennan", date_of_birth=date(2016, 1, 1))
+    assert problems_of(adults=[adult])["adults.0.role"] == "An adult must be a parent, carer or other adult"
+
+
+def test_an_unknown_role_is_named():
+    person = PersonDetails(role="cousin", first_name="A", last_name="B")
+    assert problems_of(adults=[person])["adults.0.role"] == "Select who this person is"
+
+
+def test_text_at_its_limit_is_accepted_and_one_more_is_not():
+    assert problems_of(reason="x" * LONGEST_TEXT) == {}
+    assert problems_of(reason="x" * (LONGEST_TEXT + 1))["reason"] == (
+        f"What you are worried about must be {LONGEST_TEXT} characters or fewer"
+    )
+    assert problems_of(what_has_been_tried="x" * (LONGEST_TEXT + 1))["what_has_been_tried"].startswith("What has")
+    assert problems_of(other_agencies="x" * (LONGEST_TEXT + 1))["other_agencies"].startswith("The other agencies")
+
+
+def test_the_referrer_must_say_who_they_are():
+    assert problems_of(referrer_name="")["referrer_name"] == "Enter your name"
+    assert problems_of(referrer_role="x" * 201)["referrer_role"] == "Your role must be 200 characters or fewer"
+    assert problems_of(referrer_phone="1" * 51)["referrer_phone"] == "Your phone number must be 50 characters or fewer"
+    assert "correct format" in problems_of(referrer_email="nope")["referrer_email"]
+    assert problems_of(referrer_email="") == {}
+
+
+def test_there_must_be_a_child_unless_a_child_is_in_immediate_danger():
+    assert problems_of(children=[])["children"] == "Add at least one child or young person"
+    assert problems_of(children=[], immediate_danger=True, needs=[], reason="") == {}
+
+
+def test_there_can_be_at_most_the_most_people():
+    assert problems_of(children=[child()] * MOST_PEOPLE) == {}
+    many = problems_of(children=[child()] * (MOST_PEOPLE + 1))
+    assert many["children"] == f"A referral can name up to {MOST_PEOPLE} children and {MOST_PEOPLE} adults"
+    adults = [PersonDetails(role="parent", first_name="A", last_name="B")] * (MOST_PEOPLE + 1)
+    assert "up to" in problems_of(adults=adults)["children"]
+
+
+def test_reasons_must_be_given_and_be_on_the_list():
+    assert problems_of(needs=[])["needs"] == "Select at least one reason for the referral"
+    assert problems_of(needs=["family-conflict", "made-up"])["needs"] == "These are not reasons on the list: made-up"
+    assert problems_of(reason="")["reason"] == "Enter what you are worried about"
+
+
+def test_indicators_must_be_in_the_framework(frameworks):
+    definition = frameworks["northamptonshire"].definition
+    referral = a_referral(indicators=["l2-learning-01", "zz-1"])
+    problems = referral_problems(referral, definition=definition, today=TODAY)
+    assert problems["indicators"] == (
+        f"These are not indicators in {definition.title}, version {definition.version}: zz-1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("consent", "key", "message"),
+    [
+        (ConsentDetails(status="maybe"), "consent.status", "Select whether the family has given consent"),
+        (ConsentDetails(status="given", given_on=TODAY, how="written", covers=["early_help_service"]),
+         "consent.given_by", "Enter who gave consent"),
+        (ConsentDetails(status="given", given_by="M", how="written", covers=["early_help_service"]),
+         "consent.given_on", "Enter the date consent was given"),
+        (ConsentDetails(status="given", given_by="M", given_on=TODAY + timedelta(days=1), how="written",
+                        covers=["early_help_service"]), "consent.given_on", "must be today or in the past"),
+        (ConsentDetails(status="given", given_by="M", given_on=TODAY, how="by pigeon", covers=["early_help_service"]),
+         "consent.how", "Select how consent was given"),
+        (ConsentDetails(status="given", given_by="M", given_on=TODAY, how="written"),
+         "consent.covers", "Select what the family has agreed to"),
+        (ConsentDetails(status="given", given_by="M", given_on=TODAY, how="written", covers=["everything"]),
+         "consent.covers", "Select only from the list"),
+    ],
+)  # fmt: skip
+def test_each_problem_with_consent_is_named(consent, key, message):
+    problems = problems_of(consent=consent)
+    assert message in problems[key]
+    assert set(problems) == {key}
+
+
+def test_consent_refused_or_not_asked_needs_nothing_more():
+    assert problems_of(consent=ConsentDetails(status="refused")) == {}
+    assert problems_of(consent=ConsentDetails(status="not_asked")) == {}
+
+
+def test_a_person_is_normalised_the_same_way_each_time():
+    typed = PersonDetails(
+        role="child",
+        first_name="  Gr\u200bace ",
+        last_name=" Baldwin",
+        gender="",
+        nhs_number="943 476 5870",
+        upn=" h801200001001",
+        address=" 1 High Street ",
+        postcode="nn1 5ab",
+        phone=" 01604 ",
+        email=" Grace@Example.TEST ",
+        school=" Kingsthorpe ",
+    )
+    normal = typed.normalised()
+    assert (normal.first_name, normal.last_name) == ("Grace", "Baldwin")
+    assert normal.gender == "not_known"
+    assert (normal.nhs_number, normal.upn, normal.postcode) == ("9434765870", "H801200001001", "NN1 5AB")
+    assert (normal.address, normal.phone, normal.email, normal.school) == (
+        "1 High Street", "01604", "grace@example.test", "Kingsthorpe"
+    )  # fmt: skip
+    assert PersonDetails(role="child", postcode="  ").normalised().postcode == ""
+
+
+def test_the_immediate_danger_reason_tells_the_front_door_what_the_referrer_was_told():
+    assert "999" in IMMEDIATE_DANGER_REASON
+    assert "children's social care" in IMMEDIATE_DANGER_REASON
