@@ -242,7 +242,7 @@ def test_three_ways_in_and_triage_to_each_of_the_four_outcomes(accessible_page, 
         accessible_page,
         family,
         "Signpost to a service in the community",
-        ("If signposting: which service?", "Parenting Matters (Barnardo's)"),
+        ("If signposting: which service?", "Parenting Matters (Barnardo's), 0 to 25 years"),
     )
     triage(
         accessible_page,
@@ -264,3 +264,74 @@ def test_three_ways_in_and_triage_to_each_of_the_four_outcomes(accessible_page, 
     expect(page.locator("table")).to_contain_text("Leo Hart")
     accessible_page.goto("/family-support/new-referrals/")
     expect(page.locator("table")).to_contain_text("Maya Brennan")
+
+
+def test_consent_recorded_in_triage_then_allocating_on_verbal_consent(accessible_page, setting, frameworks):
+    from earlyhelp.frontdoor.referrals import ConsentDetails
+    from earlyhelp.organisations.models import User
+    from tests.factories import contact_received
+
+    contact = contact_received(
+        User.objects.get(email="alice@school.example.test"), consent=ConsentDetails(status="not_asked")
+    )
+    sign_in(accessible_page, email="fd@example.test")
+    page = accessible_page.page
+    accessible_page.goto(f"/front-door/contacts/{contact.pk}/")
+    while page.get_by_role("link", name="Match or create a record").first.is_visible():
+        page.get_by_role("link", name="Match or create a record").first.click()
+        accessible_page.check()
+        page.get_by_label("create a new").check()
+        page.get_by_role("button", name="Continue").click()
+        accessible_page.check()
+    page.get_by_role("link", name="Check and record the level of need").click()
+    accessible_page.check()
+    page.get_by_text("Learning/education", exact=True).click()
+    page.get_by_label("Occasional truancy or non attendance, poor punctuality.").check()
+    page.get_by_role("button", name="Check again").click()
+    accessible_page.check()
+    page.get_by_role("button", name="Record the level of need").click()
+    accessible_page.check()
+
+    # Allocating without consent is refused, and says where to record it.
+    page.get_by_role("link", name="Record the decision").click()
+    page.get_by_label("Allocate to a family support team").check()
+    page.get_by_label("If allocating: which family support team?").select_option(label="Families First East")
+    page.get_by_label("Your reasons").fill("Meets the Families First criteria.")
+    page.get_by_role("button", name="Save the decision").click()
+    accessible_page.check()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Record their consent first")
+
+    # The front door records the consent the mother gave on the phone.
+    page.get_by_role("link", name="Record or correct the family's consent").click()
+    accessible_page.check()
+    page.get_by_label("Yes, the family has given consent").check()
+    page.get_by_label("Who gave consent?").fill("Siobhan Brennan, mother")
+    page.locator("#id_given_on_0").fill(str(TODAY.day))
+    page.locator("#id_given_on_1").fill(str(TODAY.month))
+    page.locator("#id_given_on_2").fill(str(TODAY.year))
+    page.get_by_label("Verbally").check()
+    page.get_by_label("Receiving an early help service").check()
+    page.get_by_role("button", name="Save the consent").click()
+    accessible_page.check()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("consent has been recorded")
+
+    # Verbal consent: allocating asks why it is not in writing, then goes through.
+    page.get_by_role("link", name="Record the decision").click()
+    accessible_page.check()
+    page.get_by_label("Allocate to a family support team").check()
+    page.get_by_label("If allocating: which family support team?").select_option(label="Families First East")
+    page.get_by_label("Your reasons").fill("Meets the Families First criteria.")
+    page.get_by_role("button", name="Save the decision").click()
+    accessible_page.check()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why it is not in writing")
+    page.get_by_label("If allocating on verbal consent: why is it not in writing?").fill(
+        "Agreed on the phone; the form is in the post."
+    )
+    page.get_by_role("button", name="Save the decision").click()
+    accessible_page.check()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision saved")
+    expect(page.locator("main")).to_contain_text("obtains it in writing at the first visit")
+    contact.refresh_from_db()
+    assert contact.status == "allocated"
+    accessible_page.goto(f"/front-door/contacts/{contact.pk}/consent/")
+    expect(page.locator("table")).to_contain_text("(as referred)")
