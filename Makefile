@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup check lint typecheck format migrate frameworks demo clean
+.PHONY: run test setup check lint typecheck format migrate frameworks demo clean mutate
 
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
@@ -41,6 +41,10 @@ frameworks:
 
 demo:
 	@$(BIN)/python manage.py load_demo
+
+# Mutation testing of the rule modules (outside CI: slow). MODULES=earlyhelp/frontdoor/clock.py for one.
+mutate: setup
+	$(BIN)/python tools/mutation.py $(MODULES)
 
 lint:
 	$(BIN)/ruff check .

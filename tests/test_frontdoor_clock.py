@@ -150,5 +150,15 @@ def test_working_time_counts_backwards_as_negative():
 def test_no_working_days_at_all_is_a_configuration_error(settings):
     settings.FRONT_DOOR_CLOSED_DAYS = []
     settings.FRONT_DOOR_WORKING_DAYS = []
-    with pytest.raises(ImproperlyConfigured, match="no working time"):
+    with pytest.raises(ImproperlyConfigured, match="The front door.s working days and hours leave no working time"):
         clock.decision_due(at("2026-11-23 10:00"))
+
+
+def test_sunday_can_be_a_working_day(settings):
+    settings.FRONT_DOOR_WORKING_DAYS = ["sun"]
+    assert clock.working_time().weekdays == frozenset({6})
+
+
+def test_a_target_of_no_time_is_due_at_once_even_at_closing_time(settings):
+    settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS = 0
+    assert clock.decision_due(at("2026-11-23 17:00")) == at("2026-11-23 17:00")

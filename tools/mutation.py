@@ -97,7 +97,13 @@ class _Mutator(ast.NodeTransformer):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         node.returns = None
-        self.generic_visit(node)
+        node.body = [self.visit(statement) for statement in node.body]  # not decorators or defaults' types
+        node.args = self.visit(node.args)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        # `@dataclass(frozen=True)` and the like describe the class, not the rules.
+        node.body = [self.visit(statement) for statement in node.body]
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:

@@ -54,7 +54,7 @@ class WorkingTime:
         remaining = amount.total_seconds()
         moment = start.astimezone(self.zone)
         day = moment.date()
-        for _ in range(3660):  # ten years of days: a configuration with no working days stops here
+        for _ in range(3660):  # pragma: no mutate (ten years of days: no working days at all stops here)
             if self.is_working_day(day):
                 opens, closes = self._day_bounds(day)
                 begin = max(opens, moment)

@@ -71,6 +71,10 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family, frame
         f"/people/{family['child']}/merge/?duplicate=nonsense",
         "/ask-for-help/",
         "/services/?level=2&age=8",
+        "/people/?name=Nobody+Here",
+        "/record-of-access/refused/",
+        "/people/to-check/",
+        "/people/?name=%00",
     ]
     for path in paths:
         accessible_page.goto(path)
