@@ -53,7 +53,7 @@ def test_the_clock_turns_amber_then_red():
 
 def test_a_misconfigured_working_day_is_named(settings):
     settings.FRONT_DOOR_WORKING_HOURS = "17:00-09:00"
-    with pytest.raises(Exception, match="open before it closes"):
+    with pytest.raises(ImproperlyConfigured, match="^FRONT_DOOR_WORKING_HOURS must open before it closes$"):
         clock.working_time()
 
 
@@ -119,16 +119,21 @@ def test_only_englands_bank_holidays_stop_the_clock_by_default(settings):
 @pytest.mark.parametrize(
     ("setting", "value", "message"),
     [
-        ("FRONT_DOOR_WORKING_DAYS", ["mon", "funday"], "days it does not know"),
-        ("FRONT_DOOR_BANK_HOLIDAYS", "XX", "no bank holidays known"),
-        ("FRONT_DOOR_WORKING_HOURS", "nine to five", "must look like 09:00-17:00"),
-        ("FRONT_DOOR_WORKING_HOURS", "09:00-09:00", "open before it closes"),
+        ("FRONT_DOOR_WORKING_DAYS", ["mon", "funday"], "FRONT_DOOR_WORKING_DAYS has days it does not know: ['funday']"),
+        ("FRONT_DOOR_BANK_HOLIDAYS", "XX", "FRONT_DOOR_BANK_HOLIDAYS: no bank holidays known for 'XX'"),
+        (
+            "FRONT_DOOR_WORKING_HOURS",
+            "nine to five",
+            "FRONT_DOOR_WORKING_HOURS must look like 09:00-17:00, not 'nine to five'",
+        ),
+        ("FRONT_DOOR_WORKING_HOURS", "09:00-09:00", "FRONT_DOOR_WORKING_HOURS must open before it closes"),
     ],
 )
 def test_a_misconfigured_clock_says_what_is_wrong(settings, setting, value, message):
     setattr(settings, setting, value)
-    with pytest.raises(ImproperlyConfigured, match=message):
+    with pytest.raises(ImproperlyConfigured) as raised:
         clock.working_time()
+    assert str(raised.value) == message
 
 
 def test_day_names_may_be_written_out_in_any_case(settings):
@@ -150,8 +155,9 @@ def test_working_time_counts_backwards_as_negative():
 def test_no_working_days_at_all_is_a_configuration_error(settings):
     settings.FRONT_DOOR_CLOSED_DAYS = []
     settings.FRONT_DOOR_WORKING_DAYS = []
-    with pytest.raises(ImproperlyConfigured, match="The front door.s working days and hours leave no working time"):
+    with pytest.raises(ImproperlyConfigured) as raised:
         clock.decision_due(at("2026-11-23 10:00"))
+    assert str(raised.value) == "The front door's working days and hours leave no working time."
 
 
 def test_sunday_can_be_a_working_day(settings):
