@@ -53,7 +53,7 @@ def test_the_clock_turns_amber_then_red():
 
 def test_a_misconfigured_working_day_is_named(settings):
     settings.FRONT_DOOR_WORKING_HOURS = "17:00-09:00"
-    with pytest.raises(ImproperlyConfigured, match="^FRONT_DOOR_WORKING_HOURS must open before it closes$"):
+    with pytest.raises(ImproperlyConfigured, match=r"^FRONT_DOOR_WORKING_HOURS must open before it closes$"):
         clock.working_time()
 
 
