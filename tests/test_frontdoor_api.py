@@ -202,3 +202,12 @@ def test_every_valid_referral_is_accepted(referral, partner):
     response = post(key, referral)
     assert response.status_code == 201, response.content
     assert response.json()["reference"].startswith("EH")
+
+
+def test_the_openapi_document_lists_every_answer_the_api_really_gives():
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    send = paths["/api/v1/referrals"]["post"]["responses"]
+    assert {"200", "201", "400", "401", "409", "413", "422"} <= set(send)
+    assess = paths["/api/v1/thresholds/frameworks/{name}/assessments"]["post"]["responses"]
+    assert {"200", "400", "404", "413", "422"} <= set(assess)
+    assert "401" not in assess  # the thresholds API is open

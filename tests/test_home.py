@@ -62,3 +62,11 @@ def test_an_administrator_is_offered_the_administration_pages(administrator):
     page = signed_in(administrator).get("/").content.decode()
     assert "Users and their roles" in page
     assert "Find a person" not in page
+
+
+def test_public_pages_carry_the_authoritys_name_and_say_what_a_family_needs_to_know(authority):
+    page = Client().get("/ask-for-help/").content.decode()
+    assert authority.name in page
+    assert ">earlyhelp<" not in page
+    assert "Every time you open one" not in page
+    assert "What you tell us is kept safe" in page
