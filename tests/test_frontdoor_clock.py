@@ -168,3 +168,8 @@ def test_sunday_can_be_a_working_day(settings):
 def test_a_target_of_no_time_is_due_at_once_even_at_closing_time(settings):
     settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS = 0
     assert clock.decision_due(at("2026-11-23 17:00")) == at("2026-11-23 17:00")
+
+
+def test_the_colours_are_named_as_the_pages_and_counts_use_them():
+    # Templates compare `rag == "amber"` and count by these values.
+    assert [rag.value for rag in clock.Rag] == ["green", "amber", "red", "immediate"]

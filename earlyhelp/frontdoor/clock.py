@@ -85,7 +85,7 @@ def _parse_bank_holidays(text: str) -> holidays.HolidayBase:
         raise ImproperlyConfigured(f"FRONT_DOOR_BANK_HOLIDAYS: no bank holidays known for {text!r}") from None
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # pragma: no mutate (a bigger cache changes nothing)
 def working_time() -> WorkingTime:
     opens, closes = _parse_hours(settings.FRONT_DOOR_WORKING_HOURS)
     unknown = [name for name in settings.FRONT_DOOR_WORKING_DAYS if name.lower()[:3] not in DAY_NAMES]
