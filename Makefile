@@ -7,13 +7,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup check lint typecheck format migrate frameworks demo clean mutate
+.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate
 
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
 	@$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
 
-test: setup
+test: setup browser
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -21,6 +21,10 @@ test: setup
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/pytest
 
 setup: $(VENV)/.installed node_modules/.installed
+
+# Debian's Chromium for the browser tests: installed when missing (as root), or the command to run.
+browser:
+	@tools/browser-setup
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
