@@ -195,7 +195,7 @@ def a_referral(**changes: Any):
 def contact_received(referrer: User | None = None, **changes: Any):
     """A contact on the front door's queue, as a signed-in professional sent it."""
     from earlyhelp.frontdoor.models import Contact
-    from earlyhelp.frontdoor.services import contact_receive
+    from earlyhelp.frontdoor.receiving import contact_receive
 
     referrer = referrer or system_user()
     return contact_receive(

@@ -49,7 +49,7 @@ def alices_referral():
 
 def decided():
     """A decision that waits for a team leader: a signpost against the thresholds tool's advice."""
-    from earlyhelp.frontdoor import services
+    from earlyhelp.frontdoor import deciding, matching
     from earlyhelp.frontdoor.models import TriageDecision
     from earlyhelp.thresholds.rules import Facts
     from earlyhelp.thresholds.selectors import framework_version_latest
@@ -57,14 +57,14 @@ def decided():
     actor = system_user()
     contact = alices_referral()
     for entry in contact.people.all():
-        services.contact_person_record(actor=actor, entry=entry)
+        matching.contact_person_record(seen_version=None, actor=actor, entry=entry)
     version = framework_version_latest()
     assert version is not None
-    services.contact_level_of_need_record(
+    deciding.contact_level_of_need_record(
         actor=actor, contact=contact, version=version, indicators=["l2-learning-01"], facts=Facts(), level=2
     )
     service = Service.objects.create(authority_id=actor.authority_id, name="Parenting", provider="x", description="x")
-    decision: TriageDecision = services.contact_decide(
+    decision: TriageDecision = deciding.contact_decide(
         actor=actor, contact=contact, outcome="signpost", reasons="Fits", service=service
     )
     return decision

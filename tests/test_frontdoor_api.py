@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 
 from earlyhelp.frontdoor.models import Contact
-from earlyhelp.frontdoor.services import partner_system_add
+from earlyhelp.frontdoor.partner_systems import partner_system_add
 from earlyhelp.people.identifiers import nhs_number_check_digit
 from tests.factories import AgencyFactory
 

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from earlyhelp.directory.models import Service
+from earlyhelp.frontdoor.drafts import referral_draft_of
 from earlyhelp.frontdoor.models import Contact, TriageDecision
-from earlyhelp.frontdoor.services import referral_draft_of
 from earlyhelp.organisations.models import Team
 from tests.conftest import signed_in
 from tests.factories import AreaFactory, TeamFactory, contact_received
@@ -273,7 +273,7 @@ def triage_to_ready(client: Client, contact: Contact, level: int = 2, indicators
     page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
     assert contact.reference in page
     for entry in contact.people.all():
-        response = client.post(f"/front-door/contacts/{contact.pk}/people/{entry.pk}/", {"person": "new"})
+        response = client.post(f"/front-door/contacts/{contact.pk}/people/{entry.pk}/", {"person": "new", "version": "1"})
         assert response.status_code == 302
     level_page = client.get(f"/front-door/contacts/{contact.pk}/level-of-need/").content.decode()
     assert "Record the level of need" in level_page
@@ -403,7 +403,13 @@ def test_the_front_door_records_consent_on_a_contact_and_shows_its_history(front
     assert f"/front-door/contacts/{contact.pk}/consent/" in page
     response = client.post(
         f"/front-door/contacts/{contact.pk}/consent/",
-        {"consent": "given", "given_by": "Siobhan Brennan", "how": "written", "covers": ["early_help_service"]},
+        {
+            "consent": "given",
+            "given_by": "Siobhan Brennan",
+            "how": "written",
+            "covers": ["early_help_service"],
+            "version": "1",
+        },
     )
     page = response.content.decode()
     assert "Enter the date consent was given" in page
@@ -419,6 +425,7 @@ def test_the_front_door_records_consent_on_a_contact_and_shows_its_history(front
             "given_on_2": today.year,
             "how": "written",
             "covers": ["early_help_service"],
+            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -476,13 +483,13 @@ def test_long_answers_have_a_character_count_and_are_never_cut(authority, framew
 
 
 def test_a_persons_record_shows_their_contacts_with_the_front_door_newest_first(front_door, alice, frameworks):
-    from earlyhelp.frontdoor.services import contact_person_match
+    from earlyhelp.frontdoor.matching import contact_person_match
     from tests.factories import PersonFactory
 
     person = PersonFactory(first_name="Maya", last_name="Brennan")
     first, second = contact_received(alice), contact_received(alice)
     for contact in (first, second):
-        contact_person_match(actor=front_door, entry=contact.people.get(role="child"), person=person)
+        contact_person_match(seen_version=None, actor=front_door, entry=contact.people.get(role="child"), person=person)
     page = signed_in(front_door).get(f"/people/{person.pk}/").content.decode()
     assert "Contacts with the front door" in page
     assert page.index(second.reference) < page.index(first.reference)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.directory.models import Service
-from earlyhelp.frontdoor import consent, services
+from earlyhelp.frontdoor import consent, deciding, decision_rules, matching, receiving, selectors
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails
 from earlyhelp.organisations.models import Team
@@ -36,9 +36,9 @@ def youth_club(authority):
 
 def matched_and_levelled(contact, actor, frameworks, indicators=("l2-learning-01",), level=2, reason=""):
     for entry in contact.people.all():
-        services.contact_person_record(actor=actor, entry=entry)
+        matching.contact_person_record(seen_version=None, actor=actor, entry=entry)
     version = frameworks["northamptonshire"]
-    services.contact_level_of_need_record(
+    deciding.contact_level_of_need_record(
         actor=actor,
         contact=contact,
         version=version,
@@ -69,8 +69,8 @@ def test_a_referral_with_problems_saves_nothing_and_names_every_problem(alice, f
         reason="",
         consent=ConsentDetails(status="given"),
     )
-    with pytest.raises(services.ReferralInvalidError) as raised:
-        services.contact_receive(
+    with pytest.raises(receiving.ReferralInvalidError) as raised:
+        receiving.contact_receive(
             referral=referral, source=Contact.Source.PROFESSIONAL, authority_id=alice.authority_id, referrer_user=alice
         )
     assert set(raised.value.problems) == {
@@ -90,7 +90,7 @@ def test_a_referral_with_problems_saves_nothing_and_names_every_problem(alice, f
 
 
 def test_an_immediate_danger_referral_is_saved_and_flagged_without_the_rest(alice, frameworks):
-    contact = services.contact_receive(
+    contact = receiving.contact_receive(
         referral=a_referral(immediate_danger=True, children=[], adults=[], needs=[], reason=""),
         source=Contact.Source.PROFESSIONAL,
         authority_id=alice.authority_id,
@@ -104,7 +104,7 @@ def test_no_allocation_to_a_family_support_team_without_consent(front_door, alic
     contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
     matched_and_levelled(contact, front_door, frameworks)
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door, contact=contact, outcome="allocate", reasons="Meets the criteria", team=support_team
         )
     assert "consented" in str(raised.value.message_dict["outcome"])
@@ -113,7 +113,7 @@ def test_no_allocation_to_a_family_support_team_without_consent(front_door, alic
 
 def test_allocation_puts_the_family_on_the_teams_list_and_links_a_family(front_door, alice, frameworks, support_team):
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
-    services.contact_decide(
+    deciding.contact_decide(
         actor=front_door, contact=contact, outcome="allocate", reasons="Meets the criteria", team=support_team
     )
     contact.refresh_from_db()
@@ -130,7 +130,7 @@ def test_allocation_puts_the_family_on_the_teams_list_and_links_a_family(front_d
 def test_deciding_needs_everyone_matched_and_the_level_recorded(front_door, alice, frameworks, youth_club):
     contact = contact_received(alice)
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+        deciding.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
     assert "Match or record everyone" in str(raised.value)
 
 
@@ -141,9 +141,9 @@ def test_a_signpost_against_an_immediate_referral_needs_a_reason_and_a_team_lead
         contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
     )
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+        deciding.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
     assert "override_reason" in raised.value.message_dict
-    decision = services.contact_decide(
+    decision = deciding.contact_decide(
         actor=front_door,
         contact=contact,
         outcome="signpost",
@@ -155,8 +155,8 @@ def test_a_signpost_against_an_immediate_referral_needs_a_reason_and_a_team_lead
     assert contact.status == Contact.Status.AWAITING_CONFIRMATION
     assert mail.outbox == []
     with pytest.raises(ValidationError):
-        services.triage_confirm(actor=front_door, decision=decision)
-    services.triage_confirm(actor=team_leader, decision=decision)
+        deciding.triage_confirm(actor=front_door, decision=decision)
+    deciding.triage_confirm(actor=team_leader, decision=decision)
     contact.refresh_from_db()
     assert contact.status == Contact.Status.SIGNPOSTED
 
@@ -165,13 +165,13 @@ def test_a_team_leader_can_return_a_signpost_for_a_new_decision(front_door, team
     contact = matched_and_levelled(
         contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
     )
-    decision = services.contact_decide(
+    decision = deciding.contact_decide(
         actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club, override_reason="y"
     )
-    services.triage_return(actor=team_leader, decision=decision, because="Refer to social care")
+    deciding.triage_return(actor=team_leader, decision=decision, because="Refer to social care")
     contact.refresh_from_db()
     assert contact.status == Contact.Status.AWAITING_DECISION
-    services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As the team leader said")
+    deciding.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As the team leader said")
     contact.refresh_from_db()
     assert contact.status == Contact.Status.REDIRECTED
 
@@ -181,7 +181,7 @@ def test_the_referrer_and_the_family_are_emailed_the_outcome(
 ):
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     with django_capture_on_commit_callbacks(execute=True):
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door, contact=contact, outcome="signpost", reasons="A good fit", service=youth_club
         )
     assert sorted(message.to[0] for message in mail.outbox) == [
@@ -197,7 +197,7 @@ def test_the_family_is_not_emailed_when_the_practitioner_says_so(
 ):
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     with django_capture_on_commit_callbacks(execute=True):
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door, contact=contact, outcome="redirect", reasons="Risk", tell_family=False
         )
     assert [message.to[0] for message in mail.outbox] == ["priya.shah@school.example.test"]
@@ -206,40 +206,48 @@ def test_the_family_is_not_emailed_when_the_practitioner_says_so(
 def test_a_family_referred_again_within_twelve_months_is_flagged_as_a_re_referral(front_door, alice, frameworks):
     child = PersonFactory(first_name="Maya", last_name="Brennan", date_of_birth=date(2016, 5, 4))
     earlier = contact_received(alice)
-    services.contact_person_match(actor=front_door, entry=earlier.people.get(role="child"), person=child)
+    matching.contact_person_match(
+        seen_version=None, actor=front_door, entry=earlier.people.get(role="child"), person=child
+    )
     later = contact_received(alice)
-    services.contact_person_match(actor=front_door, entry=later.people.get(role="child"), person=child)
+    matching.contact_person_match(
+        seen_version=None, actor=front_door, entry=later.people.get(role="child"), person=child
+    )
     later.refresh_from_db()
     assert later.re_referral
-    assert list(services.earlier_contacts(later)) == [earlier]
+    assert list(selectors.earlier_contacts(later)) == [earlier]
 
 
 def test_a_contact_more_than_twelve_months_later_is_not_a_re_referral(front_door, alice, frameworks):
     child = PersonFactory(first_name="Maya", last_name="Brennan", date_of_birth=date(2016, 5, 4))
-    earlier = services.contact_receive(
+    earlier = receiving.contact_receive(
         referral=a_referral(),
         source=Contact.Source.PROFESSIONAL,
         authority_id=alice.authority_id,
         referrer_user=alice,
         received_at=timezone.now() - timedelta(days=400),
     )
-    services.contact_person_match(actor=front_door, entry=earlier.people.get(role="child"), person=child)
+    matching.contact_person_match(
+        seen_version=None, actor=front_door, entry=earlier.people.get(role="child"), person=child
+    )
     later = contact_received(alice)
-    services.contact_person_match(actor=front_door, entry=later.people.get(role="child"), person=child)
+    matching.contact_person_match(
+        seen_version=None, actor=front_door, entry=later.people.get(role="child"), person=child
+    )
     later.refresh_from_db()
     assert not later.re_referral
 
 
 def test_matching_lets_the_referring_partner_see_the_child(front_door, bob, frameworks):
     contact = contact_received(bob)
-    person = services.contact_person_record(actor=front_door, entry=contact.people.get(role="child"))
+    person = matching.contact_person_record(seen_version=None, actor=front_door, entry=contact.people.get(role="child"))
     assert Involvement.objects.filter(person=person, practitioner=bob, kind="referred").exists()
 
 
 def test_scheduling_for_a_meeting_lists_the_family_as_awaiting_a_meeting(front_door, alice, frameworks, authority):
     area = AreaFactory(authority=authority, name="Northampton North")
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
-    services.contact_decide(
+    deciding.contact_decide(
         actor=front_door,
         contact=contact,
         outcome="schedule",
@@ -253,16 +261,16 @@ def test_scheduling_for_a_meeting_lists_the_family_as_awaiting_a_meeting(front_d
 
 
 def test_an_immediate_danger_contact_naming_no_child_can_only_be_redirected(front_door, alice, frameworks, youth_club):
-    contact = services.contact_receive(
+    contact = receiving.contact_receive(
         referral=a_referral(immediate_danger=True, children=[], adults=[], needs=[], reason=""),
         source=Contact.Source.PROFESSIONAL,
         authority_id=alice.authority_id,
         referrer_user=alice,
     )
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
+        deciding.contact_decide(actor=front_door, contact=contact, outcome="signpost", reasons="x", service=youth_club)
     assert "can only be redirected" in str(raised.value)
-    services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Police attended")
+    deciding.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Police attended")
     contact.refresh_from_db()
     assert contact.status == Contact.Status.REDIRECTED
 
@@ -287,24 +295,24 @@ def test_every_outcome_but_a_redirect_against_advice_to_refer_needs_a_reason_and
         contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
     )
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(actor=front_door, contact=contact, outcome=outcome, reasons="x", **chosen)
+        deciding.contact_decide(actor=front_door, contact=contact, outcome=outcome, reasons="x", **chosen)
     assert "override_reason" in raised.value.message_dict
-    decision = services.contact_decide(
+    decision = deciding.contact_decide(
         actor=front_door, contact=contact, outcome=outcome, reasons="x", override_reason="Historic, resolved", **chosen
     )
     contact.refresh_from_db()
     assert decision.needs_confirmation
     assert contact.status == Contact.Status.AWAITING_CONFIRMATION
-    services.triage_confirm(actor=team_leader, decision=decision)
+    deciding.triage_confirm(actor=team_leader, decision=decision)
     contact.refresh_from_db()
-    assert contact.status == services.STATUS_FOR_OUTCOME[TriageDecision.Outcome(decision.outcome)]
+    assert contact.status == decision_rules.STATUS_FOR_OUTCOME[TriageDecision.Outcome(decision.outcome)]
 
 
 def test_a_redirect_to_social_care_needs_no_override(front_door, alice, frameworks):
     contact = matched_and_levelled(
         contact_received(alice), front_door, frameworks, indicators=("safeguarding-01",), level=2, reason="Known"
     )
-    decision = services.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As advised")
+    decision = deciding.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="As advised")
     assert not decision.needs_confirmation
 
 
@@ -329,8 +337,8 @@ def test_consent_recorded_in_triage_lets_a_family_referred_without_it_be_allocat
     contact = matched_and_levelled(
         contact_received(alice, consent=ConsentDetails(status="not_asked")), front_door, frameworks
     )
-    consent.contact_consent_record(actor=front_door, contact=contact, consent=_verbal(how="written"))
-    services.contact_decide(actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team)
+    consent.contact_consent_record(seen_version=None, actor=front_door, contact=contact, consent=_verbal(how="written"))
+    deciding.contact_decide(actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team)
     contact.refresh_from_db()
     assert contact.status == Contact.Status.ALLOCATED
     history = consent.consent_history(contact)
@@ -341,10 +349,14 @@ def test_consent_recorded_in_triage_lets_a_family_referred_without_it_be_allocat
 def test_correcting_consent_says_why_and_keeps_what_was_there_before(front_door, alice, frameworks):
     contact = contact_received(alice)
     with pytest.raises(ValidationError) as raised:
-        consent.contact_consent_record(actor=front_door, contact=contact, consent=_verbal())
+        consent.contact_consent_record(seen_version=None, actor=front_door, contact=contact, consent=_verbal())
     assert "note" in raised.value.message_dict
     consent.contact_consent_record(
-        actor=front_door, contact=contact, consent=_verbal(), note="The mother agreed by phone, not in writing"
+        seen_version=None,
+        actor=front_door,
+        contact=contact,
+        consent=_verbal(),
+        note="The mother agreed by phone, not in writing",
     )
     contact.refresh_from_db()
     assert contact.consent_how == "verbal"
@@ -362,7 +374,7 @@ def test_consent_with_problems_changes_nothing(front_door, alice, frameworks):
     contact = contact_received(alice, consent=ConsentDetails(status="not_asked"))
     with pytest.raises(ValidationError) as raised:
         consent.contact_consent_record(
-            actor=front_door, contact=contact, consent=_verbal(given_by="", covers=[], how="")
+            seen_version=None, actor=front_door, contact=contact, consent=_verbal(given_by="", covers=[], how="")
         )
     assert set(raised.value.message_dict) == {"given_by", "how", "covers"}
     contact.refresh_from_db()
@@ -375,11 +387,11 @@ def test_allocating_on_verbal_consent_asks_why_and_marks_it_to_be_obtained_in_wr
 ):
     contact = matched_and_levelled(contact_received(alice, consent=_verbal()), front_door, frameworks)
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team
         )
     assert "consent_not_in_writing_because" in raised.value.message_dict
-    decision = services.contact_decide(
+    decision = deciding.contact_decide(
         actor=front_door,
         contact=contact,
         outcome="allocate",
@@ -393,7 +405,7 @@ def test_allocating_on_verbal_consent_asks_why_and_marks_it_to_be_obtained_in_wr
 
 def test_a_self_referral_counts_as_consent_in_writing(front_door, alice, frameworks, support_team):
     contact = matched_and_levelled(contact_received(alice, consent=_verbal(how="online")), front_door, frameworks)
-    decision = services.contact_decide(
+    decision = deciding.contact_decide(
         actor=front_door, contact=contact, outcome="allocate", reasons="Fits", team=support_team
     )
     assert not decision.written_consent_at_first_visit
@@ -405,7 +417,7 @@ def test_a_service_that_requires_written_consent_refuses_allocation_on_verbal_co
     settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT = True
     contact = matched_and_levelled(contact_received(alice, consent=_verbal()), front_door, frameworks)
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door,
             contact=contact,
             outcome="allocate",
@@ -425,7 +437,7 @@ def test_without_consent_to_be_named_a_family_can_only_be_discussed_anonymously(
     area = AreaFactory(authority=authority)
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     with pytest.raises(ValidationError) as raised:
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door,
             contact=contact,
             outcome="schedule",
@@ -444,7 +456,7 @@ def test_an_anonymous_family_is_not_named_on_the_list_or_in_the_emails(
     area = AreaFactory(authority=authority, name="Kingsthorpe")
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     with django_capture_on_commit_callbacks(execute=True):
-        services.contact_decide(
+        deciding.contact_decide(
             actor=front_door,
             contact=contact,
             outcome="schedule",
@@ -473,7 +485,7 @@ def test_a_family_who_agreed_to_be_named_is_named_on_the_list(front_door, alice,
         covers=["early_help_service", "discuss_at_meeting"],
     )
     contact = matched_and_levelled(contact_received(alice, consent=named), front_door, frameworks)
-    services.contact_decide(
+    deciding.contact_decide(
         actor=front_door,
         contact=contact,
         outcome="schedule",

@@ -61,15 +61,15 @@ def test_the_family_page_makes_a_fixed_number_of_queries(front_door, school):
 
 
 def test_a_persons_contacts_with_the_front_door_add_a_fixed_number_of_queries(front_door, alice, frameworks):
-    from earlyhelp.frontdoor import services as front_door_services
+    from earlyhelp.frontdoor import matching
     from tests.factories import contact_received
 
     person = PersonFactory(first_name="Maya", last_name="Brennan")
 
     def one_more_contact():
         contact = contact_received(alice)
-        front_door_services.contact_person_match(
-            actor=front_door, entry=contact.people.get(role="child"), person=person
+        matching.contact_person_match(
+            seen_version=None, actor=front_door, entry=contact.people.get(role="child"), person=person
         )
 
     one_more_contact()

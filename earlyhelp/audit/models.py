@@ -98,5 +98,5 @@ class AuditEvent(models.Model):
         return [
             (name.replace("_", " ").capitalize(), *change)
             for name, change in self.details.items()
-            if isinstance(change, list) and len(change) == 2
+            if isinstance(change, list) and len(change) == 2 and name != "version"
         ]

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.models import AuditEvent
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import user_of
 from earlyhelp.organisations.roles import Permission
 
 WHAT = {
@@ -24,8 +24,7 @@ WHAT = {
 @never_cache
 @require_http_methods(["GET"])
 def refused_access(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if not user.can(Permission.VIEW_RECORD_ACCESS_LOG):
         raise Http404("No such page")
     refused = AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED, actor__authority_id=user.authority_id)

@@ -9,11 +9,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorList
+from django.http import QueryDict
 
 from earlyhelp.core.numbers import is_ascii_digits
+from earlyhelp.core.workflow import StaleEditError
 
 INPUT_CLASSES = {
     "textarea": "govuk-textarea",
@@ -172,3 +175,77 @@ class GovukDateField(forms.MultiValueField):
         if self.required and not any(value or []):
             raise forms.ValidationError(f"Enter {self._name().lower()}", code="required")
         return self.compress(list(value or ["", "", ""]))
+
+
+def data_with(data: Any, **values: str) -> Any:
+    """A form's posted data with some values replaced, every other value (lists too) kept."""
+    changed = data.copy() if isinstance(data, QueryDict) else QueryDict(mutable=True)
+    if not isinstance(data, QueryDict):
+        for key, value in data.items():
+            changed.setlist(key, value if isinstance(value, list) else [value])
+    for key, value in values.items():
+        changed[key] = value
+    return changed
+
+
+STALE_FORM = "This page is out of date. Open the record again, then make your change"
+
+
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the record it was opened at (ADR 11), so that a
+    save from a stale page is refused instead of silently putting back someone else's change.
+
+    `record_version` is the version when the page is first shown; a bound form keeps the one it
+    was posted with. After a refused save, `show_stale()` keeps what was typed, lists what changed
+    since, and moves the form on to the current version, so that saving again applies it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # False where the same form adds a new record: there is no version to be stale against.
+    versioned = True
+
+    def __init__(self, *args: Any, record_version: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if record_version is not None:
+            self.initial["version"] = record_version
+        self.changes_since: list[Any] = []
+
+    def clean_version(self) -> int | None:
+        if not self.versioned:
+            return None
+        value = str(self.cleaned_data.get("version") or "").strip()
+        if not is_ascii_digits(value) or len(value) > 9:
+            raise forms.ValidationError(STALE_FORM, code="stale")
+        return int(value)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The version is a hidden field: its problem is the whole page's, not a field's.
+        errors = self.errors
+        if self.is_bound and "version" in errors:
+            problems = errors.pop("version")
+            errors.setdefault("__all__", self.error_class(error_class="nonfield")).extend(problems)
+
+    @property
+    def seen_version(self) -> int | None:
+        value = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
+        return value if isinstance(value, int) else None
+
+    def show_stale(self, *, message: str, current_version: int, changes: list[Any]) -> None:
+        self.add_error(None, message)
+        self.data = data_with(self.data, version=str(current_version))
+        self.changes_since = changes
+
+
+def service_errors_show(form: forms.Form, error: ValidationError, *, field_for: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form: each problem beside the field it names (through
+    `field_for` where the service's word differs from the form's), the rest at the top; a stale
+    save keeps what was typed and lists what changed since."""
+    if isinstance(error, StaleEditError) and isinstance(form, VersionedForm):
+        form.show_stale(message=error.messages[0], current_version=error.current_version, changes=error.changes)
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, problems in error.message_dict.items():
+        field = (field_for or {}).get(key, key)
+        form.add_error(field if field in form.fields else None, problems)

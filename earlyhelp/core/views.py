@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from earlyhelp.core import home as home_page
 from earlyhelp.core.forms import GovukFormRenderer
 from earlyhelp.core.middleware import too_large
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import user_of
 
 
 class SignInForm(AuthenticationForm):
@@ -47,8 +47,7 @@ class SignOutView(LogoutView):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     return render(request, "home.html", {"home": home_page.for_user(user)})
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from earlyhelp.core.admin import VersionedAdmin
 from earlyhelp.directory.models import Need, Service
 
 
@@ -13,7 +14,7 @@ class NeedAdmin(admin.ModelAdmin[Need]):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin[Service]):
+class ServiceAdmin(VersionedAdmin):
     list_display = ["name", "provider", "levels_label", "ages_label", "families_information_service", "active"]
     list_filter = ["active", "families_information_service", "areas", "needs"]
     search_fields = ["name", "provider", "description"]

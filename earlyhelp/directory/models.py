@@ -60,6 +60,8 @@ class Service(models.Model):
 
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Administrators edit the directory in the admin site: a save from a stale page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

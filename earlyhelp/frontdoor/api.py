@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from earlyhelp.audit.trail import record_refused
 from earlyhelp.core.api_answers import KEYED_ANSWERS, MessageOut, ProblemOut, ProblemsOut
 from earlyhelp.core.numbers import is_ascii_digits
-from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor import partner_systems, receiving
 from earlyhelp.frontdoor.models import (
     Consent,
     ConsentCovers,
@@ -34,7 +34,7 @@ from earlyhelp.people.models import Gender
 
 class PartnerKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> PartnerSystem | None:
-        return services.partner_system_for_key(token)
+        return partner_systems.partner_system_for_key(token)
 
 
 router = Router(tags=["Referrals"], auth=PartnerKey())
@@ -194,16 +194,16 @@ def referral_create(
 ) -> Status[Any]:
     partner = _partner(request)
     try:
-        contact, created = services.contact_receive_from_partner_system(
+        contact, created = receiving.contact_receive_from_partner_system(
             partner_system=partner,
             referral=referral.to_referral(),
             idempotency_key=idempotency_key or None,
-            digest=services.referral_digest(referral.model_dump(mode="json")),
+            digest=receiving.referral_digest(referral.model_dump(mode="json")),
         )
-    except services.ReferralInvalidError as invalid:
+    except receiving.ReferralInvalidError as invalid:
         problems = [ProblemOut(loc=_location(key), msg=message) for key, message in invalid.problems.items()]
         return Status(422, ProblemsOut(detail=problems))
-    except services.IdempotencyKeyReusedError:
+    except receiving.IdempotencyKeyReusedError:
         return Status(409, MessageOut(detail="This Idempotency-Key was used before with a different referral."))
     return Status(201 if created else 200, ReferralOut.from_contact(contact))
 

@@ -11,8 +11,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change, snapshot
+from earlyhelp.core.workflow import locked
 from earlyhelp.frontdoor.models import Consent, ConsentRecord, Contact
 from earlyhelp.frontdoor.referrals import ConsentDetails, consent_problems
 from earlyhelp.organisations.models import User
@@ -49,10 +51,15 @@ def consent_record_add(
 
 
 @audited
-def contact_consent_record(*, actor: User, contact: Contact, consent: ConsentDetails, note: str = "") -> Contact:
-    """Record the family's consent on an open contact, or correct it; a correction says why."""
+def contact_consent_record(
+    *, actor: User, contact: Contact, consent: ConsentDetails, note: str = "", seen_version: int | None
+) -> Contact:
+    """Record the family's consent on an open contact, or correct it; a correction says why.
+    Refused from a page opened before someone else changed the contact."""
+    contact = locked(contact)
     if not contact.is_open:
         raise ValidationError({"consent": "This contact has been decided; its consent can no longer be changed here"})
+    versions = version_move_on(contact, seen=seen_version)
     problems: dict[str, str] = {}
     consent_problems(problems, consent, timezone.localdate())
     problems = {key.removeprefix("consent."): problem for key, problem in problems.items()}
@@ -74,12 +81,12 @@ def contact_consent_record(*, actor: User, contact: Contact, consent: ConsentDet
         raise ValidationError(problems)
     for name, value in after.items():
         setattr(contact, name, value)
-    contact.save(update_fields=list(CONSENT_FIELDS))
+    contact.save(update_fields=[*CONSENT_FIELDS, "version"])
     changed = {
         name: [_jsonable(before[name]), _jsonable(after[name])]
         for name in CONSENT_FIELDS
         if before[name] != after[name]
-    }
+    } | {"version": versions}
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=contact, changes=changed)
     consent_record_add(contact=contact, actor=actor, actor_label=actor.full_name, note=note.strip())
     return contact

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from earlyhelp.directory.models import Need, Service
-from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor import deciding, matching, receiving
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, Contact, PartnerSystem
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
 from earlyhelp.organisations.models import Agency, Area, Authority, Team, User
@@ -228,7 +228,7 @@ def _contacts(authority: Authority, partner: PartnerSystem) -> int:
     made: list[Contact] = []
 
     def professional(user: User, referral: Referral, hours_ago: float) -> Contact:
-        contact = services.contact_receive(
+        contact = receiving.contact_receive(
             referral=referral,
             source=Contact.Source.PROFESSIONAL,
             authority_id=authority.pk,
@@ -313,7 +313,7 @@ def _contacts(authority: Authority, partner: PartnerSystem) -> int:
         hours_ago=0.2,
     )
     made.append(
-        services.contact_receive(
+        receiving.contact_receive(
             referral=Referral(
                 referrer_name="Jo Smith",
                 referrer_role="I am their parent",
@@ -334,7 +334,7 @@ def _contacts(authority: Authority, partner: PartnerSystem) -> int:
         )
     )
     made.append(
-        services.contact_receive(
+        receiving.contact_receive(
             referral=Referral(
                 referrer_name="Mr D. Brown",
                 referrer_role="Head of year 9",
@@ -361,8 +361,8 @@ def _decide_some(authority: Authority, contact: Contact, *, outcome: str) -> Non
     if version is None:
         return
     for entry in contact.people.all():
-        services.contact_person_record(actor=actor, entry=entry)
-    services.contact_level_of_need_record(
+        matching.contact_person_record(seen_version=None, actor=actor, entry=entry)
+    deciding.contact_level_of_need_record(
         actor=actor,
         contact=contact,
         version=version,
@@ -371,6 +371,6 @@ def _decide_some(authority: Authority, contact: Contact, *, outcome: str) -> Non
         level=2,
     )
     team = Team.objects.filter(area__authority=authority, kind=Team.Kind.FAMILY_SUPPORT).order_by("name").first()
-    services.contact_decide(
+    deciding.contact_decide(
         actor=actor, contact=contact, outcome=outcome, reasons="Meets the Families First criteria.", team=team
     )

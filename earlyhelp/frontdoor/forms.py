@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from earlyhelp.core.forms import GovukFormRenderer
+from earlyhelp.core.forms import GovukFormRenderer, VersionedForm
 from earlyhelp.directory.models import Service
 from earlyhelp.frontdoor.journey import ConsentForm
 from earlyhelp.frontdoor.models import Contact, TriageDecision
@@ -188,19 +188,20 @@ class ConfirmationForm(forms.Form):
         return data
 
 
-class ContactAreaForm(forms.Form):
+class ContactAreaForm(VersionedForm):
     default_renderer = GovukFormRenderer
 
     area = forms.ModelChoiceField(label="Area", queryset=Area.objects.none(), required=False, empty_label="Not known")
 
-    def __init__(self, *args: Any, authority_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=contact.version, **kwargs)
+        authority_id = contact.authority_id
         area = self.fields["area"]
         assert isinstance(area, forms.ModelChoiceField)
         area.queryset = Area.objects.filter(authority_id=authority_id)
 
 
-class ContactConsentForm(ConsentForm):
+class ContactConsentForm(VersionedForm, ConsentForm):
     """The front door records consent it obtained in triage, or corrects what was referred."""
 
     note = forms.CharField(
@@ -212,16 +213,18 @@ class ContactConsentForm(ConsentForm):
     )
 
     def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record_version=contact.version, **kwargs)
         self.fields["consent"].label = "Has the family agreed?"
         if not self.is_bound:
-            self.initial = {
-                "consent": contact.consent,
-                "given_by": contact.consent_given_by,
-                "given_on": contact.consent_given_on,
-                "how": contact.consent_how,
-                "covers": contact.consent_covers,
-            }
+            self.initial.update(
+                {
+                    "consent": contact.consent,
+                    "given_by": contact.consent_given_by,
+                    "given_on": contact.consent_given_on,
+                    "how": contact.consent_how,
+                    "covers": contact.consent_covers,
+                }
+            )
 
     def details(self) -> ConsentDetails:
         data = self.cleaned_data

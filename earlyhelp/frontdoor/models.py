@@ -15,8 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from earlyhelp.audit.editing import VersionedModel
 from earlyhelp.audit.guarded import AuditedModel
 from earlyhelp.core.numbers import is_ascii_digits
+from earlyhelp.core.workflow import Transitions
 from earlyhelp.directory.models import Need, Service
 from earlyhelp.organisations.models import Agency, Area, Authority, Team
 from earlyhelp.people.models import Family, Gender, Person
@@ -73,7 +75,7 @@ class PartnerSystem(models.Model):
         return f"{self.name} ({self.agency})"
 
 
-class Contact(AuditedModel):
+class Contact(VersionedModel):
     class Source(models.TextChoices):
         PROFESSIONAL = "professional", "Professional, online"
         FAMILY = "family", "Family, self-referral"
@@ -88,6 +90,28 @@ class Contact(AuditedModel):
         REDIRECTED = "redirected", "Redirected to children's social care"
 
     OPEN_STATUSES = (Status.AWAITING_DECISION, Status.AWAITING_CONFIRMATION)
+
+    # Every allowed move of a contact's status, and only these (ADR 11). A decision moves it on
+    # from "awaiting a decision"; one made against advice to refer to social care waits for a
+    # team leader, who confirms it (its outcome) or returns it for a new decision. The outcomes
+    # are final: what happens next belongs to casework, meetings or children's social care.
+    TRANSITIONS = Transitions(
+        {
+            Status.AWAITING_DECISION: (
+                Status.AWAITING_CONFIRMATION,
+                Status.SIGNPOSTED,
+                Status.AWAITING_MEETING,
+                Status.ALLOCATED,
+                Status.REDIRECTED,
+            ),
+            Status.AWAITING_CONFIRMATION: (
+                Status.AWAITING_DECISION,
+                Status.SIGNPOSTED,
+                Status.AWAITING_MEETING,
+                Status.ALLOCATED,
+            ),
+        }
+    )
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="contacts")
     source = models.CharField(max_length=20, choices=Source.choices)
@@ -164,6 +188,20 @@ class Contact(AuditedModel):
     def reference(self) -> str:
         return contact_reference(self.pk)
 
+    def status_change(self, to: "Contact.Status") -> str:
+        """Move to `to` if `TRANSITIONS` allows it, noting when a final outcome was reached.
+        Changes the database only; the caller holds the row lock and writes the audit row.
+        Returns the status before."""
+        before = self.status
+        self.TRANSITIONS.check(before, to, what=f"Contact {self.reference}")
+        self.status = to
+        fields = ["status"]
+        if self.TRANSITIONS.is_final(to):
+            self.decided_at = timezone.now()
+            fields.append("decided_at")
+        self.save(update_fields=fields)
+        return before
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -201,7 +239,7 @@ def contact_pk_from_reference(reference: str) -> int | None:
     return int(text[len(REFERENCE_PREFIX) :])
 
 
-class ContactPerson(AuditedModel):
+class ContactPerson(VersionedModel):
     """A child or adult as the referrer described them, and the person record they turned out to be."""
 
     class Role(models.TextChoices):

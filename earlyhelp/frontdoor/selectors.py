@@ -2,9 +2,10 @@
 a decision. Each runs in a fixed number of queries, however many contacts there are."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from earlyhelp.frontdoor.clock import DecisionClock, decision_clock
@@ -190,4 +191,18 @@ def contacts_about(*, person_id: int, contacts: QuerySet[Contact]) -> list[Conta
         .select_related("referrer_agency")
         .prefetch_related(_outcomes())
         .order_by("-received_at", "-pk")
+    )
+
+
+def earlier_contacts(contact: Contact) -> QuerySet[Contact]:
+    """Contacts in the re-referral window before this one, about any of the same people."""
+    people = [entry.person_id for entry in contact.people.all() if entry.person_id]
+    since = contact.received_at - timedelta(days=settings.FRONT_DOOR_RE_REFERRAL_DAYS)
+    return (
+        Contact.objects.filter(
+            people__person_id__in=people, received_at__gte=since, received_at__lte=contact.received_at
+        )
+        .exclude(pk=contact.pk)
+        .distinct()
+        .order_by("-received_at")
     )

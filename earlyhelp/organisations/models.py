@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 
 from earlyhelp.organisations.roles import Permission, Role, permissions_for
 
@@ -199,3 +200,11 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}"
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a request. Every page but the public ones needs sign-in
+    (`LoginRequiredMiddleware`), so a view that calls this always has one."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

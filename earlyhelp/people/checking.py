@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change, record_refused
+from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import Agency, User
 from earlyhelp.people.models import Person, PersonToCheck
 
@@ -70,11 +71,15 @@ def person_to_check_resolve(
 
     A match gives the partner no access to the record: if they work with the person, the front
     door records that through the usual way (a referral, or an involvement)."""
+    item = locked(item)
     if item.status != PersonToCheck.Status.WAITING:
-        raise ValidationError("This has already been checked")
+        who = item.checked_by.full_name if item.checked_by else "Someone"
+        raise ValidationError(f"{who} has already checked this: {item.get_status_display().lower()}")
     if matched_person is None and not note.strip():
         raise ValidationError({"note": "Say why this is not the same person, so the partner can be told"})
-    item.status = PersonToCheck.Status.MATCHED if matched_person else PersonToCheck.Status.NOT_MATCHED
+    after = PersonToCheck.Status.MATCHED if matched_person else PersonToCheck.Status.NOT_MATCHED
+    PersonToCheck.TRANSITIONS.check(item.status, after, what="A person to check")
+    item.status = after
     item.matched_person = matched_person
     item.checked_by, item.checked_at, item.note = actor, timezone.now(), note.strip()
     item.save(update_fields=["status", "matched_person", "checked_by", "checked_at", "note"])

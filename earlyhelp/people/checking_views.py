@@ -7,14 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access, checking
 from earlyhelp.people.models import PersonToCheck
 
 
 def _checker(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if not access.can_merge_people(user):
         raise Http404("No such page")
     return user

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from earlyhelp.core.forms import GovukDateField
+from earlyhelp.core.forms import GovukDateField, VersionedForm
 from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.organisations.models import Agency, Area, User
 from earlyhelp.people.access import people_visible_to
@@ -17,7 +17,7 @@ from earlyhelp.people.identifiers import (
     upn_is_valid,
     upn_normalise,
 )
-from earlyhelp.people.models import Disability, Ethnicity, FamilyMembership, Gender, Person, Relationship
+from earlyhelp.people.models import Disability, Ethnicity, Family, FamilyMembership, Gender, Person, Relationship
 from earlyhelp.people.names import name_problem, name_visible
 
 ADULT_AGE = 18
@@ -28,7 +28,7 @@ def _age_on(born: date, when: date) -> int:
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
-class PersonForm(forms.Form):
+class PersonForm(VersionedForm):
     kind = forms.ChoiceField(
         label="Who are you recording?",
         choices=Person.Kind.choices,
@@ -94,7 +94,8 @@ class PersonForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: User, person: Person | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record_version=person.version if person else None, **kwargs)
+        self.versioned = person is not None
         self.user = user
         self.person = person
         self.identifier_holders: list[Person] = []
@@ -257,7 +258,7 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class FamilyForm(forms.Form):
+class FamilyForm(VersionedForm):
     name = forms.CharField(
         label="Family name",
         max_length=200,
@@ -267,12 +268,13 @@ class FamilyForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="Not known")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, user: User, family: Family | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=family.version if family else None, **kwargs)
+        self.versioned = family is not None
         self.fields["area"].queryset = Area.objects.filter(authority_id=user.authority_id)  # type: ignore[attr-defined]
 
 
-class FamilyMembershipForm(forms.Form):
+class FamilyMembershipForm(VersionedForm):
     role = forms.ChoiceField(
         label="Their role in the family",
         choices=FamilyMembership.Role.choices,
@@ -292,6 +294,7 @@ class FamilyMemberChoiceForm(FamilyMembershipForm):
         error_messages={"required": "Select the person to add", "invalid_choice": "Select one of the people listed"},
     )
     field_order = ["person", "role", "lives_in_household"]
+    versioned = False
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -377,7 +380,7 @@ class RelationshipForm(forms.Form):
         return data
 
 
-class RelationshipChangeForm(forms.Form):
+class RelationshipChangeForm(VersionedForm):
     details = forms.CharField(
         max_length=200, required=False, help_text="For example ‘half-sibling’, ‘step-father’, ‘former partner’"
     )

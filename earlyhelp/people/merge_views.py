@@ -8,15 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.audit.trail import record_view
 from earlyhelp.core.numbers import record_id
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access
 from earlyhelp.people.merging import person_merge, person_merge_undo
 from earlyhelp.people.models import Person, PersonMerge
 
 
 def _merger(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if not access.can_merge_people(user):
         raise Http404("No such page")
     return user

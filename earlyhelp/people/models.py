@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from earlyhelp.audit.editing import VersionedModel
 from earlyhelp.audit.guarded import AuditedModel
+from earlyhelp.core.workflow import Transitions
 from earlyhelp.organisations.models import Agency, Area, Authority
 from earlyhelp.people.identifiers import nhs_number_display
 
@@ -55,7 +57,7 @@ class Disability(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
-class Person(AuditedModel):
+class Person(VersionedModel):
     class Kind(models.TextChoices):
         UNBORN = "unborn", "Unborn baby"
         CHILD = "child", "Child"
@@ -186,7 +188,7 @@ class Person(AuditedModel):
         return self.age_on(date.today())
 
 
-class Family(AuditedModel):
+class Family(VersionedModel):
     """A family or household: the unit that assessments and plans cover ("Think Family")."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="families")
@@ -213,7 +215,7 @@ class Family(AuditedModel):
         return f"F{self.pk:06d}"
 
 
-class FamilyMembership(AuditedModel):
+class FamilyMembership(VersionedModel):
     class Role(models.TextChoices):
         CHILD = "child", "Child"
         PARENT = "parent", "Parent"
@@ -238,7 +240,7 @@ class FamilyMembership(AuditedModel):
         return f"{self.person} – {self.get_role_display()} in {self.family}"
 
 
-class Relationship(AuditedModel):
+class Relationship(VersionedModel):
     """How two people are related; the data a genogram is drawn from.
 
     "Parent of" and "significant adult to" read from `from_person` to `to_person`; the others
@@ -362,6 +364,9 @@ class PersonToCheck(AuditedModel):
         WAITING = "waiting", "Waiting to be checked"
         MATCHED = "matched", "The same person as a record already held"
         NOT_MATCHED = "not_matched", "Not the same person: the identifier was wrong"
+
+    # Checked once, either way (ADR 11).
+    TRANSITIONS = Transitions({Status.WAITING: (Status.MATCHED, Status.NOT_MATCHED)})
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="people_to_check")
     first_name = models.CharField(max_length=100)

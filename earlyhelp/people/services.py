@@ -6,8 +6,13 @@ transaction (`@audited`): a change is saved with its audit trail or not at all.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from earlyhelp.audit.editing import VersionedModel, version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, changes_between, record_change, snapshot
+from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import Area, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
@@ -58,12 +63,32 @@ def _apply_person_details(person: Person, details: dict[str, Any]) -> None:
     person.last_name_sound = name_sound(person.last_name)
 
 
+IDENTIFIER_TAKEN = {
+    "person_nhs_number_unique": ("nhs_number", "Another person already has this NHS number"),
+    "person_upn_unique": ("upn", "Another person already has this UPN"),
+}
+
+
+def _save_identified(record: VersionedModel, **options: Any) -> None:
+    """Save a person, turning a clash on a unique NHS number or UPN into a message beside the
+    field: `full_clean()` checks first, but two saves at the same moment can both pass it, and
+    the database's unique index then refuses the second."""
+    try:
+        with transaction.atomic():
+            record.save(**options)
+    except IntegrityError as error:
+        for constraint, (field, message) in IDENTIFIER_TAKEN.items():
+            if constraint in str(error) or f"people_person.{field}" in str(error):
+                raise ValidationError({field: message}) from error
+        raise
+
+
 @audited
 def person_create(*, actor: User, details: dict[str, Any]) -> Person:
     person = Person(authority_id=actor.authority_id, created_by=actor)
     _apply_person_details(person, details)
     person.full_clean()
-    person.save()
+    _save_identified(person)
     record_change(actor=actor, verb=AuditEvent.Verb.CREATED, target=person, changes=snapshot(person, PERSON_FIELDS))
     if not actor.can(Permission.VIEW_AUTHORITY_RECORDS):
         # A partner who records a person works with them, and so can go on seeing them.
@@ -72,15 +97,18 @@ def person_create(*, actor: User, details: dict[str, Any]) -> Person:
 
 
 @audited
-def person_update(*, actor: User, person: Person, details: dict[str, Any]) -> Person:
+def person_update(*, actor: User, person: Person, details: dict[str, Any], seen_version: int | None) -> Person:
+    """Change a person's details; refused, with what changed, if someone else saved first."""
+    person = locked(person)
     before = snapshot(person, PERSON_FIELDS)
+    versions = version_move_on(person, seen=seen_version)
     _apply_person_details(person, details)
     person.full_clean()
     changes = changes_between(before, snapshot(person, PERSON_FIELDS))
     if not changes:
         return person
-    person.save()
-    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes=changes)
+    _save_identified(person)
+    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes=changes | {"version": versions})
     return person
 
 
@@ -112,14 +140,18 @@ def family_create(*, actor: User, name: str, area: Area | None = None, notes: st
 
 
 @audited
-def family_update(*, actor: User, family: Family, name: str, area: Area | None, notes: str) -> Family:
+def family_update(
+    *, actor: User, family: Family, name: str, area: Area | None, notes: str, seen_version: int | None
+) -> Family:
+    family = locked(family)
     before = snapshot(family, FAMILY_FIELDS)
+    versions = version_move_on(family, seen=seen_version)
     family.name, family.area, family.notes = name, area, notes
     family.full_clean()
     changes = changes_between(before, snapshot(family, FAMILY_FIELDS))
     if changes:
         family.save()
-        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=family, changes=changes)
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=family, changes=changes | {"version": versions})
     return family
 
 
@@ -141,23 +173,30 @@ def family_member_add(
 
 @audited
 def family_member_update(
-    *, actor: User, membership: FamilyMembership, role: str, lives_in_household: bool
+    *, actor: User, membership: FamilyMembership, role: str, lives_in_household: bool, seen_version: int | None
 ) -> FamilyMembership:
+    person = membership.person
+    membership = locked(membership)
     fields = ("role", "lives_in_household")
     before = snapshot(membership, fields)
+    versions = version_move_on(membership, seen=seen_version)
     membership.role, membership.lives_in_household = role, lives_in_household
     membership.full_clean()
     changes = changes_between(before, snapshot(membership, fields))
     if changes:
-        membership.save(update_fields=[*fields])
-        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=membership, changes=changes)
-        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=membership.person, changes=changes)
+        membership.save(update_fields=[*fields, "version"])
+        record_change(
+            actor=actor, verb=AuditEvent.Verb.UPDATED, target=membership, changes=changes | {"version": versions}
+        )
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes=changes)
     return membership
 
 
 @audited
-def family_member_remove(*, actor: User, membership: FamilyMembership) -> None:
+def family_member_remove(*, actor: User, membership: FamilyMembership, seen_version: int | None) -> None:
     person, family = membership.person, membership.family
+    membership = locked(membership)
+    version_move_on(membership, seen=seen_version)
     change = {"family": [family.name, None], "role": [membership.get_role_display(), None]}
     record_change(actor=actor, verb=AuditEvent.Verb.DELETED, target=membership, changes=change)
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes=change)
@@ -184,21 +223,29 @@ def relationship_add(
 
 
 @audited
-def relationship_update(*, actor: User, relationship: Relationship, kind: str, details: str) -> Relationship:
+def relationship_update(
+    *, actor: User, relationship: Relationship, kind: str, details: str, seen_version: int | None
+) -> Relationship:
+    relationship = locked(relationship)
     before = str(relationship)
+    versions = version_move_on(relationship, seen=seen_version)
     relationship.kind, relationship.details = kind, details
     relationship.full_clean()
-    relationship.save(update_fields=["kind", "details", "updated_at"])
+    relationship.save(update_fields=["kind", "details", "updated_at", "version"])
     after = str(relationship)
-    for target in (relationship, relationship.from_person, relationship.to_person):
-        record_change(
-            actor=actor, verb=AuditEvent.Verb.UPDATED, target=target, changes={"relationship": [before, after]}
-        )
+    change = {"relationship": [before, after]}
+    record_change(
+        actor=actor, verb=AuditEvent.Verb.UPDATED, target=relationship, changes=change | {"version": versions}
+    )
+    for person in (relationship.from_person, relationship.to_person):
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=person, changes=change)
     return relationship
 
 
 @audited
-def relationship_remove(*, actor: User, relationship: Relationship) -> None:
+def relationship_remove(*, actor: User, relationship: Relationship, seen_version: int | None) -> None:
+    relationship = locked(relationship)
+    version_move_on(relationship, seen=seen_version)
     described = str(relationship)
     record_change(actor=actor, verb=AuditEvent.Verb.DELETED, target=relationship, changes={"relationship": described})
     for person in (relationship.from_person, relationship.to_person):

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
+from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.numbers import record_id
 from earlyhelp.frontdoor.access import can_triage, contacts_visible_to
 from earlyhelp.frontdoor.selectors import contacts_about
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
     FamilyForm,
@@ -37,12 +38,6 @@ from earlyhelp.thresholds.selectors import decisions_for_person
 
 PAGE_SIZE = 25
 DRAFT_KEY = "person_draft"
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require_can_add(user: User) -> None:
@@ -75,7 +70,7 @@ def _chosen(value: str | None) -> Q:
 
 @require_http_methods(["GET"])
 def person_search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_can_search(user)
     form = PersonSearchForm(request.GET or None)
     page = None
@@ -103,7 +98,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_user(user, pk)
     record_view(actor=user, target=person)
     with_viewers = access.can_see_who_viewed(user)
@@ -129,7 +124,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Every time this record was opened, found, listed or changed, and by whom, newest first."""
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_user(user, pk)
     if not access.can_see_who_viewed(user):
         raise Http404("No such page")
@@ -182,7 +177,7 @@ def _create_person(request: HttpRequest, user: User, form: PersonForm, family: F
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_can_add(user)
     family = _family_from_query(request, user)
     if request.method == "POST":
@@ -215,7 +210,7 @@ def _send_to_check(request: HttpRequest, user: User, form: PersonForm) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def person_matches(request: HttpRequest) -> HttpResponse:
     """Likely existing records for the person being added: pick one, or confirm a new one."""
-    user = _user(request)
+    user = user_of(request)
     _require_can_add(user)
     draft = request.session.get(DRAFT_KEY)
     if not draft:
@@ -243,15 +238,17 @@ def person_matches(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_editing(user, pk)
     if request.method == "POST":
         form = PersonForm(request.POST, user=user, person=person)
         if form.is_valid():
             try:
-                services.person_update(actor=user, person=person, details=_person_details(form))
+                services.person_update(
+                    actor=user, person=person, details=_person_details(form), seen_version=form.seen_version
+                )
             except ValidationError as error:
-                form.add_error(None, error)
+                service_errors_show(form, error)
             else:
                 messages.success(request, f"{person.full_name}’s details have been saved.")
                 return redirect("people:person-detail", pk=person.pk)
@@ -282,7 +279,7 @@ def _relationship_candidates(user: User, person: Person, search: str, chosen: st
 
 @require_http_methods(["GET", "POST"])
 def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_editing(user, pk)
     search = request.GET.get("q", "")
     candidates = _relationship_candidates(user, person, search, request.POST.get("other_person"))
@@ -321,20 +318,29 @@ def _get_relationship_for_editing(user: User, person: Person, relationship_pk: i
 
 @require_http_methods(["GET", "POST"])
 def relationship_edit(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_editing(user, pk)
     relationship = _get_relationship_for_editing(user, person, relationship_pk)
-    form = RelationshipChangeForm(request.POST or None, initial={"details": relationship.details})
-    if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            services.relationship_remove(actor=user, relationship=relationship)
-            messages.success(request, "The relationship has been removed.")
-            return redirect("people:person-detail", pk=person.pk)
-        if form.is_valid():
-            services.relationship_update(
-                actor=user, relationship=relationship, kind=relationship.kind, details=form.cleaned_data["details"]
-            )
-            messages.success(request, "The relationship has been saved.")
+    form = RelationshipChangeForm(
+        request.POST or None, initial={"details": relationship.details}, record_version=relationship.version
+    )
+    if request.method == "POST" and form.is_valid():
+        removing = request.POST.get("action") == "remove"
+        try:
+            if removing:
+                services.relationship_remove(actor=user, relationship=relationship, seen_version=form.seen_version)
+            else:
+                services.relationship_update(
+                    actor=user,
+                    relationship=relationship,
+                    kind=relationship.kind,
+                    details=form.cleaned_data["details"],
+                    seen_version=form.seen_version,
+                )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"The relationship has been {'removed' if removing else 'saved'}.")
             return redirect("people:person-detail", pk=person.pk)
     return render(
         request,
@@ -354,7 +360,7 @@ def relationship_edit(request: HttpRequest, pk: int, relationship_pk: int) -> Ht
 
 @require_http_methods(["GET"])
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     family = access.get_family_for_user(user, pk)
     record_view(actor=user, target=family)
     members, hidden_count = selectors.family_members(user=user, family=family)
@@ -374,14 +380,15 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_add(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_can_add(user)
     person_pk = request.GET.get("person", "")
     person = access.get_person_for_editing(user, int(person_pk)) if record_id(person_pk) is not None else None
     initial = {"name": f"The {person.last_name} family"} if person else {}
     form = FamilyForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        family = services.family_create(actor=user, **form.cleaned_data)
+        data = form.cleaned_data
+        family = services.family_create(actor=user, name=data["name"], area=data["area"], notes=data["notes"])
         messages.success(request, f"{family.name} has been recorded.")
         if person is not None:
             return redirect(reverse("people:family-member-add", args=[family.pk]) + f"?person={person.pk}")
@@ -391,14 +398,26 @@ def family_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     family = access.get_family_for_editing(user, pk)
     initial = {"name": family.name, "area": family.area, "notes": family.notes}
-    form = FamilyForm(request.POST or None, user=user, initial=initial)
+    form = FamilyForm(request.POST or None, user=user, initial=initial, family=family)
     if request.method == "POST" and form.is_valid():
-        services.family_update(actor=user, family=family, **form.cleaned_data)
-        messages.success(request, f"{family.name} has been saved.")
-        return redirect("people:family-detail", pk=family.pk)
+        data = form.cleaned_data
+        try:
+            family = services.family_update(
+                actor=user,
+                family=family,
+                name=data["name"],
+                area=data["area"],
+                notes=data["notes"],
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"{family.name} has been saved.")
+            return redirect("people:family-detail", pk=family.pk)
     if request.method == "GET":
         record_view(actor=user, target=family)
     return render(request, "people/family_form.html", {"form": form, "family": family, "adding": False})
@@ -406,7 +425,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     family = access.get_family_for_editing(user, pk)
     search = request.GET.get("q", "").strip()
     chosen = request.GET.get("person") or request.POST.get("person") or ""
@@ -440,7 +459,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     family = access.get_family_for_editing(user, pk)
     membership = (
         FamilyMembership.objects.filter(family=family, pk=membership_pk, person__in=access.people_visible_to(user))
@@ -450,14 +469,29 @@ def family_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> Htt
     if membership is None:
         raise Http404("No family member found")
     initial = {"role": membership.role, "lives_in_household": membership.lives_in_household}
-    form = FamilyMembershipForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            services.family_member_remove(actor=user, membership=membership)
-            messages.success(request, f"{membership.person.full_name} has been removed from {family.name}.")
-            return redirect("people:family-detail", pk=family.pk)
-        if form.is_valid():
-            services.family_member_update(actor=user, membership=membership, **form.cleaned_data)
-            messages.success(request, f"{membership.person.full_name}’s role in the family has been saved.")
+    form = FamilyMembershipForm(request.POST or None, initial=initial, record_version=membership.version)
+    removing = request.POST.get("action") == "remove"
+    if request.method == "POST" and (form.is_valid() or (removing and form.seen_version is not None)):
+        try:
+            if removing:
+                services.family_member_remove(actor=user, membership=membership, seen_version=form.seen_version)
+            else:
+                services.family_member_update(
+                    actor=user,
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    lives_in_household=form.cleaned_data["lives_in_household"],
+                    seen_version=form.seen_version,
+                )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            name = membership.person.full_name
+            done = (
+                f"{name} has been removed from {family.name}."
+                if removing
+                else f"{name}’s role in the family has been saved."
+            )
+            messages.success(request, done)
             return redirect("people:family-detail", pk=family.pk)
     return render(request, "people/family_member_edit.html", {"form": form, "family": family, "membership": membership})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from earlyhelp.audit.trail import record_view
 from earlyhelp.core.numbers import is_ascii_digits, record_id
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access
 from earlyhelp.people.models import Person
 from earlyhelp.thresholds import selectors, services
@@ -25,12 +25,6 @@ from earlyhelp.thresholds.definition import FrameworkDefinition
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm, LevelOfNeedDecisionForm
 from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import Recommendation, recommend
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _chosen_version(request: HttpRequest) -> FrameworkVersion:
@@ -112,7 +106,7 @@ def _person_for_decision(user: User, pk: int) -> Person:
 
 @require_http_methods(["GET", "POST"])
 def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = _person_for_decision(user, pk)
     record_view(actor=user, target=person)
     version = selectors.framework_version_latest()
@@ -184,7 +178,7 @@ def _save_decision(
 
 @require_GET
 def person_decision(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = access.get_person_for_user(user, pk)
     decision = selectors.decisions_for_person(person).filter(pk=decision_pk).first()
     if decision is None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from earlyhelp.directory.models import Need, Service
 from earlyhelp.directory.needs import needs_ensure
 from earlyhelp.frontdoor.models import Contact
-from earlyhelp.frontdoor.services import partner_system_add
+from earlyhelp.frontdoor.partner_systems import partner_system_add
 from earlyhelp.organisations.models import Team
 from earlyhelp.organisations.roles import Role
 from tests.browser.test_journeys import sign_in

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed
 from earlyhelp.frontdoor import access, selectors
-from earlyhelp.frontdoor.views.triage import user_of
+from earlyhelp.organisations.models import user_of
 
 
 @require_http_methods(["GET"])

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.core.numbers import record_id
 from earlyhelp.directory.models import Need
-from earlyhelp.frontdoor import access, journey, services
+from earlyhelp.frontdoor import access, drafts, journey, receiving
 from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.referrals import referral_problems
-from earlyhelp.frontdoor.views.triage import user_of
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people.access import get_person_for_user
 from earlyhelp.people.selectors import ProposedPerson, likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm
@@ -62,12 +61,12 @@ def _referrer(request: HttpRequest) -> User:
 
 
 def _draft(user: User) -> dict[str, Any]:
-    draft = services.referral_draft_of(user)
+    draft = drafts.referral_draft_of(user)
     return dict(draft.data) if draft else {}
 
 
 def _save(user: User, data: dict[str, Any]) -> None:
-    services.referral_draft_save(owner=user, data=data)
+    drafts.referral_draft_save(owner=user, data=data)
 
 
 def _next(step: str, draft: dict[str, Any]) -> HttpResponse:
@@ -95,14 +94,14 @@ def _back(step: str) -> str:
 @require_http_methods(["GET"])
 def start(request: HttpRequest) -> HttpResponse:
     user = _referrer(request)
-    draft = services.referral_draft_of(user)
+    draft = drafts.referral_draft_of(user)
     return render(request, "frontdoor/refer_start.html", {"draft": draft})
 
 
 @require_POST
 def discard(request: HttpRequest) -> HttpResponse:
     user = _referrer(request)
-    services.referral_draft_discard(owner=user)
+    drafts.referral_draft_discard(owner=user)
     messages.success(request, "Your unsent referral has been deleted.")
     return redirect("frontdoor:refer-start")
 
@@ -144,7 +143,7 @@ def _immediate_danger(user: User, draft: dict[str, Any]) -> HttpResponse:
     referral = journey.referral_from_draft(draft)
     referral.referrer_name = referral.referrer_name or user.full_name
     referral.referrer_email = referral.referrer_email or user.email
-    contact = services.contact_receive(
+    contact = receiving.contact_receive(
         referral=referral, source=Contact.Source.PROFESSIONAL, authority_id=user.authority_id, referrer_user=user
     )
     return redirect("frontdoor:refer-stop", pk=contact.pk)
@@ -319,10 +318,10 @@ def check(request: HttpRequest) -> HttpResponse:
     user = _referrer(request)
     if request.method == "POST":
         try:
-            contact = services.referral_draft_send(owner=user)
-        except services.ReferralDraftGoneError:
+            contact = drafts.referral_draft_send(owner=user)
+        except drafts.ReferralDraftGoneError:
             return redirect("frontdoor:refer-start")
-        except services.ReferralInvalidError:
+        except receiving.ReferralInvalidError:
             pass  # shown below, beside the answers to change
         else:
             return redirect("frontdoor:refer-sent", pk=contact.pk)

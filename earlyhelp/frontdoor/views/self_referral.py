@@ -22,7 +22,7 @@ from earlyhelp.core.addresses import client_address
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
 from earlyhelp.core.middleware import request_length
 from earlyhelp.directory.models import Need
-from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor import receiving
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, Contact, ContactPerson
 from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
 from earlyhelp.organisations.models import Authority
@@ -239,10 +239,10 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
             if authority is None:
                 return render(request, "frontdoor/ask_unavailable.html", context, status=503)
             try:
-                contact = services.contact_receive(
+                contact = receiving.contact_receive(
                     referral=form.referral(), source=Contact.Source.FAMILY, authority_id=authority.pk
                 )
-            except services.ReferralInvalidError as invalid:
+            except receiving.ReferralInvalidError as invalid:
                 _problems_into_form(form, invalid.problems)
             else:
                 _count_a_send(request)

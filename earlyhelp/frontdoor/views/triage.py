@@ -12,14 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
+from earlyhelp.core.forms import STALE_FORM, service_errors_show
 from earlyhelp.core.numbers import record_id
+from earlyhelp.core.workflow import StaleEditError
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
-from earlyhelp.frontdoor import access, consent, selectors, services
+from earlyhelp.frontdoor import access, consent, deciding, matching, selectors
 from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock
+from earlyhelp.frontdoor.decision_rules import main_child, social_care_recommended
 from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, ContactConsentForm, TriageDecisionForm
 from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.notifications import family_addressee, outcome_context
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access as people_access
 from earlyhelp.people.checking import people_to_check
 from earlyhelp.people.models import PersonToCheck
@@ -29,12 +32,6 @@ from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import Recommendation, recommend
 from earlyhelp.thresholds.selectors import framework_version_latest
 from earlyhelp.thresholds.views import indicator_layout, indicators_selected
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require_triage(user: User) -> None:
@@ -58,9 +55,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdoor/queue.html", context)
 
 
-def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
+def _contact_context(user: User, contact: Contact, area_form: ContactAreaForm | None = None) -> dict[str, Any]:
     people = selectors.contact_people(user=user, contact=contact)
-    earlier = list(services.earlier_contacts(contact)) if contact.re_referral else []
+    earlier = list(selectors.earlier_contacts(contact)) if contact.re_referral else []
     decisions = selectors.decisions_for(contact)
     return {
         "contact": contact,
@@ -78,8 +75,8 @@ def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
             decided_in_time(contact.received_at, contact.decided_at) if contact.decided_at is not None else None
         ),
         "needs": list(contact.needs.all()),
-        "main_child": services.main_child(contact),
-        "area_form": ContactAreaForm(initial={"area": contact.area_id}, authority_id=contact.authority_id),
+        "main_child": main_child(contact),
+        "area_form": area_form or ContactAreaForm(initial={"area": contact.area_id}, contact=contact),
         "can_confirm": access.can_confirm_overrides(user),
     }
 
@@ -88,14 +85,24 @@ def _contact_context(user: User, contact: Contact) -> dict[str, Any]:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     contact = access.get_contact_for_triage(user, pk)
+    area_form = None
     if request.method == "POST":
-        form = ContactAreaForm(request.POST, authority_id=contact.authority_id)
-        if form.is_valid() and contact.is_open:
-            services.contact_area_set(actor=user, contact=contact, area=form.cleaned_data["area"])
-            messages.success(request, "The area has been saved.")
-        return redirect("frontdoor:contact", pk=contact.pk)
+        area_form = ContactAreaForm(request.POST, contact=contact)
+        if area_form.is_valid():
+            try:
+                deciding.contact_area_set(
+                    actor=user,
+                    contact=contact,
+                    area=area_form.cleaned_data["area"],
+                    seen_version=area_form.seen_version,
+                )
+            except ValidationError as error:
+                service_errors_show(area_form, error)
+            else:
+                messages.success(request, "The area has been saved.")
+                return redirect("frontdoor:contact", pk=contact.pk)
     record_view(actor=user, target=contact)
-    context = _contact_context(user, contact)
+    context = _contact_context(user, contact, area_form)
     matched = [item.entry.person for item in context["people"] if item.entry.person is not None]
     suggested = [match.person for item in context["unmatched"] for match in item.matches]
     record_listed(actor=user, shown=[*matched, *suggested], where=f"contact {contact.reference}")
@@ -118,14 +125,24 @@ def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
     error = ""
     if request.method == "POST":
         choice = request.POST.get("person", "")
+        seen = record_id(request.POST.get("version"))
         try:
-            if choice == "new":
-                services.contact_person_record(actor=user, entry=entry)
+            if seen is None:
+                error = STALE_FORM
+            elif choice == "new":
+                matching.contact_person_record(actor=user, entry=entry, seen_version=seen)
             elif (person_pk := record_id(choice)) is not None:
                 person = people_access.get_person_for_user(user, person_pk)
-                services.contact_person_match(actor=user, entry=entry, person=person)
+                matching.contact_person_match(actor=user, entry=entry, person=person, seen_version=seen)
             else:
                 error = "Select the record that is this person, or say that none of them is"
+        except StaleEditError:
+            entry = _entry_for(contact, entry_pk)
+            matched = entry.person.reference if entry.person else "no record"
+            error = (
+                f"Someone else matched {entry.full_name} to {matched} after you opened this page. "
+                "Check, then choose again"
+            )
         except ValidationError as problem:
             error = " ".join(problem.messages)
         if not error:
@@ -139,7 +156,7 @@ def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
     return render(
         request,
         "frontdoor/contact_person.html",
-        {"contact": contact, "entry": entry, "matches": matches, "error": error},
+        {"contact": contact, "entry": entry, "matches": matches, "error": error, "version": entry.version},
     )
 
 
@@ -156,7 +173,7 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     """The level of need, through the thresholds tool, starting from what the referrer ticked."""
     user = user_of(request)
     contact = access.get_contact_for_triage(user, pk)
-    child = services.main_child(contact)
+    child = main_child(contact)
     version = framework_version_latest()
     if version is None:
         raise Http404("No thresholds framework is loaded")
@@ -204,7 +221,7 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
 def _level_saved(user: User, contact: Contact, version: FrameworkVersion, form: LevelOfNeedDecisionForm) -> bool:
     level = form.cleaned_data.get("level")
     try:
-        services.contact_level_of_need_record(
+        deciding.contact_level_of_need_record(
             actor=user,
             contact=contact,
             version=version,
@@ -214,8 +231,7 @@ def _level_saved(user: User, contact: Contact, version: FrameworkVersion, form: 
             override_reason=form.cleaned_data.get("override_reason") or "",
         )
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        service_errors_show(form, error)
         return False
     return True
 
@@ -246,7 +262,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = services.contact_decide(
+            decision = deciding.contact_decide(
                 actor=user,
                 contact=contact,
                 outcome=data["outcome"],
@@ -260,9 +276,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 consent_not_in_writing_because=data["consent_not_in_writing_because"],
             )
         except ValidationError as error:
-            for key, problems in error.message_dict.items():
-                field = DECISION_FIELD_FOR.get(key, key)
-                form.add_error(field if field in form.fields else None, problems)
+            service_errors_show(form, error, field_for=DECISION_FIELD_FOR)
         else:
             if decision.needs_confirmation:
                 messages.success(request, "Decision saved. A team leader must confirm it before anyone is told.")
@@ -277,7 +291,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "form": form,
             "fitting": fitting,
-            "needs_override": services.social_care_recommended(contact),
+            "needs_override": social_care_recommended(contact),
             "ready": not any(entry.person_id is None for entry in contact.people.all()) and contact.level_of_need_id,
         },
     )
@@ -292,11 +306,14 @@ def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             consent.contact_consent_record(
-                actor=user, contact=contact, consent=form.details(), note=form.cleaned_data["note"]
+                actor=user,
+                contact=contact,
+                consent=form.details(),
+                note=form.cleaned_data["note"],
+                seen_version=form.seen_version,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            service_errors_show(form, error)
         else:
             messages.success(request, "The family's consent has been recorded.")
             return redirect("frontdoor:contact", pk=contact.pk)
@@ -338,13 +355,13 @@ def confirmation(request: HttpRequest, decision_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == "confirm":
-                services.triage_confirm(actor=user, decision=decision)
+                deciding.triage_confirm(actor=user, decision=decision)
                 messages.success(request, f"You confirmed the decision for {decision.contact.reference}.")
             else:
-                services.triage_return(actor=user, decision=decision, because=form.cleaned_data["because"])
+                deciding.triage_return(actor=user, decision=decision, because=form.cleaned_data["because"])
                 messages.success(request, f"{decision.contact.reference} is back on the queue for a new decision.")
         except ValidationError as error:
-            form.add_error(None, error)
+            service_errors_show(form, error)
         else:
             return redirect("frontdoor:confirmations")
     record_view(actor=user, target=decision.contact)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from earlyhelp.frontdoor.models import PartnerSystem
-from earlyhelp.frontdoor.services import partner_system_add
+from earlyhelp.frontdoor.partner_systems import partner_system_add
 from earlyhelp.organisations.models import Agency
 
 
