@@ -273,7 +273,8 @@ def triage_to_ready(client: Client, contact: Contact, level: int = 2, indicators
     page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
     assert contact.reference in page
     for entry in contact.people.all():
-        response = client.post(f"/front-door/contacts/{contact.pk}/people/{entry.pk}/", {"person": "new", "version": "1"})
+        matching_page = f"/front-door/contacts/{contact.pk}/people/{entry.pk}/"
+        response = client.post(matching_page, {"person": "new", "version": "1"})
         assert response.status_code == 302
     level_page = client.get(f"/front-door/contacts/{contact.pk}/level-of-need/").content.decode()
     assert "Record the level of need" in level_page
