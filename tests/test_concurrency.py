@@ -66,3 +66,163 @@ def test_sqlite_takes_the_write_lock_at_the_start_of_a_transaction() -> None:
         pytest.skip("SQLite only")
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert database["OPTIONS"]["timeout"] >= 5
+
+
+# Two practitioners, two team leaders, two editors --------------------------------------------
+
+
+@pytest.fixture
+def second_front_door(authority, team):
+    from earlyhelp.organisations.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(authority=authority, team=team, roles=[Role.FRONT_DOOR_PRACTITIONER], full_name="Dev Second")
+
+
+@pytest.fixture
+def second_team_leader(authority, team):
+    from earlyhelp.organisations.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(authority=authority, team=team, roles=[Role.TEAM_LEADER], full_name="Tess Second")
+
+
+def _ready_contact(front_door, alice, frameworks, **levelling):
+    from earlyhelp.directory.models import Need
+    from earlyhelp.directory.needs import needs_ensure
+    from tests.factories import contact_received
+
+    needs_ensure(Need)  # a migration loads them; committed_db empties every table after each test
+    from tests.test_frontdoor_services import matched_and_levelled
+
+    return matched_and_levelled(contact_received(alice), front_door, frameworks, **levelling)
+
+
+def test_two_practitioners_deciding_one_contact_at_once_make_one_decision(
+    postgresql_only, committed_db, front_door, second_front_door, alice, frameworks
+):
+    from earlyhelp.frontdoor.models import TriageDecision
+
+    contact = _ready_contact(front_door, alice, frameworks)
+    deciders = iter([front_door, second_front_door])
+    lock = threading.Lock()
+
+    def decide() -> Any:
+        with lock:
+            user = next(deciders)
+        return signed_in(user).post(
+            f"/front-door/contacts/{contact.pk}/decide/",
+            {"outcome": "redirect", "reasons": f"Decided by {user.full_name}"},
+        )
+
+    responses = at_once(2, decide)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    assert TriageDecision.objects.filter(contact=contact).count() == 1
+    decision = TriageDecision.objects.get(contact=contact)
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert f"{decision.decided_by.full_name} decided this contact on" in loser
+    assert "Your decision has not been saved" in loser
+
+
+def test_two_team_leaders_confirming_one_decision_at_once_confirm_it_once(
+    postgresql_only, committed_db, front_door, team_leader, second_team_leader, alice, frameworks, authority
+):
+    from django.core import mail
+
+    from earlyhelp.directory.models import Service
+    from earlyhelp.frontdoor import deciding
+    from earlyhelp.frontdoor.models import TriageDecision
+
+    service = Service.objects.create(authority=authority, name="Youth club", provider="Council", description="Clubs")
+    contact = _ready_contact(front_door, alice, frameworks, indicators=("safeguarding-01",), level=2, reason="Known")
+    decision = deciding.contact_decide(
+        actor=front_door,
+        contact=contact,
+        outcome="signpost",
+        reasons="Already with the youth club",
+        service=service,
+        override_reason="The concern is historic",
+    )
+    leaders = iter([team_leader, second_team_leader])
+    lock = threading.Lock()
+
+    def confirm() -> Any:
+        with lock:
+            user = next(leaders)
+        return signed_in(user).post(f"/front-door/decisions-to-confirm/{decision.pk}/", {"action": "confirm"})
+
+    responses = at_once(2, confirm)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    decision = TriageDecision.objects.get(pk=decision.pk)
+    assert decision.confirmed_by_id in {team_leader.pk, second_team_leader.pk}
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.SIGNPOSTED
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert f"{decision.confirmed_by.full_name} confirmed this decision on" in loser
+    # The referrer and the family are told once, not once per team leader.
+    assert len([message for message in mail.outbox if contact.reference in message.subject]) <= 2
+
+
+def test_two_staff_saving_one_persons_details_at_once_lose_nothing(
+    postgresql_only, committed_db, front_door, coach, okafor
+):
+    from earlyhelp.people.models import Person
+    from tests.test_people import person_form
+
+    child = okafor.child
+    forms = iter(
+        [
+            (front_door, person_form(first_name="Tobi", last_name="Okafor", address_line_1="1 New Road")),
+            (coach, person_form(first_name="Tobi", last_name="Okafor", first_language="Yoruba")),
+        ]
+    )
+    lock = threading.Lock()
+
+    def save() -> Any:
+        with lock:
+            user, data = next(forms)
+        return signed_in(user).post(f"/people/{child.pk}/edit/", data | {"nhs_number": "", "version": "1"})
+
+    responses = at_once(2, save)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    saved = Person.objects.get(pk=child.pk)
+    assert saved.version == 2
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert "Someone else saved changes to this record after you opened this page" in loser
+    assert "Changed since you opened this page" in loser
+    # What the second person typed is still in the form, for them to reapply.
+    assert 'value="1 New Road"' in loser or 'value="Yoruba"' in loser
+
+
+def test_two_people_given_the_same_new_nhs_number_at_once_get_a_form_error_not_a_server_error(
+    postgresql_only, committed_db, front_door, coach, okafor
+):
+    from earlyhelp.people.models import Person
+    from tests.test_people import person_form
+
+    mother, child = okafor.mother, okafor.child
+    edits = iter(
+        [
+            (front_door, mother, person_form(kind="adult", first_name="Grace", last_name="Okafor")),
+            (coach, child, person_form(first_name="Tobi", last_name="Okafor")),
+        ]
+    )
+    lock = threading.Lock()
+
+    def save() -> Any:
+        with lock:
+            user, person, data = next(edits)
+        data |= {"nhs_number": "943 476 5870", "version": str(person.version)}
+        if person == mother:
+            data |= {"date_of_birth_2": "1988"}
+        return signed_in(user).post(f"/people/{person.pk}/edit/", data)
+
+    responses = at_once(2, save)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    assert Person.objects.filter(nhs_number="9434765870").count() == 1
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert "Another person already has this NHS number" in loser
