@@ -160,6 +160,7 @@ def test_two_team_leaders_confirming_one_decision_at_once_confirm_it_once(
     contact.refresh_from_db()
     assert contact.status == Contact.Status.SIGNPOSTED
     loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert decision.confirmed_by is not None
     assert f"{decision.confirmed_by.full_name} confirmed this decision on" in loser
     # The referrer and the family are told once, not once per team leader.
     assert len([message for message in mail.outbox if contact.reference in message.subject]) <= 2
