@@ -18,6 +18,7 @@ test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/pytest
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -56,6 +57,7 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format:
 	$(BIN)/ruff format .

@@ -1,11 +1,11 @@
 import pytest
 from django.core.management import call_command
 
-from earlyhelp.core import demo
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.identifiers import nhs_number_is_valid, postcode_is_valid, upn_is_valid
 from earlyhelp.people.models import Family, Person
+from earlyhelp.site import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -200,7 +200,8 @@ def test_the_honeypot_saves_nothing_but_looks_like_success(authority, frameworks
 
 
 def test_too_many_self_referrals_from_one_address_are_refused(authority, frameworks, settings):
-    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 2
+    authority.self_referral_limit_per_hour = 2  # the authority's own limit (ADR 13)
+    authority.save()
     client = Client()
     for _ in range(2):
         assert client.post("/ask-for-help/", SELF_REFERRAL).status_code == 302
@@ -213,7 +214,8 @@ def test_too_many_self_referrals_from_one_address_are_refused(authority, framewo
 
 
 def test_only_accepted_self_referrals_count_towards_the_limit(authority, frameworks, settings):
-    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 1
+    authority.self_referral_limit_per_hour = 1  # the authority's own limit (ADR 13)
+    authority.save()
     client = Client()
     for _ in range(3):
         assert client.post("/ask-for-help/", SELF_REFERRAL | {"email": "", "phone": ""}).status_code == 200
@@ -224,7 +226,8 @@ def test_only_accepted_self_referrals_count_towards_the_limit(authority, framewo
 def test_behind_trusted_proxies_each_family_has_its_own_limit_and_address(authority, frameworks, settings):
     from earlyhelp.audit.models import AuditEvent
 
-    settings.SELF_REFERRAL_LIMIT_PER_HOUR = 1
+    authority.self_referral_limit_per_hour = 1  # the authority's own limit (ADR 13)
+    authority.save()
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.1"
     first = Client().post("/ask-for-help/", SELF_REFERRAL, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR=proxy)

@@ -412,9 +412,10 @@ def test_a_self_referral_counts_as_consent_in_writing(front_door, alice, framewo
 
 
 def test_a_service_that_requires_written_consent_refuses_allocation_on_verbal_consent(
-    front_door, alice, frameworks, support_team, settings
+    front_door, alice, frameworks, support_team, authority
 ):
-    settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT = True
+    authority.require_written_consent = True  # the authority's own setting (ADR 13)
+    authority.save()
     contact = matched_and_levelled(contact_received(alice, consent=_verbal()), front_door, frameworks)
     with pytest.raises(ValidationError) as raised:
         deciding.contact_decide(

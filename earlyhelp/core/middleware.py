@@ -1,3 +1,5 @@
+"""Limits on what a request may carry: its size, and values the database cannot store."""
+
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -6,31 +8,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
-
-from earlyhelp.audit.trail import RequestOrigin, request_origin
-from earlyhelp.core.addresses import client_address
-
-
-class AuditOriginMiddleware:
-    """Makes "from where" (address, browser, page) available to every audit row this request writes."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        origin = RequestOrigin(
-            ip_address=client_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-            path=request.get_full_path()[:500],
-        )
-        with request_origin(origin):
-            response = self.get_response(request)
-        # A page for someone signed in may hold a child's details: never kept by a browser or proxy.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
-            add_never_cache_headers(response)
-        return response
 
 
 def _unreadable(text: str) -> str | None:

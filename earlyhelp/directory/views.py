@@ -15,7 +15,7 @@ from earlyhelp.organisations.models import Authority
 @login_not_required
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
-    authority = request.user.authority if request.user.is_authenticated else Authority.objects.order_by("pk").first()
+    authority = request.user.authority if request.user.is_authenticated else Authority.objects.current()
     form = ServiceSearchForm(request.GET or None, authority=authority)
     criteria = ServiceFilter()
     if form.is_valid():

@@ -16,6 +16,8 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from earlyhelp.organisations.models import Authority
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -85,18 +87,56 @@ def _parse_bank_holidays(text: str) -> holidays.HolidayBase:
         raise ImproperlyConfigured(f"FRONT_DOOR_BANK_HOLIDAYS: no bank holidays known for {text!r}") from None
 
 
-@lru_cache(maxsize=1)  # pragma: no mutate (a bigger cache changes nothing)
-def working_time() -> WorkingTime:
-    opens, closes = _parse_hours(settings.FRONT_DOOR_WORKING_HOURS)
-    unknown = [name for name in settings.FRONT_DOOR_WORKING_DAYS if name.lower()[:3] not in DAY_NAMES]
+@dataclass(frozen=True)
+class ClockRules:
+    """How an authority's front door keeps time (ADR 13): its working hours and days, whose bank
+    holidays, the days it is closed, the decision target and when a contact turns amber."""
+
+    working_hours: str
+    working_days: tuple[str, ...]
+    bank_holidays: str
+    closed_days: tuple[str, ...]
+    decision_target_working_hours: int
+    amber_when_working_hours_left: int
+
+
+def rules_from_settings() -> ClockRules:
+    """The environment's defaults: what a new authority starts with."""
+    return ClockRules(
+        working_hours=settings.FRONT_DOOR_WORKING_HOURS,
+        working_days=tuple(settings.FRONT_DOOR_WORKING_DAYS),
+        bank_holidays=settings.FRONT_DOOR_BANK_HOLIDAYS,
+        closed_days=tuple(settings.FRONT_DOOR_CLOSED_DAYS),
+        decision_target_working_hours=settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS,
+        amber_when_working_hours_left=settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT,
+    )
+
+
+def rules_of(authority: Authority) -> ClockRules:
+    """The authority's own rules, as its administrators last saved them."""
+    return ClockRules(
+        working_hours=authority.working_hours,
+        working_days=authority.working_day_names,
+        bank_holidays=authority.bank_holidays,
+        closed_days=authority.closed_day_list,
+        decision_target_working_hours=authority.decision_target_working_hours,
+        amber_when_working_hours_left=authority.amber_when_working_hours_left,
+    )
+
+
+@lru_cache(maxsize=16)  # pragma: no mutate (a bigger cache changes nothing)
+def working_time(rules: ClockRules | None = None) -> WorkingTime:
+    rules = rules or rules_from_settings()
+    opens, closes = _parse_hours(rules.working_hours)
+    unknown = [name for name in rules.working_days if name.lower()[:3] not in DAY_NAMES]
     if unknown:
         raise ImproperlyConfigured(f"FRONT_DOOR_WORKING_DAYS has days it does not know: {unknown}")
     return WorkingTime(
         opens=opens,
         closes=closes,
-        weekdays=frozenset(DAY_NAMES.index(name.lower()[:3]) for name in settings.FRONT_DOOR_WORKING_DAYS),
-        bank_holidays=_parse_bank_holidays(settings.FRONT_DOOR_BANK_HOLIDAYS),
-        closed_days=frozenset(date.fromisoformat(day) for day in settings.FRONT_DOOR_CLOSED_DAYS),
+        weekdays=frozenset(DAY_NAMES.index(name.lower()[:3]) for name in rules.working_days),
+        bank_holidays=_parse_bank_holidays(rules.bank_holidays),
+        closed_days=frozenset(date.fromisoformat(day) for day in rules.closed_days),
         zone=ZoneInfo(settings.TIME_ZONE),
     )
 
@@ -126,26 +166,30 @@ class DecisionClock:
         return "On time"
 
 
-def decision_due(received_at: datetime) -> datetime:
-    target = timedelta(hours=settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS)
-    return working_time().add_working_time(received_at, target)
+def decision_due(received_at: datetime, rules: ClockRules | None = None) -> datetime:
+    rules = rules or rules_from_settings()
+    target = timedelta(hours=rules.decision_target_working_hours)
+    return working_time(rules).add_working_time(received_at, target)
 
 
-def decision_clock(received_at: datetime, now: datetime, *, immediate_danger: bool = False) -> DecisionClock:
-    clock = working_time()
-    due_at = decision_due(received_at)
+def decision_clock(
+    received_at: datetime, now: datetime, *, immediate_danger: bool = False, rules: ClockRules | None = None
+) -> DecisionClock:
+    rules = rules or rules_from_settings()
+    clock = working_time(rules)
+    due_at = decision_due(received_at, rules)
     left = clock.working_seconds_between(now, due_at) / 3600
     if immediate_danger:
         rag = Rag.IMMEDIATE
     elif now >= due_at:
         rag = Rag.RED
-    elif left <= settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT:
+    elif left <= rules.amber_when_working_hours_left:
         rag = Rag.AMBER
     else:
         rag = Rag.GREEN
     return DecisionClock(due_at=due_at, working_hours_left=left, rag=rag)
 
 
-def decided_in_time(received_at: datetime, decided_at: datetime) -> bool:
+def decided_in_time(received_at: datetime, decided_at: datetime, rules: ClockRules | None = None) -> bool:
     """Whether a decision met the target: shown on a decided contact, counted by performance."""
-    return decided_at <= decision_due(received_at)
+    return decided_at <= decision_due(received_at, rules)

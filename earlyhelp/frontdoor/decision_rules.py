@@ -6,8 +6,6 @@ children's social care", needs an override reason and a team leader's confirmati
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from earlyhelp.core.templatetags.govuk_dates import govuk_datetime
 from earlyhelp.directory.models import Service
 from earlyhelp.frontdoor.models import (
@@ -33,7 +31,7 @@ def _allocation_problems(*, contact: Contact, team: Team | None, consent_not_in_
             "support team. Record their consent first, or choose another outcome"
         )
     elif not contact.consent_in_writing:
-        if settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT:
+        if contact.authority.require_written_consent:
             problems["outcome"] = (
                 "The family's consent is verbal, and this service needs it in writing before allocating. Record "
                 "their written consent first, or choose another outcome"

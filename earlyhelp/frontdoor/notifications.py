@@ -51,9 +51,9 @@ def outcome_context(decision: TriageDecision, *, for_family: bool) -> dict[str, 
         "decision": decision,
         "contact": decision.contact,
         "for_family": for_family,
-        "front_door_phone": settings.FRONT_DOOR_PHONE,
-        "social_care_phone": settings.CHILDRENS_SOCIAL_CARE_PHONE,
-        "service_name": settings.SERVICE_NAME,
+        "front_door_phone": decision.contact.authority.front_door_phone,
+        "social_care_phone": decision.contact.authority.childrens_social_care_phone,
+        "service_name": decision.contact.authority.service_name,
     }
 
 

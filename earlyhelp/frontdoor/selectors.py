@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from earlyhelp.frontdoor.clock import DecisionClock, decision_clock
+from earlyhelp.frontdoor.clock import DecisionClock, decision_clock, rules_of
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.people.selectors import LikelyMatch, ProposedPerson, likely_matches
@@ -23,7 +22,7 @@ class QueueRow:
 
 
 def _with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return contacts.select_related("referrer_agency", "area").prefetch_related(
+    return contacts.select_related("referrer_agency", "area", "authority").prefetch_related(
         Prefetch("people", queryset=ContactPerson.objects.order_by("pk")), "needs"
     )
 
@@ -36,7 +35,9 @@ def triage_queue(*, contacts: QuerySet[Contact], now: datetime) -> list[QueueRow
     return [
         QueueRow(
             contact=contact,
-            clock=decision_clock(contact.received_at, now, immediate_danger=contact.immediate_danger),
+            clock=decision_clock(
+                contact.received_at, now, immediate_danger=contact.immediate_danger, rules=rules_of(contact.authority)
+            ),
             children=[entry for entry in contact.people.all() if entry.is_child],
             awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
         )
@@ -197,7 +198,7 @@ def contacts_about(*, person_id: int, contacts: QuerySet[Contact]) -> list[Conta
 def earlier_contacts(contact: Contact) -> QuerySet[Contact]:
     """Contacts in the re-referral window before this one, about any of the same people."""
     people = [entry.person_id for entry in contact.people.all() if entry.person_id]
-    since = contact.received_at - timedelta(days=settings.FRONT_DOOR_RE_REFERRAL_DAYS)
+    since = contact.received_at - timedelta(days=contact.authority.re_referral_days)
     return (
         Contact.objects.filter(
             people__person_id__in=people, received_at__gte=since, received_at__lte=contact.received_at

@@ -1,15 +1,11 @@
 """System administrators manage the organisation and its users here. No person or family record
-is registered with the admin site: those are reached only through the audited pages."""
+is registered with the admin site: those are reached only through the audited pages. The
+authority's own settings are edited in `site/admin.py`, where each change is audited."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from earlyhelp.organisations.models import Agency, Area, Authority, RoleAssignment, Team, User
-
-
-@admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin[Authority]):
-    list_display = ["name", "code"]
+from earlyhelp.organisations.models import Agency, Area, RoleAssignment, Team, User
 
 
 @admin.register(Area)

@@ -5,11 +5,14 @@ partnership and their staff are users too. A user holds one or more roles; what 
 in `roles.py`, not here.
 """
 
+from datetime import date, time
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -18,13 +21,162 @@ from django.http import HttpRequest
 from earlyhelp.organisations.roles import Permission, Role, permissions_for
 
 
+# The environment's settings are only the defaults for a new authority (ADR 13): once created,
+# each authority's own values are data, edited by its administrators and audited.
+def default_service_name() -> str:
+    return str(settings.SERVICE_NAME)
+
+
+def default_front_door_phone() -> str:
+    return str(settings.FRONT_DOOR_PHONE)
+
+
+def default_childrens_social_care_phone() -> str:
+    return str(settings.CHILDRENS_SOCIAL_CARE_PHONE)
+
+
+def default_working_hours() -> str:
+    return str(settings.FRONT_DOOR_WORKING_HOURS)
+
+
+def default_working_days() -> str:
+    return ",".join(settings.FRONT_DOOR_WORKING_DAYS)
+
+
+def default_bank_holidays() -> str:
+    return str(settings.FRONT_DOOR_BANK_HOLIDAYS)
+
+
+def default_closed_days() -> str:
+    return ",".join(settings.FRONT_DOOR_CLOSED_DAYS)
+
+
+def default_decision_target() -> int:
+    return int(settings.FRONT_DOOR_DECISION_TARGET_WORKING_HOURS)
+
+
+def default_amber_point() -> int:
+    return int(settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT)
+
+
+def default_re_referral_days() -> int:
+    return int(settings.FRONT_DOOR_RE_REFERRAL_DAYS)
+
+
+def default_self_referral_limit() -> int:
+    return int(settings.SELF_REFERRAL_LIMIT_PER_HOUR)
+
+
+def default_require_written_consent() -> bool:
+    return bool(settings.FRONT_DOOR_REQUIRE_WRITTEN_CONSENT)
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def validate_working_hours(value: str) -> None:
+    opens, _, closes = value.partition("-")
+    try:
+        if time.fromisoformat(opens.strip()) >= time.fromisoformat(closes.strip()):
+            raise ValidationError("The front door must open before it closes, for example 09:00-17:00")
+    except ValueError:
+        raise ValidationError("Enter the opening hours like 09:00-17:00") from None
+
+
+def validate_working_days(value: str) -> None:
+    days = [day.strip().lower()[:3] for day in value.split(",") if day.strip()]
+    unknown = [day for day in days if day not in DAY_NAMES]
+    if not days or unknown:
+        raise ValidationError("Enter the days the front door works, separated by commas, like mon,tue,wed,thu,fri")
+
+
+def validate_closed_days(value: str) -> None:
+    for day in value.replace("\n", ",").split(","):
+        if day.strip():
+            try:
+                date.fromisoformat(day.strip())
+            except ValueError:
+                raise ValidationError(f"“{day.strip()}” is not a date like 2026-12-24") from None
+
+
+class AuthorityManager(models.Manager["Authority"]):
+    def current(self) -> "Authority | None":
+        """The authority this deployment serves (ADR 13: one deployment, one authority), for the
+        public pages, which have no signed-in user to say whose they are."""
+        return self.order_by("pk").first()
+
+
 class Authority(models.Model):
-    """A local authority running an early help service (a council)."""
+    """A local authority running an early help service (a council), and the ways its service
+    differs from another's: its name and numbers, the front door's working time and targets, its
+    limits and its caseloads (ADR 13)."""
+
+    class BankHolidays(models.TextChoices):
+        ENGLAND = "GB-ENG", "England"
+        WALES = "GB-WLS", "Wales"
+        SCOTLAND = "GB-SCT", "Scotland"
+        NORTHERN_IRELAND = "GB-NIR", "Northern Ireland"
 
     name = models.CharField(max_length=200, unique=True)
     # The DfE local authority number (three digits, e.g. 928 for Northamptonshire); it is also
     # the first part of every UPN the authority's schools issue.
     code = models.CharField("local authority code", max_length=3, unique=True)
+
+    service_name = models.CharField(
+        max_length=100, default=default_service_name, help_text="On every page, e-mail and letter"
+    )
+    front_door_phone = models.CharField(max_length=50, default=default_front_door_phone)
+    childrens_social_care_phone = models.CharField(
+        "children's social care phone", max_length=50, default=default_childrens_social_care_phone
+    )
+    working_hours = models.CharField(
+        max_length=20,
+        default=default_working_hours,
+        validators=[validate_working_hours],
+        help_text="When the 24-hour clock runs, like 09:00-17:00",
+    )
+    working_days = models.CharField(
+        max_length=60,
+        default=default_working_days,
+        validators=[validate_working_days],
+        help_text="The days it runs, like mon,tue,wed,thu,fri",
+    )
+    bank_holidays = models.CharField(
+        max_length=10, choices=BankHolidays.choices, default=default_bank_holidays, help_text="Whose bank holidays"
+    )
+    closed_days = models.TextField(
+        blank=True,
+        default=default_closed_days,
+        validators=[validate_closed_days],
+        help_text="Other days the service is closed, like 2026-12-24,2026-12-31",
+    )
+    decision_target_working_hours = models.PositiveSmallIntegerField(
+        default=default_decision_target,
+        validators=[MinValueValidator(1)],
+        help_text="The front door's decision target in working hours: 8 is one working day",
+    )
+    amber_when_working_hours_left = models.PositiveSmallIntegerField(
+        default=default_amber_point, help_text="A contact turns amber with this many working hours left"
+    )
+    re_referral_days = models.PositiveIntegerField(
+        default=default_re_referral_days, help_text="How far back a family counts as known (a re-referral)"
+    )
+    self_referral_limit_per_hour = models.PositiveSmallIntegerField(
+        default=default_self_referral_limit,
+        validators=[MinValueValidator(1)],
+        help_text="Self-referrals accepted from one address in an hour",
+    )
+    require_written_consent = models.BooleanField(
+        default=default_require_written_consent,
+        help_text="Refuse allocation on verbal consent (otherwise: a reason, and written consent at the first visit)",
+    )
+    caseload_per_full_time_coach = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1)], help_text="Families a full-time family coach can hold"
+    )
+    # Administrators edit these in the admin site: a save from a stale page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AuthorityManager()
 
     class Meta:
         verbose_name_plural = "authorities"
@@ -32,6 +184,14 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def working_day_names(self) -> tuple[str, ...]:
+        return tuple(day.strip() for day in self.working_days.split(",") if day.strip())
+
+    @property
+    def closed_day_list(self) -> tuple[str, ...]:
+        return tuple(day.strip() for day in self.closed_days.replace("\n", ",").split(",") if day.strip())
 
 
 class Area(models.Model):

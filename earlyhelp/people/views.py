@@ -19,8 +19,6 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.numbers import record_id
-from earlyhelp.frontdoor.access import can_triage, contacts_visible_to
-from earlyhelp.frontdoor.selectors import contacts_about
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
@@ -34,7 +32,6 @@ from earlyhelp.people.forms import (
 )
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from earlyhelp.people.names import name_normalise
-from earlyhelp.thresholds.selectors import decisions_for_person
 
 PAGE_SIZE = 25
 DRAFT_KEY = "person_draft"
@@ -112,11 +109,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "can_edit": access.can_edit_person(user, person),
             "with_viewers": with_viewers,
-            "level_of_need_decisions": list(decisions_for_person(person)[:5]),
             "can_merge": access.can_merge_people(user),
             "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
-            "contacts": contacts_about(person_id=person.pk, contacts=contacts_visible_to(user)),
-            "can_triage": can_triage(user),
         },
     )
 

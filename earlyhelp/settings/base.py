@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "earlyhelp.thresholds",
     "earlyhelp.directory",
     "earlyhelp.frontdoor",
+    "earlyhelp.site",
     "ninja",
 ]
 
@@ -47,10 +48,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "earlyhelp.core.middleware.AuditOriginMiddleware",
+    "earlyhelp.audit.middleware.AuditOriginMiddleware",
 ]
 
-ROOT_URLCONF = "earlyhelp.urls"
+ROOT_URLCONF = "earlyhelp.site.urls"
 WSGI_APPLICATION = "earlyhelp.wsgi.application"
 
 TEMPLATES = [
@@ -63,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "earlyhelp.core.context_processors.service",
+                "earlyhelp.site.context_processors.service",
             ],
             "builtins": ["earlyhelp.core.templatetags.govuk_dates"],
         },

@@ -103,17 +103,26 @@ def framework_choose_if_none_in_use() -> None:
         framework_use(name=chosen.name)
 
 
-@transaction.atomic
-def framework_use(*, name: str) -> Framework:
-    """Make `name` the framework practitioners check levels of need with."""
+@audited
+def framework_use(*, name: str, actor: User | None = None, actor_label: str = "manage.py thresholds use") -> Framework:
+    """Make `name` the framework practitioners check levels of need with; the switch is audited
+    (who, when, from which framework to which)."""
     framework = Framework.objects.filter(name=name).first()
     if framework is None:
         loaded = ", ".join(Framework.objects.values_list("name", flat=True)) or "none"
         raise FrameworkFileError([f"No framework called {name!r} is loaded (loaded: {loaded})."])
+    before = Framework.objects.filter(in_use=True).exclude(pk=framework.pk).values_list("name", flat=True).first()
     Framework.objects.filter(in_use=True).exclude(pk=framework.pk).update(in_use=False)
     if not framework.in_use:
         framework.in_use = True
         framework.save(update_fields=["in_use"])
+        record_change(
+            actor=actor,
+            actor_label=actor_label,
+            verb=AuditEvent.Verb.UPDATED,
+            target=framework,
+            changes={"framework in use": [before, framework.name]},
+        )
     return framework
 
 

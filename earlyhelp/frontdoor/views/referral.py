@@ -7,7 +7,6 @@ flagged at once while the referrer is told to call 999 and children's social car
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -158,7 +157,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "frontdoor/refer_stop.html",
-        {"contact": contact, "social_care_phone": settings.CHILDRENS_SOCIAL_CARE_PHONE},
+        {"contact": contact, "social_care_phone": contact.authority.childrens_social_care_phone},
     )
 
 

@@ -191,9 +191,9 @@ def _limit_key(request: HttpRequest) -> str:
     return f"self-referral:{client_address(request) or 'unknown'}"
 
 
-def _over_the_limit(request: HttpRequest) -> bool:
+def _over_the_limit(request: HttpRequest, authority: Authority) -> bool:
     """Whether this address has already sent as many requests as an hour allows."""
-    return int(cache.get(_limit_key(request), 0)) >= settings.SELF_REFERRAL_LIMIT_PER_HOUR
+    return int(cache.get(_limit_key(request), 0)) >= authority.self_referral_limit_per_hour
 
 
 def _count_a_send(request: HttpRequest) -> None:
@@ -222,12 +222,15 @@ def _problems_into_form(form: SelfReferralForm, problems: dict[str, str]) -> Non
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"front_door_phone": settings.FRONT_DOOR_PHONE, "child_slots": range(1, CHILD_SLOTS + 1)}
+    authority = Authority.objects.current()
+    if authority is None:
+        return render(request, "frontdoor/ask_unavailable.html", {}, status=503)
+    context: dict[str, Any] = {"front_door_phone": authority.front_door_phone, "child_slots": range(1, CHILD_SLOTS + 1)}
     if request.method == "POST" and request_length(request) > LARGEST_REQUEST:
         return render(request, "frontdoor/ask_too_much.html", context, status=413)
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST":
-        if _over_the_limit(request):
+        if _over_the_limit(request, authority):
             # Everything typed stays on the page, so the family can copy it or ring with it to hand.
             context |= {"form": form, "too_many": True}
             return render(request, "frontdoor/ask.html", context, status=429)
@@ -235,9 +238,6 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["website"]:
                 log.warning("Self-referral honeypot filled in from %s; nothing saved", client_address(request))
                 return redirect("frontdoor:ask-sent")
-            authority = Authority.objects.order_by("pk").first()
-            if authority is None:
-                return render(request, "frontdoor/ask_unavailable.html", context, status=503)
             try:
                 contact = receiving.contact_receive(
                     referral=form.referral(), source=Contact.Source.FAMILY, authority_id=authority.pk
@@ -256,6 +256,6 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def ask_sent(request: HttpRequest) -> HttpResponse:
     reference = request.session.pop("self_referral_reference", "")
-    return render(
-        request, "frontdoor/ask_sent.html", {"reference": reference, "front_door_phone": settings.FRONT_DOOR_PHONE}
-    )
+    authority = Authority.objects.current()
+    phone = authority.front_door_phone if authority else settings.FRONT_DOOR_PHONE
+    return render(request, "frontdoor/ask_sent.html", {"reference": reference, "front_door_phone": phone})

@@ -17,7 +17,7 @@ from earlyhelp.core.numbers import record_id
 from earlyhelp.core.workflow import StaleEditError
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
 from earlyhelp.frontdoor import access, consent, deciding, matching, selectors
-from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock
+from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock, rules_of
 from earlyhelp.frontdoor.decision_rules import main_child, social_care_recommended
 from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, ContactConsentForm, TriageDecisionForm
 from earlyhelp.frontdoor.models import Contact, ContactPerson
@@ -67,12 +67,19 @@ def _contact_context(user: User, contact: Contact, area_form: ContactAreaForm | 
         "earlier": earlier,
         "decisions": decisions,
         "clock": (
-            decision_clock(contact.received_at, timezone.now(), immediate_danger=contact.immediate_danger)
+            decision_clock(
+                contact.received_at,
+                timezone.now(),
+                immediate_danger=contact.immediate_danger,
+                rules=rules_of(contact.authority),
+            )
             if contact.is_open
             else None
         ),
         "decided_in_time": (
-            decided_in_time(contact.received_at, contact.decided_at) if contact.decided_at is not None else None
+            decided_in_time(contact.received_at, contact.decided_at, rules_of(contact.authority))
+            if contact.decided_at is not None
+            else None
         ),
         "needs": list(contact.needs.all()),
         "main_child": main_child(contact),

@@ -8,13 +8,14 @@ from earlyhelp.organisations.roles import Permission
 
 def service(request: HttpRequest) -> dict[str, object]:
     user = request.user
-    context: dict[str, object] = {"service_name": settings.SERVICE_NAME}
+    # Families and partners on the public pages see whose service this is (ADR 13).
+    authority = user.authority if user.is_authenticated else Authority.objects.current()
+    context: dict[str, object] = {
+        "service_name": authority.service_name if authority else settings.SERVICE_NAME,
+        "authority_name": authority.name if authority else "",
+    }
     if not user.is_authenticated:
-        # Families and partners on the public pages see whose service this is.
-        authority = Authority.objects.order_by("pk").only("name").first()
-        context["authority_name"] = authority.name if authority else ""
         return context
-    context["authority_name"] = str(user.authority)
     items = [("Home", reverse("home"))]
     if user.can(Permission.TRIAGE_CONTACTS):
         items.append(("Front door", reverse("frontdoor:queue")))

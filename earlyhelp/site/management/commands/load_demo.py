@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
-from earlyhelp.core import demo
+from earlyhelp.site import demo
 
 
 class Command(BaseCommand):

@@ -11,14 +11,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
-from earlyhelp.frontdoor.clock import Rag, decision_clock
+from earlyhelp.frontdoor.clock import Rag, decision_clock, rules_of
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.models import Family, Involvement, Person, PersonToCheck
 
-CASELOAD_PER_FULL_TIME_COACH = 15
 RECENT_LIMIT = 10
 
 
@@ -88,7 +87,10 @@ def front_door_counts(user: User) -> FrontDoorCounts:
             "received_at", "immediate_danger", "status"
         )
     )
-    clocks = [decision_clock(received, now, immediate_danger=danger).rag for received, danger, _ in waiting]
+    rules = rules_of(user.authority)
+    clocks = [
+        decision_clock(received, now, immediate_danger=danger, rules=rules).rag for received, danger, _ in waiting
+    ]
     to_check = PersonToCheck.objects.filter(authority_id=user.authority_id, status=PersonToCheck.Status.WAITING)
     return FrontDoorCounts(
         waiting=len(waiting),
@@ -115,7 +117,9 @@ def recently_viewed(user: User) -> list[Person]:
 
 def team_members(user: User) -> list[TeamMember]:
     members = User.objects.filter(team=user.team, is_active=True).prefetch_related("role_assignments")
-    return [TeamMember(user=member, capacity=member.fte * CASELOAD_PER_FULL_TIME_COACH) for member in members]
+    return [
+        TeamMember(user=member, capacity=member.fte * user.authority.caseload_per_full_time_coach) for member in members
+    ]
 
 
 def figures(user: User) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:

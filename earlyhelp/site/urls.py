@@ -1,18 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from earlyhelp.api import api_urls
 from earlyhelp.audit import views as audit_views
-from earlyhelp.core import views as core_views
+from earlyhelp.site import views as site_views
+from earlyhelp.site.api import api_urls
 
 admin.site.site_header = "Early Help administration"
 admin.site.site_title = "Early Help administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("sign-in/", core_views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", core_views.SignOutView.as_view(), name="sign-out"),
-    path("healthz", core_views.health, name="health"),
+    path("", site_views.home, name="home"),
+    path("sign-in/", site_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", site_views.SignOutView.as_view(), name="sign-out"),
+    path("healthz", site_views.health, name="health"),
     path("record-of-access/refused/", audit_views.refused_access, name="refused-access"),
     path("", include("earlyhelp.people.urls")),
     path("", include("earlyhelp.thresholds.urls")),
@@ -22,5 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "earlyhelp.core.views.bad_request"
-handler404 = "earlyhelp.core.views.page_not_found"
+handler400 = "earlyhelp.site.views.bad_request"
+handler404 = "earlyhelp.site.views.page_not_found"

@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 
-from earlyhelp.core import home as home_page
 from earlyhelp.core.forms import GovukFormRenderer
 from earlyhelp.core.middleware import too_large
 from earlyhelp.organisations.models import user_of
+from earlyhelp.site import home as home_page
 
 
 class SignInForm(AuthenticationForm):
