@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
 
 
-def _authority_form(authority: Authority, **changes) -> dict:
+def _authority_form(authority: Authority, **changes: object) -> dict[str, object]:
     form = {
         name: getattr(authority, name)
         for name in (
