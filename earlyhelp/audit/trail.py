@@ -142,36 +142,23 @@ def record_refused(
     Written outside any write scope, so that it stays even when the request ends in a 404."""
     if not -(2**63) <= target_id < 2**63:
         return None
-    origin = _origin.get()
-    return AuditEvent.objects.create(
+    event = _event(
         actor=actor,
-        actor_label=actor.full_name if actor else (actor_label or "System"),
+        actor_label=actor_label,
         verb=AuditEvent.Verb.REFUSED,
         target_type=target_type,
         target_id=target_id,
         details={"attempted": attempted},
-        ip_address=origin.ip_address if origin else None,
-        user_agent=origin.user_agent if origin else "",
-        path=origin.path if origin else "",
     )
+    event.save()
+    return event
 
 
 def _write_many(
     *, actor: "User", verb: AuditEvent.Verb, targets: Iterable[models.Model], details: dict[str, Any]
 ) -> None:
-    origin = _origin.get()
     rows = [
-        AuditEvent(
-            actor=actor,
-            actor_label=actor.full_name,
-            verb=verb,
-            target_type=target._meta.label_lower,
-            target_id=_pk(target),
-            details=details,
-            ip_address=origin.ip_address if origin else None,
-            user_agent=origin.user_agent if origin else "",
-            path=origin.path if origin else "",
-        )
+        _event(actor=actor, verb=verb, target_type=target._meta.label_lower, target_id=_pk(target), details=details)
         for target in targets
     ]
     if rows:
@@ -190,13 +177,36 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
 def _write(
     *, actor: "User | None", verb: AuditEvent.Verb, target: models.Model, details: dict[str, Any], actor_label: str
 ) -> AuditEvent:
-    origin = _origin.get()
-    return AuditEvent.objects.create(
+    event = _event(
         actor=actor,
-        actor_label=actor.full_name if actor else (actor_label or "System"),
+        actor_label=actor_label,
         verb=verb,
         target_type=target._meta.label_lower,
         target_id=_pk(target),
+        details=details,
+    )
+    event.save()
+    return event
+
+
+def _event(
+    *,
+    actor: "User | None",
+    verb: AuditEvent.Verb,
+    target_type: str,
+    target_id: int,
+    details: dict[str, Any],
+    actor_label: str = "",
+) -> AuditEvent:
+    """The one place an audit row is made: who (or what, when no one is signed in), did what, to
+    which record, with what, and from where (the request's origin)."""
+    origin = _origin.get()
+    return AuditEvent(
+        actor=actor,
+        actor_label=actor.full_name if actor else (actor_label or "System"),
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
         details=details,
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",

@@ -9,7 +9,8 @@
 
 from django.db.models import QuerySet
 
-from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.audit.trail import record_refused
+from earlyhelp.frontdoor.models import Contact, PartnerSystem, TriageDecision
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
@@ -72,3 +73,14 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
     if can_triage(user):
         return contacts_for_triage(user)
     return referrals_made_by(user)
+
+
+def contact_for_partner_system(partner: PartnerSystem, pk: int | None) -> Contact | None:
+    """A referral a partner system sent, by its number; any other is refused and the attempt is
+    audited (the API answers 404 either way)."""
+    contact = Contact.objects.filter(pk=pk, partner_system=partner).first() if pk else None
+    if contact is None and pk:
+        record_refused(
+            actor=None, actor_label=str(partner), target_type="frontdoor.contact", target_id=pk, attempted="open"
+        )
+    return contact

@@ -16,10 +16,9 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from earlyhelp.audit.trail import record_refused
 from earlyhelp.core.api_answers import KEYED_ANSWERS, MessageOut, ProblemOut, ProblemsOut
 from earlyhelp.core.numbers import is_ascii_digits
-from earlyhelp.frontdoor import partner_systems, receiving
+from earlyhelp.frontdoor import access, partner_systems, receiving
 from earlyhelp.frontdoor.models import (
     Consent,
     ConsentCovers,
@@ -216,11 +215,7 @@ def referral_create(
 def referral_detail(request: HttpRequest, reference: Annotated[str, Field(max_length=20)]) -> Status[Any]:
     pk = contact_pk_from_reference(reference)
     partner = _partner(request)
-    contact = Contact.objects.filter(pk=pk, partner_system=partner).first() if pk else None
+    contact = access.contact_for_partner_system(partner, pk)
     if contact is None:
-        if pk:
-            record_refused(
-                actor=None, actor_label=str(partner), target_type="frontdoor.contact", target_id=pk, attempted="open"
-            )
         return Status(404, MessageOut(detail=f"No referral {reference} sent by this system."))
     return Status(200, ReferralOut.from_contact(contact))

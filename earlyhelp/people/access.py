@@ -8,13 +8,14 @@
   existence is not given away.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from earlyhelp.audit.trail import record_refused
+from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
-from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person
+from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, PersonMerge, Relationship
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
@@ -77,6 +78,48 @@ def get_family_for_editing(user: User, pk: int) -> Family:
     if not can_edit_family(user, family):
         raise refuse(user, "people.family", pk, "change", "No family found")
     return family
+
+
+def get_relationship_for_editing(user: User, person: Person, pk: int) -> Relationship:
+    """A relationship of `person` (already checked editable) whose other person the user also sees."""
+    visible = people_visible_to(user)
+    relationship: Relationship | None = (
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=pk)
+        .filter(from_person__in=visible, to_person__in=visible)
+        .select_related("from_person", "to_person")
+        .first()
+    )
+    if relationship is None:
+        raise refuse(user, "people.relationship", pk, "change", "No relationship found")
+    return relationship
+
+
+def get_membership_for_editing(user: User, family: Family, pk: int) -> FamilyMembership:
+    """A member of `family` (already checked editable) whom the user may see."""
+    membership: FamilyMembership | None = (
+        FamilyMembership.objects.filter(family=family, pk=pk, person__in=people_visible_to(user))
+        .select_related("person", "family")
+        .first()
+    )
+    if membership is None:
+        raise refuse(user, "people.familymembership", pk, "change", "No family member found")
+    return membership
+
+
+def get_merge_for_undoing(user: User, pk: int) -> PersonMerge:
+    merge: PersonMerge | None = PersonMerge.objects.filter(pk=pk, kept__in=people_visible_to(user)).first()
+    if merge is None:
+        raise refuse(user, "people.personmerge", pk, "change", "No such merge")
+    return merge
+
+
+def duplicate_for_merging(user: User, kept: Person, reference: str) -> Person | None:
+    """The record a reference like P0000123 names, if the user may see it and it is not `kept`."""
+    text = reference.strip().upper().removeprefix("P")
+    if record_id(text) is None or int(text) == kept.pk:
+        return None
+    found: Person | None = people_visible_to(user).filter(pk=int(text)).first()
+    return found
 
 
 def can_edit_person(user: User, person: Person) -> bool:

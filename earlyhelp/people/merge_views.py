@@ -7,11 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from earlyhelp.audit.trail import record_view
-from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access
 from earlyhelp.people.merging import person_merge, person_merge_undo
-from earlyhelp.people.models import Person, PersonMerge
 
 
 def _merger(request: HttpRequest) -> User:
@@ -21,13 +19,6 @@ def _merger(request: HttpRequest) -> User:
     return user
 
 
-def _duplicate(user: User, kept: Person, reference: str) -> Person | None:
-    text = reference.strip().upper().removeprefix("P")
-    if record_id(text) is None or int(text) == kept.pk:
-        return None
-    return access.people_visible_to(user).filter(pk=int(text)).first()
-
-
 @require_http_methods(["GET", "POST"])
 def person_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _merger(request)
@@ -35,7 +26,7 @@ def person_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     reference = data.get("duplicate", "")
     reason = data.get("reason", "")
-    duplicate = _duplicate(user, kept, reference) if reference else None
+    duplicate = access.duplicate_for_merging(user, kept, reference) if reference else None
     errors: dict[str, str] = {}
     if reference and duplicate is None:
         errors["duplicate"] = "Enter the reference of another person's record, like P0000123"
@@ -64,9 +55,7 @@ def person_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_merge_undo_page(request: HttpRequest, merge_pk: int) -> HttpResponse:
     user = _merger(request)
-    merge = PersonMerge.objects.filter(pk=merge_pk, kept__in=access.people_visible_to(user)).first()
-    if merge is None:
-        raise Http404("No such merge")
+    merge = access.get_merge_for_undoing(user, merge_pk)
     try:
         person_merge_undo(actor=user, merge=merge)
     except ValidationError as error:

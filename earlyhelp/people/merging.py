@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
+from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import User
 from earlyhelp.people.models import FamilyMembership, Involvement, Person, PersonMerge, Relationship
 
@@ -66,6 +67,11 @@ def _values(row: models.Model) -> dict[str, Any]:
 def person_merge(*, actor: User, kept: Person, duplicate: Person, reason: str) -> PersonMerge:
     if kept.pk == duplicate.pk:
         raise ValidationError("A record cannot be merged into itself")
+    # Both rows under lock, in a fixed order, then the rules re-checked on what was just read:
+    # two merges of the same duplicate at once make one.
+    first, second = sorted((kept, duplicate), key=lambda person: person.pk)
+    first, second = locked(first), locked(second)
+    kept, duplicate = (first, second) if first.pk == kept.pk else (second, first)
     if kept.authority_id != duplicate.authority_id or kept.merged_into_id or duplicate.merged_into_id:
         raise ValidationError("Only two current records of the same authority can be merged")
     if not reason.strip():
@@ -116,6 +122,7 @@ def person_merge(*, actor: User, kept: Person, duplicate: Person, reason: str) -
 
 @audited
 def person_merge_undo(*, actor: User, merge: PersonMerge) -> PersonMerge:
+    merge = locked(merge)
     if merge.is_undone:
         raise ValidationError("This merge has already been undone")
     duplicate, kept = merge.duplicate, merge.kept

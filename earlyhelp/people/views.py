@@ -30,7 +30,7 @@ from earlyhelp.people.forms import (
     RelationshipChangeForm,
     RelationshipForm,
 )
-from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from earlyhelp.people.models import Family, Person
 from earlyhelp.people.names import name_normalise
 
 PAGE_SIZE = 25
@@ -297,24 +297,11 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/relationship_form.html", {"form": form, "person": person, "search": search})
 
 
-def _get_relationship_for_editing(user: User, person: Person, relationship_pk: int) -> Relationship:
-    visible = access.people_visible_to(user)
-    relationship: Relationship | None = (
-        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=relationship_pk)
-        .filter(from_person__in=visible, to_person__in=visible)
-        .select_related("from_person", "to_person")
-        .first()
-    )
-    if relationship is None:
-        raise Http404("No relationship found")
-    return relationship
-
-
 @require_http_methods(["GET", "POST"])
 def relationship_edit(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
     user = user_of(request)
     person = access.get_person_for_editing(user, pk)
-    relationship = _get_relationship_for_editing(user, person, relationship_pk)
+    relationship = access.get_relationship_for_editing(user, person, relationship_pk)
     form = RelationshipChangeForm(
         request.POST or None, initial={"details": relationship.details}, record_version=relationship.version
     )
@@ -455,13 +442,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def family_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     user = user_of(request)
     family = access.get_family_for_editing(user, pk)
-    membership = (
-        FamilyMembership.objects.filter(family=family, pk=membership_pk, person__in=access.people_visible_to(user))
-        .select_related("person", "family")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No family member found")
+    membership = access.get_membership_for_editing(user, family, membership_pk)
     initial = {"role": membership.role, "lives_in_household": membership.lives_in_household}
     form = FamilyMembershipForm(request.POST or None, initial=initial, record_version=membership.version)
     removing = request.POST.get("action") == "remove"

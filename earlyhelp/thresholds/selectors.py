@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from earlyhelp.core.numbers import record_id
 from earlyhelp.people.models import Person
 from earlyhelp.people.names import name_normalise
 from earlyhelp.thresholds.definition import FrameworkDefinition, Indicator
@@ -89,3 +90,12 @@ def decisions_for_person(person: Person) -> QuerySet[LevelOfNeedDecision]:
     return LevelOfNeedDecision.objects.filter(person=person).select_related(
         "decided_by", "framework_version", "framework_version__framework"
     )
+
+
+def framework_version_posted(posted: str, *, fallback: FrameworkVersion) -> FrameworkVersion:
+    """The version a form was filled in against, even if a newer one was published meanwhile;
+    `fallback` when the posted value names none."""
+    pk = record_id(posted)
+    if pk is None:
+        return fallback
+    return FrameworkVersion.objects.filter(pk=pk).first() or fallback

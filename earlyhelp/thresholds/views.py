@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from earlyhelp.audit.trail import record_view
-from earlyhelp.core.numbers import is_ascii_digits, record_id
+from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access
 from earlyhelp.people.models import Person
 from earlyhelp.thresholds import selectors, services
 from earlyhelp.thresholds.definition import FrameworkDefinition
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm, LevelOfNeedDecisionForm
+from earlyhelp.thresholds.layout import indicator_layout, indicators_selected
 from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import Recommendation, recommend
 
@@ -113,10 +114,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404("No thresholds framework is loaded")
     if request.method == "POST":
-        posted_pk = request.POST.get("version", "")
-        if is_ascii_digits(posted_pk) and record_id(posted_pk) is not None:
-            # The version the practitioner saw, even if a newer one was published meanwhile.
-            version = FrameworkVersion.objects.filter(pk=int(posted_pk)).first() or version
+        version = selectors.framework_version_posted(request.POST.get("version", ""), fallback=version)
     definition = version.definition
     form = LevelOfNeedDecisionForm(request.POST if request.method == "POST" else None, definition=definition)
     result: Recommendation | None = None
@@ -198,34 +196,3 @@ def person_decision(request: HttpRequest, pk: int, decision_pk: int) -> HttpResp
             "latest": selectors.framework_version_latest(decision.framework_version.framework.name),
         },
     )
-
-
-def indicators_selected(definition: FrameworkDefinition, chosen: set[str]) -> list[Any]:
-    return [indicator for key, indicator in definition.by_id.items() if key in chosen]
-
-
-def indicator_layout(definition: FrameworkDefinition, chosen: set[str]) -> dict[str, Any]:
-    """The indicators as the form shows them: by domain group and domain, then by level."""
-    groups = []
-    for group in definition.domain_groups:
-        domains = []
-        for domain in group.domains:
-            levels = []
-            ticked = 0
-            for cell in definition.matrix:
-                if cell.domain != domain.id:
-                    continue
-                items = [(entry.id, entry.wording, entry.includes, entry.id in chosen) for entry in cell.indicators]
-                ticked += sum(1 for entry in cell.indicators if entry.id in chosen)
-                levels.append({"level": cell.level, "name": definition.level_name(cell.level), "items": items})
-            domains.append({"id": domain.id, "name": domain.name, "levels": levels, "ticked": ticked})
-        groups.append({"name": group.name, "domains": domains})
-    lists = [
-        {
-            "list": special,
-            "items": [(item.id, item.wording, item.group, item.id in chosen) for item in special.items],
-            "ticked": sum(1 for item in special.items if item.id in chosen),
-        }
-        for special in definition.special_lists
-    ]
-    return {"groups": groups, "lists": lists}

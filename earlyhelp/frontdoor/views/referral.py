@@ -23,9 +23,9 @@ from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people.access import get_person_for_user
 from earlyhelp.people.selectors import ProposedPerson, likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm
+from earlyhelp.thresholds.layout import indicator_layout, indicators_selected
 from earlyhelp.thresholds.rules import Facts, recommend
 from earlyhelp.thresholds.selectors import framework_version_latest
-from earlyhelp.thresholds.views import indicator_layout, indicators_selected
 
 ORDER = [
     "danger",

@@ -28,10 +28,10 @@ from earlyhelp.people.checking import people_to_check
 from earlyhelp.people.models import PersonToCheck
 from earlyhelp.people.selectors import likely_matches
 from earlyhelp.thresholds.forms import LevelOfNeedDecisionForm
+from earlyhelp.thresholds.layout import indicator_layout, indicators_selected
 from earlyhelp.thresholds.models import FrameworkVersion
 from earlyhelp.thresholds.rules import Recommendation, recommend
-from earlyhelp.thresholds.selectors import framework_version_latest
-from earlyhelp.thresholds.views import indicator_layout, indicators_selected
+from earlyhelp.thresholds.selectors import framework_version_latest, framework_version_posted
 
 
 def _require_triage(user: User) -> None:
@@ -186,9 +186,7 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No thresholds framework is loaded")
     data = QueryDict(mutable=True)
     if request.method == "POST":
-        posted = request.POST.get("version", "")
-        if (version_pk := record_id(posted)) is not None:
-            version = FrameworkVersion.objects.filter(pk=version_pk).first() or version
+        version = framework_version_posted(request.POST.get("version", ""), fallback=version)
         data = request.POST.copy()
     else:
         for key, value in _level_form_data(contact).items():
