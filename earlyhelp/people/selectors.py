@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
@@ -190,4 +191,44 @@ def family_relationships(*, members: list[FamilyMembership]) -> list[Relationshi
         Relationship.objects.filter(from_person_id__in=member_ids, to_person_id__in=member_ids)
         .select_related("from_person", "to_person")
         .order_by("kind", "id")
+    )
+
+
+# Pickers: people the user may link to a record ------------------------------------------------
+
+
+def _name_condition(search: str) -> Q:
+    """Every word typed appears somewhere in the person's names; nothing typed matches nobody."""
+    tokens = name_normalise(search).split()
+    if not tokens:
+        return Q(pk__in=[])
+    condition = Q()
+    for token in tokens:
+        condition &= Q(search_name__contains=token)
+    return condition
+
+
+def _chosen(value: str | None) -> Q:
+    return Q(pk=record_id(value)) if record_id(value) is not None else Q(pk__in=[])
+
+
+def relationship_candidates(*, user: User, person: Person, search: str, chosen: str | None) -> QuerySet[Person]:
+    """People this person may be linked to: their families' members, or anyone the user finds."""
+    in_same_family = Q(memberships__family_id__in=person.memberships.values("family_id"))
+    return (
+        people_visible_to(user)
+        .exclude(pk=person.pk)
+        .filter(in_same_family | _name_condition(search) | _chosen(chosen))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def family_member_candidates(*, user: User, family: Family, search: str, chosen: str | None) -> QuerySet[Person]:
+    """People the user may add to a family: the one chosen, or those whose names match."""
+    return (
+        people_visible_to(user)
+        .exclude(memberships__family=family)
+        .filter(_chosen(chosen) | _name_condition(search))
+        .order_by("last_name", "first_name")
     )

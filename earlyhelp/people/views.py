@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,6 @@ from earlyhelp.people.forms import (
     RelationshipForm,
 )
 from earlyhelp.people.models import Family, Person
-from earlyhelp.people.names import name_normalise
 
 PAGE_SIZE = 25
 DRAFT_KEY = "person_draft"
@@ -45,21 +43,6 @@ def _require_can_add(user: User) -> None:
 def _require_can_search(user: User) -> None:
     if not access.can_search_people(user):
         raise Http404("No such page")
-
-
-def _name_condition(search: str) -> Q:
-    """Every word typed appears somewhere in the person's names; nothing typed matches nobody."""
-    tokens = name_normalise(search).split()
-    if not tokens:
-        return Q(pk__in=[])
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_name__contains=token)
-    return condition
-
-
-def _chosen(value: str | None) -> Q:
-    return Q(pk=record_id(value)) if record_id(value) is not None else Q(pk__in=[])
 
 
 # Finding people -----------------------------------------------------------------------------
@@ -259,24 +242,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Relationships --------------------------------------------------------------------------------
 
 
-def _relationship_candidates(user: User, person: Person, search: str, chosen: str | None) -> Any:
-    """People this person may be linked to: their families' members, or anyone the user finds."""
-    in_same_family = Q(memberships__family_id__in=person.memberships.values("family_id"))
-    return (
-        access.people_visible_to(user)
-        .exclude(pk=person.pk)
-        .filter(in_same_family | _name_condition(search) | _chosen(chosen))
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     person = access.get_person_for_editing(user, pk)
     search = request.GET.get("q", "")
-    candidates = _relationship_candidates(user, person, search, request.POST.get("other_person"))
+    candidates = selectors.relationship_candidates(
+        user=user, person=person, search=search, chosen=request.POST.get("other_person")
+    )
     form = RelationshipForm(request.POST or None, person=person, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -410,12 +383,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_family_for_editing(user, pk)
     search = request.GET.get("q", "").strip()
     chosen = request.GET.get("person") or request.POST.get("person") or ""
-    candidates = (
-        access.people_visible_to(user)
-        .exclude(memberships__family=family)
-        .filter(_chosen(chosen) | _name_condition(search))
-        .order_by("last_name", "first_name")
-    )
+    candidates = selectors.family_member_candidates(user=user, family=family, search=search, chosen=chosen)
     initial = {"person": int(chosen)} if record_id(chosen) is not None else {}
     form = FamilyMemberChoiceForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():

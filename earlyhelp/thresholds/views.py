@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from earlyhelp.audit.trail import record_view
+from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.numbers import is_ascii_digits
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access
@@ -166,9 +167,7 @@ def _save_decision(
             override_reason=form.cleaned_data.get("override_reason") or "",
         )
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field, problem)
+        service_errors_show(form, error)
         return False
     messages.success(request, f"Level of need recorded for {person.display_name}")
     return True
