@@ -133,11 +133,15 @@ def committed_db(transactional_db) -> Iterator[None]:
     """Data committed for real (a live server, or threads with their own connections, read it).
 
     The whole database is emptied afterwards; the append-only audit guard would refuse that, so
-    it is lifted for the clean-up only and restored for the next test."""
+    it is lifted for the clean-up only and restored for the next test. The emptying takes the
+    reference data the migrations load (the needs) with it, so each such test loads them again."""
     from django.db import connection
 
     from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
+    from earlyhelp.directory.models import Need
+    from earlyhelp.directory.needs import needs_ensure
 
     install_append_only_guard(connection)
+    needs_ensure(Need)
     yield
     remove_append_only_guard(connection)

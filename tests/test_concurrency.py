@@ -88,11 +88,7 @@ def second_team_leader(authority, team):
 
 
 def _ready_contact(front_door, alice, frameworks, **levelling):
-    from earlyhelp.directory.models import Need
-    from earlyhelp.directory.needs import needs_ensure
     from tests.factories import contact_received
-
-    needs_ensure(Need)  # a migration loads them; committed_db empties every table after each test
     from tests.test_frontdoor_services import matched_and_levelled
 
     return matched_and_levelled(contact_received(alice), front_door, frameworks, **levelling)
