@@ -173,3 +173,32 @@ def test_a_target_of_no_time_is_due_at_once_even_at_closing_time(settings):
 def test_the_colours_are_named_as_the_pages_and_counts_use_them():
     # Templates compare `rag == "amber"` and count by these values.
     assert [rag.value for rag in clock.Rag] == ["green", "amber", "red", "immediate"]
+
+
+@pytest.mark.django_db
+def test_an_authoritys_own_rules_drive_its_clock():
+    from earlyhelp.organisations.models import Authority
+
+    authority = Authority.objects.create(
+        name="Anyshire",
+        code="998",
+        working_hours="08:00-16:00",
+        working_days="mon,tue,wed,thu",
+        bank_holidays="GB-SCT",
+        closed_days="2026-11-24, 2026-11-25",
+        decision_target_working_hours=4,
+        amber_when_working_hours_left=1,
+    )
+    rules = clock.rules_of(authority)
+    assert rules == clock.ClockRules(
+        working_hours="08:00-16:00",
+        working_days=("mon", "tue", "wed", "thu"),
+        bank_holidays="GB-SCT",
+        closed_days=("2026-11-24", "2026-11-25"),
+        decision_target_working_hours=4,
+        amber_when_working_hours_left=1,
+    )
+    # Monday 14:00 plus four working hours: Monday's last two, then Thursday 08:00-10:00.
+    assert clock.decision_due(at("2026-11-23 14:00"), rules) == at("2026-11-26 10:00")
+    assert clock.decision_clock(at("2026-11-23 14:00"), at("2026-11-26 09:00"), rules=rules).rag == clock.Rag.AMBER
+    assert clock.decided_in_time(at("2026-11-23 14:00"), at("2026-11-26 10:00"), rules)
