@@ -110,6 +110,7 @@ def test_nhs_numbers_are_read_without_spaces_or_dashes():
     assert not nhs_number_is_valid("943476587")  # nine digits
     assert not nhs_number_is_valid("94347658700")  # eleven
     assert not nhs_number_is_valid("943476587O")  # a letter O
+    assert nhs_number_is_valid("943 476 58") is False  # a yes-or-no answer, never None
 
 
 def test_nhs_number_problems_say_which_mistake_it_is():
