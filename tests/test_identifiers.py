@@ -65,7 +65,14 @@ def test_every_upn_built_with_its_check_letter_is_valid(last_twelve):
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("nn1 5ab", "NN1 5AB"), ("NN15AB", "NN1 5AB"), (" sw1a 1aa ", "SW1A 1AA"), ("PE8 4BQ", "PE8 4BQ")],
+    [
+        ("nn1 5ab", "NN1 5AB"),
+        ("NN15AB", "NN1 5AB"),
+        (" sw1a 1aa ", "SW1A 1AA"),
+        ("PE8 4BQ", "PE8 4BQ"),
+        ("nn1  5ab", "NN1 5AB"),  # two spaces
+        ("NN1\t5AB", "NN1 5AB"),  # a tab pasted from a spreadsheet
+    ],
 )
 def test_postcodes_are_stored_in_one_form(typed, stored):
     assert postcode_is_valid(typed)
@@ -97,7 +104,7 @@ def test_names_that_sound_alike_share_a_key():
     ],
 )
 def test_a_badly_formed_upn_is_refused_whatever_its_check_letter(badly_formed):
-    assert not upn_is_valid(badly_formed)
+    assert upn_is_valid(badly_formed) is False
 
 
 def test_a_upn_is_read_without_spaces_and_in_capitals():
