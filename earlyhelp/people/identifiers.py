@@ -18,9 +18,8 @@ def nhs_number_normalise(value: str) -> str:
 def nhs_number_check_digit(first_nine: str) -> int | None:
     """The check digit for nine digits, or None where no valid NHS number can start that way."""
     # Always nine digits and nine weights: `strict` only guards a caller's mistake.
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first_nine, NHS_NUMBER_WEIGHTS, strict=True)
-    )  # pragma: no mutate
+    pairs = zip(first_nine, NHS_NUMBER_WEIGHTS, strict=True)  # pragma: no mutate
+    total = sum(int(digit) * weight for digit, weight in pairs)
     check = 11 - (total % 11)
     if check == 11:
         return 0
