@@ -151,17 +151,23 @@ class Authority(models.Model):
         help_text="Other days the service is closed, like 2026-12-24,2026-12-31",
     )
     decision_target_working_hours = models.PositiveSmallIntegerField(
+        "decision target (working hours)",
         default=default_decision_target,
         validators=[MinValueValidator(1)],
         help_text="The front door's decision target in working hours: 8 is one working day",
     )
     amber_when_working_hours_left = models.PositiveSmallIntegerField(
-        default=default_amber_point, help_text="A contact turns amber with this many working hours left"
+        "amber with this many working hours left",
+        default=default_amber_point,
+        help_text="A contact turns amber with this many working hours left",
     )
     re_referral_days = models.PositiveIntegerField(
-        default=default_re_referral_days, help_text="How far back a family counts as known (a re-referral)"
+        "re-referral window (days)",
+        default=default_re_referral_days,
+        help_text="How far back a family counts as known (a re-referral)",
     )
     self_referral_limit_per_hour = models.PositiveSmallIntegerField(
+        "self-referral limit per hour",
         default=default_self_referral_limit,
         validators=[MinValueValidator(1)],
         help_text="Self-referrals accepted from one address in an hour",
@@ -171,7 +177,10 @@ class Authority(models.Model):
         help_text="Refuse allocation on verbal consent (otherwise: a reason, and written consent at the first visit)",
     )
     caseload_per_full_time_coach = models.PositiveSmallIntegerField(
-        default=15, validators=[MinValueValidator(1)], help_text="Families a full-time family coach can hold"
+        "caseload per full-time family coach",
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text="Families a full-time family coach can hold",
     )
     # Administrators edit these in the admin site: a save from a stale page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)

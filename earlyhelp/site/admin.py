@@ -45,6 +45,13 @@ class AuthorityAdmin(VersionedAdmin):
         ),
     )
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One deployment serves one authority (ADR 13): the demo or the first set-up makes it.
+        return super().has_add_permission(request) and not Authority.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # every record in the service belongs to it
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         changed = [name for name in form.changed_data if name != "seen_version"]
         before = {name: _plain(form.initial.get(name)) for name in changed}
