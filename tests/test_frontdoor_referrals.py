@@ -136,8 +136,21 @@ def test_the_referrer_must_say_who_they_are():
     assert problems_of(referrer_name="")["referrer_name"] == "Enter your name"
     assert problems_of(referrer_role="x" * 201)["referrer_role"] == "Your role must be 200 characters or fewer"
     assert problems_of(referrer_phone="1" * 51)["referrer_phone"] == "Your phone number must be 50 characters or fewer"
-    assert "correct format" in problems_of(referrer_email="nope")["referrer_email"]
+    assert (
+        problems_of(referrer_email="nope")["referrer_email"]
+        == "Enter an email address in the correct format, like name@example.com"
+    )
     assert problems_of(referrer_email="") == {}
+    assert problems_of(referrer_name="x" * 201)["referrer_name"] == "Your name must be 200 characters or fewer"
+    assert problems_of(referrer_name="x" * 200, referrer_role="") == {}  # a role is optional
+
+
+def test_who_gave_consent_is_at_most_200_characters():
+    consent = ConsentDetails(status="given", given_on=TODAY, how="written", covers=["early_help_service"])
+    consent.given_by = "x" * 201
+    assert problems_of(consent=consent) == {"consent.given_by": "Who gave consent must be 200 characters or fewer"}
+    consent.given_by = "x" * 200
+    assert problems_of(consent=consent) == {}
 
 
 def test_there_must_be_a_child_unless_a_child_is_in_immediate_danger():
@@ -149,8 +162,11 @@ def test_there_can_be_at_most_the_most_people():
     assert problems_of(children=[child()] * MOST_PEOPLE) == {}
     many = problems_of(children=[child()] * (MOST_PEOPLE + 1))
     assert many["children"] == f"A referral can name up to {MOST_PEOPLE} children and {MOST_PEOPLE} adults"
-    adults = [PersonDetails(role="parent", first_name="A", last_name="B")] * (MOST_PEOPLE + 1)
-    assert "up to" in problems_of(adults=adults)["children"]
+    adult = PersonDetails(role="parent", first_name="A", last_name="B")
+    assert problems_of(adults=[adult] * MOST_PEOPLE) == {}
+    assert problems_of(adults=[adult] * (MOST_PEOPLE + 1)) == {
+        "children": f"A referral can name up to {MOST_PEOPLE} children and {MOST_PEOPLE} adults"
+    }
 
 
 def test_reasons_must_be_given_and_be_on_the_list():
