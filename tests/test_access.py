@@ -285,3 +285,17 @@ def test_staff_of_another_authority_see_nothing(okafor, team):
     outsider = UserFactory(authority=AuthorityFactory(code="999", name="Elsewhere"), roles=[Role.TEAM_LEADER])
     assert signed_in(outsider).get(f"/people/{okafor.child.pk}/").status_code == 404
     assert not people_visible_to(outsider).exists()
+
+
+@pytest.mark.django_db
+def test_someone_who_may_not_triage_opening_a_contact_is_refused_and_recorded(alice, coach, frameworks):
+    from earlyhelp.audit.models import AuditEvent
+
+    contact = contact_received(alice)
+    assert signed_in(coach).get(f"/front-door/contacts/{contact.pk}/").status_code == 404
+    refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED, actor=coach)
+    assert (refused.target_type, refused.target_id, refused.details) == (
+        "frontdoor.contact",
+        contact.pk,
+        {"attempted": "open"},
+    )

@@ -169,6 +169,10 @@ def test_there_can_be_at_most_the_most_people():
     }
 
 
+def test_indicators_are_not_checked_when_no_framework_is_loaded():
+    assert problems_of(indicators=["l2-learning-01", "made-up"]) == {}
+
+
 def test_reasons_must_be_given_and_be_on_the_list():
     assert problems_of(needs=[])["needs"] == "Select at least one reason for the referral"
     assert problems_of(needs=["family-conflict", "made-up"])["needs"] == "These are not reasons on the list: made-up"
