@@ -1,5 +1,9 @@
 """Every decision rule, on both shipped frameworks; and adding an indicator never lowers the level."""
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -363,3 +367,49 @@ def test_the_recommendation_as_json_has_every_key_the_cli_and_api_print():
         "immediate_danger": False,
         "fgm_concern": True,
     }
+
+
+# Word for word: what the practitioner reads ------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "recommendations.json"
+N, F = "northamptonshire", "newham"
+SCENARIOS: dict[str, tuple[str, list[str], Facts]] = {
+    "nothing selected": (N, [], Facts()),
+    "level 1 only": (N, ["l1-learning-01", "l1-health-01"], Facts(consent_given=True)),
+    "level 2 in one area": (N, ["l2-learning-01", "l2-learning-02"], Facts(consent_given=True)),
+    "level 2 in two areas": (N, ["l2-learning-01", "l2-housing-01"], Facts(consent_given=True)),
+    "level 2 in two areas, consent refused": (N, ["l2-learning-01", "l2-housing-01"], Facts(consent_given=False)),
+    "level 3": (N, ["l3-learning-01"], Facts()),
+    "level 3 with a CAF": (N, ["l3-learning-01", "l2-health-01"], Facts(caf_exists=True, consent_given=True)),
+    "level 4": (N, ["l4-learning-01"], Facts()),
+    "level 4 with a CAF": (N, ["l4-learning-01"], Facts(caf_exists=True)),
+    "an immediate safeguarding item": (N, ["safeguarding-01"], Facts()),
+    "one CSE indicator": (N, ["cse-01"], Facts()),
+    "three CSE indicators": (N, ["cse-01", "cse-02", "cse-03"], Facts()),
+    "a section 17 factor": (N, ["s17-health-01"], Facts()),
+    "an FGM concern": (N, [], Facts(fgm_concern=True)),
+    "immediate danger": (N, ["l2-learning-01"], Facts(immediate_danger=True)),
+    "Newham: nothing selected": (F, [], Facts()),
+    "Newham: one factor": (F, ["ff-family-conflict"], Facts(consent_given=True)),
+    "Newham: two factors, consent refused": (F, ["ff-family-conflict", "ff-exclusion"], Facts(consent_given=False)),
+    "Newham: acute": (F, ["ff-domestic-abuse-acute"], Facts()),
+    "Newham: immediate danger": (F, ["ff-mental-health"], Facts(immediate_danger=True)),
+}
+
+
+def _all_recommendations() -> dict[str, object]:
+    frameworks = {N: NORTHAMPTONSHIRE, F: NEWHAM}
+    return {
+        name: recommend(frameworks[framework], indicators, facts).as_dict()
+        for name, (framework, indicators, facts) in SCENARIOS.items()
+    }
+
+
+def test_every_recommendation_reads_word_for_word_as_reviewed():
+    """Every level, action, reason and indicator named, as a practitioner reads them: a change to
+    any wording or rule shows here. After a deliberate change, review the new text and write it
+    with `UPDATE_GOLDEN=1 pytest tests/test_thresholds_rules.py`."""
+    found = _all_recommendations()
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(found, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert found == json.loads(GOLDEN.read_text(encoding="utf-8"))
