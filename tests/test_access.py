@@ -299,3 +299,20 @@ def test_someone_who_may_not_triage_opening_a_contact_is_refused_and_recorded(al
         contact.pk,
         {"attempted": "open"},
     )
+
+
+@pytest.mark.django_db
+def test_the_front_doors_access_functions_answer_each_role_directly(alice, bob, coach, analyst, front_door, frameworks):
+    from django.http import Http404
+
+    from earlyhelp.frontdoor import access
+
+    contact = contact_received(alice)
+    assert list(access.referrals_made_by(alice)) == [contact]
+    assert list(access.referrals_made_by(bob)) == []
+    assert list(access.referrals_made_by(analyst)) == []  # may not refer: nothing, never an error
+    assert list(access.contacts_visible_to(analyst)) == []
+    assert list(access.contacts_visible_to(front_door)) == [contact]
+    with pytest.raises(Http404, match="No contact found"):
+        access.get_contact_for_triage(coach, contact.pk)
+    assert access.get_contact_for_triage(front_door, contact.pk) == contact
