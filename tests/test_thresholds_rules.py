@@ -179,6 +179,12 @@ def test_an_unknown_indicator_is_refused_by_name():
     with pytest.raises(UnknownIndicatorsError, match="'l9-nothing-01'") as refused:
         recommend(NORTHAMPTONSHIRE, ["l2-learning-01", "l9-nothing-01"])
     assert refused.value.unknown == ["l9-nothing-01"]
+    with pytest.raises(UnknownIndicatorsError) as two:
+        recommend(NORTHAMPTONSHIRE, ["x-1", "x-2"])
+    assert str(two.value) == (
+        f"northamptonshire version {NORTHAMPTONSHIRE.version} has no indicator 'x-1', 'x-2'. "
+        "Use the identifiers from `thresholds export --framework northamptonshire`."
+    )
 
 
 def test_the_same_indicator_twice_counts_once():
