@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from earlyhelp.core.workflow import TransitionNotAllowedError, Transitions
 from earlyhelp.directory.models import Service
 from earlyhelp.frontdoor import deciding
-from earlyhelp.frontdoor.models import Contact
+from earlyhelp.frontdoor.models import Contact, TriageDecision
 from earlyhelp.people import services
 from earlyhelp.people.models import Person, PersonToCheck
 from tests.conftest import signed_in
@@ -183,6 +183,10 @@ def test_a_contacts_outcome_is_final(front_door, alice, frameworks):
         contact.status_change(Contact.Status.ALLOCATED)
     assert not Contact.TRANSITIONS.allows(Contact.Status.AWAITING_CONFIRMATION, Contact.Status.REDIRECTED)
     assert PersonToCheck.TRANSITIONS.is_final(PersonToCheck.Status.MATCHED)
+    decision = TriageDecision.objects.get(contact=contact)
+    assert decision.state == TriageDecision.State.MADE
+    with pytest.raises(TransitionNotAllowedError):
+        TriageDecision.TRANSITIONS.check(decision.state, TriageDecision.State.CONFIRMED, what="A triage decision")
 
 
 def test_a_contact_waiting_for_a_team_leader_cannot_be_decided_again(front_door, alice, frameworks, authority):

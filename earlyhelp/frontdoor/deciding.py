@@ -176,6 +176,7 @@ def triage_confirm(*, actor: User, decision: TriageDecision) -> TriageDecision:
         raise ValidationError(no_longer_waiting(decision))
     if decision.decided_by_id == actor.pk:
         raise ValidationError("A different team leader must confirm a decision you made yourself")
+    TriageDecision.TRANSITIONS.check(decision.state, TriageDecision.State.CONFIRMED, what="A triage decision")
     decision.confirmed_by, decision.confirmed_at = actor, timezone.now()
     decision.save(update_fields=["confirmed_by", "confirmed_at"])
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=decision, changes={"confirmed": [False, True]})
@@ -193,6 +194,7 @@ def triage_return(*, actor: User, decision: TriageDecision, because: str) -> Tri
         raise ValidationError(no_longer_waiting(decision))
     if not because.strip():
         raise ValidationError({"because": "Say why the decision is being returned"})
+    TriageDecision.TRANSITIONS.check(decision.state, TriageDecision.State.RETURNED, what="A triage decision")
     decision.returned_by, decision.returned_at, decision.returned_because = actor, timezone.now(), because.strip()
     decision.save(update_fields=["returned_by", "returned_at", "returned_because"])
     record_change(

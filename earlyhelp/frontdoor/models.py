@@ -385,9 +385,28 @@ class TriageDecision(AuditedModel):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.contact})"
 
+    class State(models.TextChoices):
+        """Where a decision stands; worked out from when it was confirmed or returned."""
+
+        MADE = "made", "Made"
+        AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting a team leader's confirmation"
+        CONFIRMED = "confirmed", "Confirmed by a team leader"
+        RETURNED = "returned", "Returned for a new decision"
+
+    # A decision against advice to refer to social care is confirmed or returned, once (ADR 11).
+    TRANSITIONS = Transitions({State.AWAITING_CONFIRMATION: (State.CONFIRMED, State.RETURNED)})
+
+    @property
+    def state(self) -> "TriageDecision.State":
+        if self.returned_at is not None:
+            return self.State.RETURNED
+        if self.confirmed_at is not None:
+            return self.State.CONFIRMED
+        return self.State.AWAITING_CONFIRMATION if self.needs_confirmation else self.State.MADE
+
     @property
     def is_awaiting_confirmation(self) -> bool:
-        return self.needs_confirmation and self.confirmed_at is None and self.returned_at is None
+        return self.state == self.State.AWAITING_CONFIRMATION
 
     @property
     def is_final(self) -> bool:
