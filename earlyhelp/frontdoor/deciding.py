@@ -22,11 +22,7 @@ from earlyhelp.frontdoor.decision_rules import (
     main_child,
     no_longer_waiting,
 )
-from earlyhelp.frontdoor.models import (
-    Contact,
-    ContactPerson,
-    TriageDecision,
-)
+from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Area, Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people import services as people_services

@@ -8,11 +8,7 @@ from dataclasses import dataclass
 
 from earlyhelp.core.templatetags.govuk_dates import govuk_datetime
 from earlyhelp.directory.models import Service
-from earlyhelp.frontdoor.models import (
-    Contact,
-    ContactPerson,
-    TriageDecision,
-)
+from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Area, Team
 
 

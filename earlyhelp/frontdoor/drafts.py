@@ -4,10 +4,7 @@ from typing import Any
 
 from earlyhelp.audit.trail import audited
 from earlyhelp.frontdoor.journey import referral_from_draft
-from earlyhelp.frontdoor.models import (
-    Contact,
-    ReferralDraft,
-)
+from earlyhelp.frontdoor.models import Contact, ReferralDraft
 from earlyhelp.frontdoor.receiving import contact_receive
 from earlyhelp.organisations.models import User
 

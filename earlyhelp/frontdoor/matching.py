@@ -10,10 +10,7 @@ from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.core.workflow import locked
-from earlyhelp.frontdoor.models import (
-    Contact,
-    ContactPerson,
-)
+from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.selectors import earlier_contacts
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission

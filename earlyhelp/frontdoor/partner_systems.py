@@ -4,9 +4,7 @@ Only a digest of each key is stored; the key itself is shown once."""
 import hashlib
 import secrets
 
-from earlyhelp.frontdoor.models import (
-    PartnerSystem,
-)
+from earlyhelp.frontdoor.models import PartnerSystem
 
 
 def partner_system_add(*, agency_id: int, authority_id: int, name: str) -> tuple[PartnerSystem, str]:
