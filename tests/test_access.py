@@ -313,7 +313,7 @@ def test_the_front_doors_access_functions_answer_each_role_directly(alice, bob, 
     assert list(access.referrals_made_by(analyst)) == []  # may not refer: nothing, never an error
     assert list(access.contacts_visible_to(analyst)) == []
     assert list(access.contacts_visible_to(front_door)) == [contact]
-    with pytest.raises(Http404, match="No contact found"):
+    with pytest.raises(Http404, match="^No contact found$"):
         access.get_contact_for_triage(coach, contact.pk)
     assert access.get_contact_for_triage(front_door, contact.pk) == contact
 
@@ -331,7 +331,7 @@ def test_only_a_team_leader_may_open_a_decision_to_confirm_and_a_refusal_is_reco
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     decision = deciding.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Section 47")
     assert access.get_decision_for_confirmation(team_leader, decision.pk) == decision
-    with pytest.raises(Http404, match="No decision found"):
+    with pytest.raises(Http404, match="^No decision found$"):
         access.get_decision_for_confirmation(front_door, decision.pk)
     refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED, actor=front_door)
     assert (refused.target_type, refused.target_id, refused.details) == (
