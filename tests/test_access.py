@@ -313,7 +313,7 @@ def test_the_front_doors_access_functions_answer_each_role_directly(alice, bob, 
     assert list(access.referrals_made_by(analyst)) == []  # may not refer: nothing, never an error
     assert list(access.contacts_visible_to(analyst)) == []
     assert list(access.contacts_visible_to(front_door)) == [contact]
-    with pytest.raises(Http404, match="^No contact found$"):
+    with pytest.raises(Http404, match=r"^No contact found$"):
         access.get_contact_for_triage(coach, contact.pk)
     assert access.get_contact_for_triage(front_door, contact.pk) == contact
 
@@ -331,7 +331,7 @@ def test_only_a_team_leader_may_open_a_decision_to_confirm_and_a_refusal_is_reco
     contact = matched_and_levelled(contact_received(alice), front_door, frameworks)
     decision = deciding.contact_decide(actor=front_door, contact=contact, outcome="redirect", reasons="Section 47")
     assert access.get_decision_for_confirmation(team_leader, decision.pk) == decision
-    with pytest.raises(Http404, match="^No decision found$"):
+    with pytest.raises(Http404, match=r"^No decision found$"):
         access.get_decision_for_confirmation(front_door, decision.pk)
     refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED, actor=front_door)
     assert (refused.target_type, refused.target_id, refused.details) == (
@@ -339,3 +339,29 @@ def test_only_a_team_leader_may_open_a_decision_to_confirm_and_a_refusal_is_reco
         decision.pk,
         {"attempted": "confirm"},
     )
+
+
+@pytest.mark.django_db
+def test_a_partner_system_sees_only_the_referrals_it_sent(alice, authority, school, frameworks):
+    from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.frontdoor import access
+    from earlyhelp.frontdoor.models import Contact
+    from earlyhelp.frontdoor.partner_systems import partner_system_add
+
+    partner, _ = partner_system_add(agency_id=school.pk, authority_id=authority.pk, name="MIS")
+    from earlyhelp.frontdoor.receiving import contact_receive
+    from tests.factories import a_referral
+
+    with_key = contact_receive(
+        referral=a_referral(),
+        source=Contact.Source.PARTNER_SYSTEM,
+        authority_id=authority.pk,
+        partner_system=partner,
+    )
+    assert access.contact_for_partner_system(partner, with_key.pk) == with_key
+    assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).exists()
+    mine = contact_received(alice)  # sent by Alice, not by the system
+    assert access.contact_for_partner_system(partner, mine.pk) is None
+    assert AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED, target_id=mine.pk).count() == 1
+    assert access.contact_for_partner_system(partner, None) is None  # no number: nothing to record
+    assert AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).count() == 1
