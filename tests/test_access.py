@@ -362,6 +362,12 @@ def test_a_partner_system_sees_only_the_referrals_it_sent(alice, authority, scho
     assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).exists()
     mine = contact_received(alice)  # sent by Alice, not by the system
     assert access.contact_for_partner_system(partner, mine.pk) is None
-    assert AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED, target_id=mine.pk).count() == 1
+    refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED)
+    assert (refused.target_type, refused.target_id, refused.details) == (
+        "frontdoor.contact",
+        mine.pk,
+        {"attempted": "open"},
+    )
+    assert refused.actor_label.startswith("MIS")
     assert access.contact_for_partner_system(partner, None) is None  # no number: nothing to record
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).count() == 1
