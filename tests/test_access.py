@@ -371,3 +371,38 @@ def test_a_partner_system_sees_only_the_referrals_it_sent(alice, authority, scho
     assert refused.actor_label.startswith("MIS")
     assert access.contact_for_partner_system(partner, None) is None  # no number: nothing to record
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).count() == 1
+
+
+@pytest.mark.django_db
+def test_each_refusal_of_a_record_says_only_that_there_is_none_and_is_recorded(okafor, bob, analyst):
+    from django.http import Http404
+
+    from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.people import access
+
+    refusals = [
+        (lambda: access.get_person_for_user(bob, okafor.child.pk), "No person found", "people.person", "open"),
+        (lambda: access.get_person_for_editing(analyst, 10**9), "No person found", "people.person", "change"),
+        (lambda: access.get_family_for_user(bob, okafor.family.pk), "No family found", "people.family", "open"),
+        (lambda: access.get_family_for_editing(bob, okafor.family.pk), "No family found", "people.family", "change"),
+        (
+            lambda: access.get_relationship_for_editing(bob, okafor.mother, 10**9),
+            "No relationship found",
+            "people.relationship",
+            "change",
+        ),
+        (
+            lambda: access.get_membership_for_editing(bob, okafor.family, okafor.mother_membership.pk),
+            "No family member found",
+            "people.familymembership",
+            "change",
+        ),
+        (lambda: access.get_merge_for_undoing(bob, 10**9), "No such merge", "people.personmerge", "change"),
+    ]
+    for attempt, message, target_type, attempted in refusals:
+        with pytest.raises(Http404) as refused:
+            attempt()
+        assert str(refused.value) == message
+        event = AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).order_by("-id").first()
+        assert event is not None
+        assert (event.target_type, event.details) == (target_type, {"attempted": attempted})
