@@ -101,7 +101,8 @@ class Person(VersionedModel):
     )
 
     # Kept by the services for search and duplicate checks; never typed by anyone.
-    search_name = models.CharField(max_length=500, editable=False, db_index=True)
+    # On PostgreSQL a trigram index serves search_name (migration 0005, ADR 14).
+    search_name = models.CharField(max_length=500, editable=False)
     first_name_sound = models.CharField(max_length=50, editable=False, db_index=True)
     last_name_sound = models.CharField(max_length=50, editable=False, db_index=True)
 
@@ -122,6 +123,7 @@ class Person(VersionedModel):
         indexes = [
             models.Index(fields=["authority", "date_of_birth"], name="person_by_date_of_birth"),
             models.Index(fields=["authority", "postcode"], name="person_by_postcode"),
+            models.Index(fields=["authority", "expected_date_of_delivery"], name="person_by_due_date"),
         ]
         constraints = [
             # One record per NHS number and per UPN: a second one is a duplicate to merge.

@@ -39,8 +39,24 @@ class SearchCriteria:
         return {key: value for key, value in values.items() if value}
 
 
+# Trigram indexes (PostgreSQL's pg_trgm, ADR 14) find a word anywhere in a name from three
+# letters; a shorter word is matched at the start of a name instead, which they can also serve.
+SHORTEST_ANYWHERE = 3
+
+
+def name_word_letters(token: str) -> Q:
+    """A typed word's letters in the person's names: anywhere from three letters, else at a name's start."""
+    if len(token) >= SHORTEST_ANYWHERE:
+        return Q(search_name__contains=token)
+    return Q(search_name__startswith=token) | Q(search_name__contains=f" {token}")
+
+
 def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
-    """People matching every criterion given, closest names first."""
+    """People matching every criterion given, closest names first.
+
+    Each criterion is one an index serves (ADR 14): the NHS number, UPN, date of birth (or due
+    date) and postcode exactly, and each word of the name by its letters (trigrams) or its sound
+    (the phonetic keys' own indexes)."""
     people = people_visible_to(user).select_related("school")
     if criteria.nhs_number:
         people = people.filter(nhs_number=nhs_number_normalise(criteria.nhs_number))
@@ -57,11 +73,11 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
         return people.order_by("last_name", "first_name", "id")
     for token in tokens:
         sound = name_sound(token)
-        people = people.filter(Q(search_name__contains=token) | Q(first_name_sound=sound) | Q(last_name_sound=sound))
+        people = people.filter(name_word_letters(token) | Q(first_name_sound=sound) | Q(last_name_sound=sound))
     # Letters typed exactly rank above names that only sound alike.
     exactness = sum(
         (
-            Case(When(search_name__contains=token, then=Value(1)), default=Value(0), output_field=IntegerField())
+            Case(When(name_word_letters(token), then=Value(1)), default=Value(0), output_field=IntegerField())
             for token in tokens
         ),
         start=Value(0, output_field=IntegerField()),
@@ -204,7 +220,7 @@ def _name_condition(search: str) -> Q:
         return Q(pk__in=[])
     condition = Q()
     for token in tokens:
-        condition &= Q(search_name__contains=token)
+        condition &= name_word_letters(token)
     return condition
 
 

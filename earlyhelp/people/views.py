@@ -18,6 +18,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import record_listed, record_refused, record_search, record_view
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.numbers import record_id
+from earlyhelp.core.paging import BoundedPaginator
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
@@ -32,6 +33,8 @@ from earlyhelp.people.forms import (
 from earlyhelp.people.models import Family, Person
 
 PAGE_SIZE = 25
+# A search counts and offers at most this many matches (core/paging.py).
+SEARCH_LIMIT = 500
 DRAFT_KEY = "person_draft"
 
 
@@ -63,9 +66,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
             nhs_number=data["nhs_number"],
             upn=data["upn"],
         )
-        page = Paginator(selectors.person_search(user=user, criteria=criteria), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = BoundedPaginator(
+            selectors.person_search(user=user, criteria=criteria), PAGE_SIZE, limit=SEARCH_LIMIT
+        ).get_page(request.GET.get("page"))
         record_search(actor=user, criteria=criteria.as_audit_details(), found=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
