@@ -42,6 +42,8 @@ class SearchCriteria:
 # Trigram indexes (PostgreSQL's pg_trgm, ADR 14) find a word anywhere in a name from three
 # letters; a shorter word is matched at the start of a name instead, which they can also serve.
 SHORTEST_ANYWHERE = 3
+# A name search ranks at most this many matches, and one more to know there are more.
+SEARCH_LIMIT = 500
 
 
 def name_word_letters(token: str) -> Q:
@@ -74,6 +76,12 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
     for token in tokens:
         sound = name_sound(token)
         people = people.filter(name_word_letters(token) | Q(first_name_sound=sound) | Q(last_name_sound=sound))
+    # Ranked among a bounded set of candidates: a common surname (thousands of Smiths) would
+    # otherwise fetch and sort every one of them to show 25. Up to SEARCH_LIMIT matches this is
+    # every match; beyond it, the page says to add a date of birth or a postcode.
+    # Found once here (one query that stops at the bound), so that counting them and ranking a
+    # page are each a look-up by primary key rather than the search again.
+    candidates = list(people.order_by().values_list("pk", flat=True)[: SEARCH_LIMIT + 1])
     # Letters typed exactly rank above names that only sound alike.
     exactness = sum(
         (
@@ -82,7 +90,13 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
         ),
         start=Value(0, output_field=IntegerField()),
     )
-    return people.annotate(exactness=exactness).order_by("-exactness", "last_name", "first_name", "id")
+    ranked: QuerySet[Person] = (
+        Person.objects.filter(pk__in=candidates)
+        .select_related("school")
+        .annotate(exactness=exactness)
+        .order_by("-exactness", "last_name", "first_name", "id")
+    )
+    return ranked
 
 
 @dataclass(frozen=True)

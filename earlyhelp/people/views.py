@@ -34,7 +34,7 @@ from earlyhelp.people.models import Family, Person
 
 PAGE_SIZE = 25
 # A search counts and offers at most this many matches (core/paging.py).
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = selectors.SEARCH_LIMIT
 DRAFT_KEY = "person_draft"
 
 

@@ -51,6 +51,11 @@ MIDDLEWARE = [
     "earlyhelp.audit.middleware.AuditOriginMiddleware",
 ]
 
+# The Server-Timing header on every response (earlyhelp/core/timing.py): for `make bench`.
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "earlyhelp.core.timing.ServerTimingMiddleware")
+
 ROOT_URLCONF = "earlyhelp.site.urls"
 WSGI_APPLICATION = "earlyhelp.wsgi.application"
 

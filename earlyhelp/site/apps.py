@@ -8,3 +8,6 @@ class SiteConfig(AppConfig):
     name = "earlyhelp.site"
     label = "earlyhelp_site"
     verbose_name = "The service"
+
+    def ready(self) -> None:
+        from earlyhelp.site import checks  # noqa: F401  (registers the checks)

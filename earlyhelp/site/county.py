@@ -221,9 +221,11 @@ def generate(
         builder.partner_involvements()
         result.audit_rows = builder.audit.flush() + builder.audit_written
         _reset_sequences(builder.models_written)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh statistics for the planner, and the trigram index's pending entries merged into it
+        # (a bulk load leaves them in a list every search would otherwise read through).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     result.seconds = time.perf_counter() - started
     return result
 

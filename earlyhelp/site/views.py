@@ -1,12 +1,14 @@
 """Signing in and out, and the home page each role lands on."""
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -54,9 +56,29 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer: 200 when the database and the cache both answer, else 503 naming which."""
+    parts = {"database": _database_answers(), "cache": _cache_answers()}
+    healthy = all(parts.values())
+    answers = {name: "ok" if up else "failed" for name, up in parts.items()}
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **answers}, status=200 if healthy else 503)
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return bool(cursor.fetchone() == (1,))
+    except DatabaseError:
+        return False
+
+
+def _cache_answers() -> bool:
+    token = secrets.token_hex(8)
+    try:
+        cache.set("healthz", token, timeout=10)
+        return bool(cache.get("healthz") == token)
+    except Exception:  # any backend's failure means the same: the cache is down
+        return False
 
 
 @login_not_required

@@ -20,11 +20,16 @@ def trigram_index_create(apps: StateApps, schema_editor: BaseDatabaseSchemaEdito
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON people_person USING gin (search_name gin_trgm_ops)"
     )
+    # The planner guesses how many people a word matches from these statistics: at the default
+    # (100) a surname held by 200 people looks like 3,000, and a search bounded to 500 candidates
+    # then reads the whole table instead of the index.
+    schema_editor.execute("ALTER TABLE people_person ALTER COLUMN search_name SET STATISTICS 2000")
 
 
 def trigram_index_drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+        schema_editor.execute("ALTER TABLE people_person ALTER COLUMN search_name SET STATISTICS -1")
 
 
 class Migration(migrations.Migration):
