@@ -389,3 +389,22 @@ def test_a_search_that_finds_nobody_says_so_and_offers_to_add_a_person(front_doo
     assert "No people found" in page
     assert "check the spelling" in page
     assert 'href="/people/add/"' in page
+
+
+def test_each_person_on_a_referral_is_matched_only_to_records_that_may_be_them(front_door, django_assert_num_queries):
+    from earlyhelp.people.selectors import ProposedPerson, likely_matches_each
+
+    mother = AdultFactory(first_name="Grace", last_name="Okafor", postcode="NN1 5AB", nhs_number="")
+    child = PersonFactory(first_name="Tobi", last_name="Okafor", postcode="NN1 5AB", date_of_birth=date(2016, 3, 4))
+    PersonFactory(first_name="Peter", last_name="Jones", postcode="NN1 5AB")
+    proposed = [
+        ProposedPerson(first_name="Grace", last_name="Okafor", postcode="NN1 5AB"),
+        ProposedPerson(first_name="Toby", last_name="Okafor", date_of_birth=date(2016, 3, 4)),
+        ProposedPerson(first_name="Nobody", last_name="Known", postcode="ZZ9 9ZZ"),
+    ]
+    assert front_door.roles  # known already on a signed-in user
+    with django_assert_num_queries(1):
+        found = likely_matches_each(user=front_door, proposed=proposed)
+    assert [[match.person for match in matches] for matches in found] == [[mother], [child], []]
+    assert found[1][0].reasons == ("Similar name and the same date of birth",)
+    assert likely_matches_each(user=front_door, proposed=[]) == []

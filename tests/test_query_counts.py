@@ -91,3 +91,63 @@ def test_the_home_page_counts_the_front_door_in_a_fixed_number_of_queries(front_
         contact_received(alice)
     large = queries_for(client, "/")
     assert small == large
+
+
+# The benchmark's ceiling for a main page (docs/performance.md).
+MOST_QUERIES_A_PAGE = 12
+
+
+def test_the_front_door_queue_makes_a_fixed_number_of_queries_and_shows_one_page(front_door, alice, frameworks):
+    from earlyhelp.frontdoor.selectors import QUEUE_PAGE_SIZE
+    from tests.factories import contact_received
+
+    contact_received(alice)
+    client = signed_in(front_door)
+    small = queries_for(client, "/front-door/")
+    for _ in range(QUEUE_PAGE_SIZE + 2):
+        contact_received(alice)
+    large = queries_for(client, "/front-door/")
+    assert small == large <= MOST_QUERIES_A_PAGE
+    first = client.get("/front-door/")
+    assert first.content.decode().count('href="/front-door/contacts/') == QUEUE_PAGE_SIZE
+    assert f"of {QUEUE_PAGE_SIZE + 3}" in first.content.decode()
+    second = client.get("/front-door/", {"page": 2})
+    assert second.content.decode().count('href="/front-door/contacts/') == 3
+
+
+def test_a_contact_makes_a_fixed_number_of_queries_however_many_records_may_match(front_door, alice, frameworks):
+    from tests.factories import contact_received
+
+    contact = contact_received(alice)
+    child = contact.people.get(role="child")
+    client = signed_in(front_door)
+    PersonFactory(first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth)
+    small = queries_for(client, f"/front-door/contacts/{contact.pk}/")
+    for _ in range(6):
+        PersonFactory(first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth)
+    large = queries_for(client, f"/front-door/contacts/{contact.pk}/")
+    assert small == large <= MOST_QUERIES_A_PAGE
+
+
+def test_the_team_leaders_home_page_makes_a_fixed_number_of_queries(team_leader, alice, frameworks):
+    from tests.factories import contact_received
+
+    client = signed_in(team_leader)
+    contact_received(alice)
+    small = queries_for(client, "/")
+    for _ in range(5):
+        contact_received(alice)
+        add_member(FamilyFactory(), PersonFactory())
+    large = queries_for(client, "/")
+    assert small == large <= MOST_QUERIES_A_PAGE
+
+
+@pytest.mark.parametrize(
+    "page", ["/", "/front-door/", "/people/?name=Grown", "/people/{person}/", "/families/{family}/"]
+)
+def test_each_main_page_makes_at_most_a_dozen_queries(front_door, page, school):
+    person = PersonFactory(last_name="Grown", school=school)
+    family = FamilyFactory()
+    add_member(family, person)
+    client = signed_in(front_door)
+    assert queries_for(client, page.format(person=person.pk, family=family.pk)) <= MOST_QUERIES_A_PAGE

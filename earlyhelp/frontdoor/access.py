@@ -35,7 +35,12 @@ def contacts_for_triage(user: User) -> QuerySet[Contact]:
 
 
 def get_contact_for_triage(user: User, pk: int) -> Contact:
-    contact = contacts_for_triage(user).select_related("level_of_need", "area", "family").filter(pk=pk).first()
+    contact = (
+        contacts_for_triage(user)
+        .select_related("level_of_need", "area", "family", "authority", "referrer_agency", "partner_system")
+        .filter(pk=pk)
+        .first()
+    )
     if contact is None:
         raise refuse(user, "frontdoor.contact", pk, "open", "No contact found")
     return contact

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
-from earlyhelp.frontdoor.clock import DecisionClock, decision_clock, rules_of
+from earlyhelp.frontdoor.clock import ClockRules, DecisionClock, Rag, decision_clock
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Team, User
-from earlyhelp.people.selectors import LikelyMatch, ProposedPerson, likely_matches
+from earlyhelp.people.selectors import LikelyMatch, ProposedPerson, likely_matches_each
 
 
 @dataclass(frozen=True)
@@ -27,22 +28,47 @@ def _with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
-def triage_queue(*, contacts: QuerySet[Contact], now: datetime) -> list[QueueRow]:
-    """Open contacts, oldest first; any with an "immediate danger" answer above the rest."""
-    open_contacts = _with_people(contacts.filter(status__in=Contact.OPEN_STATUSES)).order_by(
-        "-immediate_danger", "received_at", "pk"
-    )
-    return [
+# The queue shows this many contacts a page: a front door a few days behind has hundreds open.
+QUEUE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TriageQueue:
+    rows: list[QueueRow]
+    """This page's contacts, with their people."""
+    counts: dict[Rag, int]
+    """Every open contact by its clock, not only this page's."""
+    page: Page[Any]
+
+
+def triage_queue(*, contacts: QuerySet[Contact], now: datetime, rules: ClockRules, page: str | int = 1) -> TriageQueue:
+    """Open contacts, oldest first; any with an "immediate danger" answer above the rest.
+
+    Every open contact's clock is worked out from three columns, for the counts; only the page
+    shown is fetched with its people (two queries more, whatever the page size)."""
+    open_contacts = contacts.filter(status__in=Contact.OPEN_STATUSES).order_by("-immediate_danger", "received_at", "pk")
+    waiting = list(open_contacts.values_list("pk", "received_at", "immediate_danger"))
+    clocks = {
+        pk: decision_clock(received_at, now, immediate_danger=immediate_danger, rules=rules)
+        for pk, received_at, immediate_danger in waiting
+    }
+    counts = {rag: 0 for rag in Rag}
+    for clock in clocks.values():
+        counts[clock.rag] += 1
+    shown = Paginator([pk for pk, _, _ in waiting], QUEUE_PAGE_SIZE).get_page(page)
+    fetched = {contact.pk: contact for contact in _with_people(contacts.filter(pk__in=list(shown)))}
+    rows = [
         QueueRow(
             contact=contact,
-            clock=decision_clock(
-                contact.received_at, now, immediate_danger=contact.immediate_danger, rules=rules_of(contact.authority)
-            ),
+            clock=clocks[pk],
             children=[entry for entry in contact.people.all() if entry.is_child],
             awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
         )
-        for contact in open_contacts
+        for pk in shown
+        # Decided between the two queries: gone from the queue, as on the next view.
+        if (contact := fetched.get(pk)) is not None and contact.is_open
     ]
+    return TriageQueue(rows=rows, counts=counts, page=shown)
 
 
 @dataclass(frozen=True)
@@ -52,14 +78,13 @@ class PersonOnContact:
 
 
 def contact_people(*, user: User, contact: Contact) -> list[PersonOnContact]:
-    """The people on a contact, each with the records that may be them (while not yet matched)."""
-    people = []
-    for entry in contact.people.select_related("person").order_by("pk"):
-        matches: list[LikelyMatch] = []
-        if entry.person_id is None:
-            matches = likely_matches(user=user, proposed=proposed_from(entry))
-        people.append(PersonOnContact(entry=entry, matches=matches))
-    return people
+    """The people on a contact, each with the records that may be them (while not yet matched):
+    two queries, however many people the referral names."""
+    entries = list(contact.people.select_related("person").order_by("pk"))
+    unmatched = [entry for entry in entries if entry.person_id is None]
+    found = likely_matches_each(user=user, proposed=[proposed_from(entry) for entry in unmatched])
+    matches = {entry.pk: entry_matches for entry, entry_matches in zip(unmatched, found, strict=True)}
+    return [PersonOnContact(entry=entry, matches=matches.get(entry.pk, [])) for entry in entries]
 
 
 def proposed_from(entry: ContactPerson) -> ProposedPerson:

@@ -1,6 +1,7 @@
 """Read queries over people and families: search, likely duplicates, and what a person's
 page shows. Each returns only what the user may see, in a fixed number of queries."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -160,13 +161,35 @@ class ProposedPerson:
         return reasons
 
 
+# At most this many records sharing a detail are weighed for each person proposed.
+MATCH_CANDIDATES = 500
+
+
 def likely_matches(*, user: User, proposed: ProposedPerson, exclude_pk: int | None = None) -> list[LikelyMatch]:
     """People the user can see who are probably the person being recorded (one query)."""
     candidates = people_visible_to(user).filter(proposed.shares_a_detail_with()).select_related("school")
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
+    return _matches_among(proposed, list(candidates[:MATCH_CANDIDATES]))
+
+
+def likely_matches_each(*, user: User, proposed: Sequence[ProposedPerson]) -> list[list[LikelyMatch]]:
+    """For each person proposed (the people on a referral), the people the user can see who are
+    probably them: one query for them all, however many there are."""
+    if not proposed:
+        return []
+    condition = Q(pk__in=[])
+    for one in proposed:
+        condition |= one.shares_a_detail_with()
+    candidates = list(
+        people_visible_to(user).filter(condition).select_related("school")[: MATCH_CANDIDATES * len(proposed)]
+    )
+    return [_matches_among(one, candidates) for one in proposed]
+
+
+def _matches_among(proposed: ProposedPerson, candidates: list[Person]) -> list[LikelyMatch]:
     matches = []
-    for person in candidates[:500]:
+    for person in candidates:
         reasons = proposed.reasons_to_think_they_are(person)
         if reasons:
             strength = 2 if reasons[0].startswith("Same") else 1

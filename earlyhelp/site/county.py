@@ -42,6 +42,8 @@ from earlyhelp.thresholds.rules import Facts, recommend
 SCALES = {"smoke": 3_000, "county": 250_000}
 CONTACTS_PER_PERSON_A_YEAR = 60_000 / 250_000
 YEARS = 5
+# One contact in this many is still awaiting a decision (at least 60).
+OPEN_SHARE = 600
 GENERATOR = "County data generator"
 CHUNK_FAMILIES = 2_000
 CHUNK_CONTACTS = 5_000
@@ -518,11 +520,12 @@ class _CountyBuilder:
         self.models_written.update(tables)
         self.models_written.add(Contact.needs.through)
         span = timedelta(days=365 * self.years)
-        # Received times spread over the years, oldest first; the last few dozen are still open.
+        # Received times spread over the years, oldest first; the last few days' are still open
+        # (about 500 at county scale: a front door a little behind, as the queue often is).
         received = sorted(
             self.now - timedelta(seconds=self.random.randint(0, int(span.total_seconds()))) for _ in range(count)
         )
-        open_from = max(0, count - 60)
+        open_from = max(0, count - max(60, count // OPEN_SHARE))
         last_contact: dict[int, datetime] = {}
         for index, when in enumerate(received):
             family = self.random.choice(self.kept)

@@ -17,7 +17,7 @@ from earlyhelp.core.numbers import record_id
 from earlyhelp.core.workflow import StaleEditError
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
 from earlyhelp.frontdoor import access, consent, deciding, matching, selectors
-from earlyhelp.frontdoor.clock import Rag, decided_in_time, decision_clock, rules_of
+from earlyhelp.frontdoor.clock import decided_in_time, decision_clock, rules_of
 from earlyhelp.frontdoor.decision_rules import main_child, social_care_recommended
 from earlyhelp.frontdoor.forms import ConfirmationForm, ContactAreaForm, ContactConsentForm, TriageDecisionForm
 from earlyhelp.frontdoor.models import Contact, ContactPerson
@@ -43,12 +43,19 @@ def _require_triage(user: User) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     _require_triage(user)
-    rows = selectors.triage_queue(contacts=access.contacts_for_triage(user), now=timezone.now())
-    record_listed(actor=user, shown=[row.contact for row in rows], where="front door queue")
-    counts = {rag: sum(1 for row in rows if row.clock.rag == rag) for rag in Rag}
+    waiting = selectors.triage_queue(
+        contacts=access.contacts_for_triage(user),
+        now=timezone.now(),
+        rules=rules_of(user.authority),
+        page=request.GET.get("page", 1),
+    )
+    # Only the contacts on the page shown were read.
+    record_listed(actor=user, shown=[row.contact for row in waiting.rows], where="front door queue")
     context = {
-        "rows": rows,
-        "counts": counts,
+        "rows": waiting.rows,
+        "counts": waiting.counts,
+        "page": waiting.page,
+        "query": "",
         "can_confirm": access.can_confirm_overrides(user),
         "people_to_check": people_to_check(user=user).filter(status=PersonToCheck.Status.WAITING).count(),
     }
@@ -59,10 +66,11 @@ def _contact_context(user: User, contact: Contact, area_form: ContactAreaForm | 
     people = selectors.contact_people(user=user, contact=contact)
     earlier = list(selectors.earlier_contacts(contact)) if contact.re_referral else []
     decisions = selectors.decisions_for(contact)
+    children = [item for item in people if item.entry.is_child]
     return {
         "contact": contact,
         "people": people,
-        "children": [item for item in people if item.entry.is_child],
+        "children": children,
         "unmatched": [item for item in people if item.entry.person_id is None],
         "earlier": earlier,
         "decisions": decisions,
@@ -82,7 +90,8 @@ def _contact_context(user: User, contact: Contact, area_form: ContactAreaForm | 
             else None
         ),
         "needs": list(contact.needs.all()),
-        "main_child": main_child(contact),
+        # The first child on the referral (decision_rules.main_child), from the people just fetched.
+        "main_child": children[0].entry if children else None,
         "area_form": area_form or ContactAreaForm(initial={"area": contact.area_id}, contact=contact),
         "can_confirm": access.can_confirm_overrides(user),
     }
