@@ -18,7 +18,8 @@ keepalive = 5
 # Restarted now and then, so that no worker grows for ever.
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# "-" is standard output; ACCESS_LOG= (empty) turns the access log off, as `make bench` does.
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 wsgi_app = "earlyhelp.wsgi:application"
 raw_env = [f"DJANGO_SETTINGS_MODULE={os.environ.get('DJANGO_SETTINGS_MODULE', 'earlyhelp.settings.production')}"]
 

@@ -26,6 +26,14 @@ from tests.factories import (
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached (figures, rate limits), as its database starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def authority():
     return AuthorityFactory()

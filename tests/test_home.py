@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import PASSWORD, signed_in
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,17 @@ def test_public_pages_carry_the_authoritys_name_and_say_what_a_family_needs_to_k
     assert ">earlyhelp<" not in page
     assert "Every time you open one" not in page
     assert "What you tell us is kept safe" in page
+
+
+def test_the_records_held_are_counted_once_every_few_minutes_for_the_whole_authority(analyst, okafor):
+    from django.core.cache import cache
+
+    from earlyhelp.site import home
+
+    first = home.figures(analyst)
+    PersonFactory(last_name="Later")
+    assert home.figures(analyst) == first
+    assert "Counted at" in signed_in(analyst).get("/").content.decode()
+    cache.delete(f"home-figures:{analyst.authority_id}")
+    recounted = home.figures(analyst)
+    assert sum(total for _, total in recounted.people_by_kind) == sum(total for _, total in first.people_by_kind) + 1

@@ -134,6 +134,7 @@ def test_the_team_leaders_home_page_makes_a_fixed_number_of_queries(team_leader,
 
     client = signed_in(team_leader)
     contact_received(alice)
+    client.get("/")  # the records held are counted on the first view, then kept for a few minutes
     small = queries_for(client, "/")
     for _ in range(5):
         contact_received(alice)

@@ -63,6 +63,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-occurred_at"], name="audit_by_target"),
             models.Index(fields=["actor", "-occurred_at"], name="audit_by_actor"),
+            # "Recently viewed" on the home page: a user's own openings of people, newest first,
+            # without walking the searches and listings in between.
+            models.Index(fields=["actor", "verb", "target_type", "-occurred_at"], name="audit_by_actor_and_verb"),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,10 @@ and never names, and a partner practitioner sees only the people they work with.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
@@ -48,8 +50,8 @@ class HomePage:
     recently_viewed: list[Person] = field(default_factory=list)
     people_worked_with: list[Involvement] = field(default_factory=list)
     team: list[TeamMember] = field(default_factory=list)
-    people_by_kind: list[tuple[str, int]] = field(default_factory=list)
-    families_by_area: list[tuple[str, int]] = field(default_factory=list)
+    figures: "Figures | None" = None
+    figures_minutes: int = 0
     front_door: FrontDoorCounts | None = None
     can_confirm: bool = False
 
@@ -72,7 +74,8 @@ def for_user(user: User) -> HomePage:
     if user.can(Permission.VIEW_TEAM) and user.team_id:
         page.team = team_members(user)
     if user.can(Permission.VIEW_AGGREGATE_FIGURES):
-        page.people_by_kind, page.families_by_area = figures(user)
+        page.figures = figures(user)
+        page.figures_minutes = FIGURES_SECONDS // 60
     if user.can(Permission.TRIAGE_CONTACTS):
         page.front_door = front_door_counts(user)
         page.can_confirm = user.can(Permission.CONFIRM_TRIAGE_OVERRIDES)
@@ -122,21 +125,42 @@ def team_members(user: User) -> list[TeamMember]:
     ]
 
 
-def figures(user: User) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+# The counts of records held are counted again at most this often: at county scale counting every
+# person and family costs more than the rest of the page, and nobody needs them to the second.
+FIGURES_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Figures:
+    people_by_kind: list[tuple[str, int]]
+    families_by_area: list[tuple[str, int]]
+    counted_at: datetime
+
+
+def figures(user: User) -> Figures:
+    """The authority's records held, counted at most every FIGURES_SECONDS (shared by its users)."""
+    key = f"home-figures:{user.authority_id}"
+    cached = cache.get(key)
+    if isinstance(cached, Figures):
+        return cached
+    counted = figures_counted(user.authority_id)
+    cache.set(key, counted, timeout=FIGURES_SECONDS)
+    return counted
+
+
+def figures_counted(authority_id: int) -> Figures:
     kinds = dict(Person.Kind.choices)
     by_kind = (
-        Person.objects.filter(authority_id=user.authority_id)
-        .values("kind")
-        .annotate(total=Count("id"))
-        .order_by("kind")
+        Person.objects.filter(authority_id=authority_id).values("kind").annotate(total=Count("id")).order_by("kind")
     )
     by_area = (
-        Family.objects.filter(authority_id=user.authority_id)
+        Family.objects.filter(authority_id=authority_id)
         .values("area__name")
         .annotate(total=Count("id"))
         .order_by("area__name")
     )
-    return (
-        [(kinds[row["kind"]], row["total"]) for row in by_kind],
-        [(row["area__name"] or "Area not recorded", row["total"]) for row in by_area],
+    return Figures(
+        people_by_kind=[(kinds[row["kind"]], row["total"]) for row in by_kind],
+        families_by_area=[(row["area__name"] or "Area not recorded", row["total"]) for row in by_area],
+        counted_at=timezone.now(),
     )
