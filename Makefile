@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate
+.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production
 
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
@@ -50,6 +50,23 @@ demo:
 # Mutation testing of the rule modules (outside CI: slow). MODULES=earlyhelp/frontdoor/clock.py for one.
 mutate: setup
 	$(BIN)/python tools/mutation.py $(MODULES)
+
+# The speed of the service at county scale on PostgreSQL under gunicorn, against its targets
+# (docs/performance.md; not in CI). The first run generates 250,000 people (a few minutes).
+# ARGS="--people 1000000" for a million; ARGS=--smoke for the small run `make test` includes.
+bench: setup
+	$(BIN)/python tools/bench.py $(ARGS)
+
+# Serve as in production (README "Production"): static files collected, the database migrated,
+# the frameworks loaded, then gunicorn with the production settings. Needs SECRET_KEY and
+# ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) in the environment.
+production: export DJANGO_SETTINGS_MODULE = earlyhelp.settings.production
+production: setup
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (and ALLOWED_HOSTS, DATABASE_URL, REDIS_URL): see the README's Production section."; exit 1; }
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py thresholds --verbosity 0 load
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint:
 	$(BIN)/ruff check .

@@ -406,3 +406,60 @@ def test_each_refusal_of_a_record_says_only_that_there_is_none_and_is_recorded(o
         event = AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED).order_by("-id").first()
         assert event is not None
         assert (event.target_type, event.details) == (target_type, {"attempted": attempted})
+
+
+def _able_only_to_see(user: User) -> User:
+    """A user who may read the authority's records but change none (no role is so today; the
+    editing functions must still refuse one)."""
+    from earlyhelp.organisations.roles import Permission
+
+    user.__dict__["permissions"] = frozenset({Permission.VIEW_AUTHORITY_RECORDS})
+    return user
+
+
+def test_someone_who_may_see_a_person_but_not_change_them_is_refused_as_if_there_were_none(front_door, okafor):
+    from django.http import Http404
+
+    from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.people.access import get_family_for_editing, get_person_for_editing
+
+    reader = _able_only_to_see(front_door)
+    with pytest.raises(Http404, match=r"^No person found$"):
+        get_person_for_editing(reader, okafor.child.pk)
+    with pytest.raises(Http404, match=r"^No family found$"):
+        get_family_for_editing(reader, okafor.family.pk)
+    refused = AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED, actor=reader).order_by("id")
+    assert [(event.target_type, event.target_id, event.details) for event in refused] == [
+        ("people.person", okafor.child.pk, {"attempted": "change"}),
+        ("people.family", okafor.family.pk, {"attempted": "change"}),
+    ]
+
+
+@pytest.mark.parametrize("written", ["{ref}", " {ref_lower} ", "{pk}"])
+def test_a_duplicate_is_found_by_its_reference_however_it_is_typed(front_door, okafor, written):
+    from earlyhelp.people.access import duplicate_for_merging
+
+    duplicate = PersonFactory(first_name="Toby", last_name="Okafor")
+    reference = written.format(ref=duplicate.reference, ref_lower=duplicate.reference.lower(), pk=duplicate.pk)
+    assert duplicate_for_merging(front_door, okafor.child, reference) == duplicate
+
+
+@pytest.mark.parametrize("written", ["", "P", "Pabc", "P12x", "Q1"])
+def test_a_reference_that_names_no_record_finds_none(front_door, okafor, written):
+    from earlyhelp.people.access import duplicate_for_merging
+
+    assert duplicate_for_merging(front_door, okafor.child, written) is None
+
+
+def test_a_record_is_never_its_own_duplicate_nor_one_the_user_cannot_see(front_door, okafor):
+    from earlyhelp.organisations.roles import Role
+    from earlyhelp.people.access import duplicate_for_merging
+    from tests.factories import AuthorityFactory, UserFactory
+
+    assert duplicate_for_merging(front_door, okafor.child, okafor.child.reference) is None
+    outsider = UserFactory(
+        authority=AuthorityFactory(code="998", name="Elsewhere"), roles=[Role.FRONT_DOOR_PRACTITIONER]
+    )
+    elsewhere = PersonFactory(actor=outsider)
+    assert elsewhere.authority_id == outsider.authority_id
+    assert duplicate_for_merging(front_door, okafor.child, elsewhere.reference) is None

@@ -152,8 +152,14 @@ class Rag(StrEnum):
 @dataclass(frozen=True)
 class DecisionClock:
     due_at: datetime
-    working_hours_left: float
     rag: Rag
+    now: datetime
+    rules: ClockRules
+
+    @property
+    def working_hours_left(self) -> float:
+        """Working hours from now to the deadline (negative once it has passed)."""
+        return working_time(self.rules).working_seconds_between(self.now, self.due_at) / 3600
 
     @property
     def label(self) -> str:
@@ -167,7 +173,14 @@ class DecisionClock:
 
 
 def decision_due(received_at: datetime, rules: ClockRules | None = None) -> datetime:
-    rules = rules or rules_from_settings()
+    return _decision_due(received_at, rules or rules_from_settings())
+
+
+# A contact's deadline never changes while its authority's rules stay the same: worked out once per
+# process for each, the front door's queue and counts cost a look-up per open contact, not a walk
+# through the calendar (docs/performance.md).
+@lru_cache(maxsize=8192)  # pragma: no mutate (the size changes only how often it is worked out again)
+def _decision_due(received_at: datetime, rules: ClockRules) -> datetime:
     target = timedelta(hours=rules.decision_target_working_hours)
     return working_time(rules).add_working_time(received_at, target)
 
@@ -176,18 +189,16 @@ def decision_clock(
     received_at: datetime, now: datetime, *, immediate_danger: bool = False, rules: ClockRules | None = None
 ) -> DecisionClock:
     rules = rules or rules_from_settings()
-    clock = working_time(rules)
     due_at = decision_due(received_at, rules)
-    left = clock.working_seconds_between(now, due_at) / 3600
     if immediate_danger:
         rag = Rag.IMMEDIATE
     elif now >= due_at:
         rag = Rag.RED
-    elif left <= rules.amber_when_working_hours_left:
+    elif working_time(rules).working_seconds_between(now, due_at) / 3600 <= rules.amber_when_working_hours_left:
         rag = Rag.AMBER
     else:
         rag = Rag.GREEN
-    return DecisionClock(due_at=due_at, working_hours_left=left, rag=rag)
+    return DecisionClock(due_at=due_at, rag=rag, now=now, rules=rules)
 
 
 def decided_in_time(received_at: datetime, decided_at: datetime, rules: ClockRules | None = None) -> bool:

@@ -28,8 +28,9 @@ def _with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
-# The queue shows this many contacts a page: a front door a few days behind has hundreds open.
-QUEUE_PAGE_SIZE = 50
+# The queue shows this many contacts a page: a front door a few days behind has hundreds open,
+# and the oldest are the ones to decide first.
+QUEUE_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)

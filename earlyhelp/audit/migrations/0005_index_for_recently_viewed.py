@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_refused_verb'),
+        ("audit", "0004_refused_verb"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'verb', 'target_type', '-occurred_at'], name='audit_by_actor_and_verb'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor", "verb", "target_type", "-occurred_at"], name="audit_by_actor_and_verb"),
         ),
     ]

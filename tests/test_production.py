@@ -1,0 +1,113 @@
+"""The production configuration, started as `make production` starts it: gunicorn with the
+production settings after `collectstatic`, answering /healthz, a page and a static file. The
+benchmark's smoke run does the starting (tools/bench.py --smoke), so that it cannot rot either."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_PAGES = {"home (front door)", "home (team leader)", "front-door queue", "a contact", "person page", "family page"}
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory) -> dict:
+    results = tmp_path_factory.mktemp("bench") / "bench.json"
+    environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    finished = subprocess.run(
+        [sys.executable, "tools/bench.py", "--smoke", "--json", str(results)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    return json.loads(results.read_text())
+
+
+def test_gunicorn_with_the_production_settings_serves_health_a_page_and_a_static_file(smoke):
+    production = smoke["production"]
+    assert production["healthz"] == 200
+    assert production["healthz_body"] == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert production["sign_in_page"] == 200
+    assert production["static_file"] == 200
+    assert "immutable" in production["static_cache_control"]
+    assert production["plain_http_redirected_to_https"] is True
+
+
+def test_the_benchmark_opens_every_main_page_and_every_kind_of_search(smoke):
+    assert {figure["what"] for figure in smoke["pages"]} == MAIN_PAGES
+    for figure in smoke["pages"] + smoke["searches"]:
+        assert figure["statuses"] == [200], figure
+        assert 0 < figure["queries"] <= 12, figure
+        assert figure["median_ms"] > 0
+    assert {figure["what"] for figure in smoke["searches"]} >= {"search: surname", "search: date of birth"}
+    assert smoke["mixed_load"]["requests"] > 0
+    assert smoke["mixed_load"]["errors"] == 0
+    assert smoke["concurrent_searches"]["errors"] == 0
+
+
+def test_each_main_page_makes_the_same_queries_on_more_data(smoke):
+    assert smoke["people"] > 1500
+    assert all(sizes["constant"] for sizes in smoke["queries_by_size"].values()), smoke["queries_by_size"]
+
+
+def test_production_refuses_to_start_before_the_static_files_are_collected(tmp_path):
+    manifest_storage = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=manifest_storage, STATIC_ROOT=tmp_path):
+        errors = [message for message in run_checks() if message.id == "earlyhelp.E001"]
+        assert len(errors) == 1
+        assert "collectstatic" in errors[0].hint
+        (tmp_path / "staticfiles.json").write_text("{}")
+        assert not [message for message in run_checks() if message.id == "earlyhelp.E001"]
+
+
+def test_development_storage_needs_no_collected_files(tmp_path):
+    with override_settings(STATIC_ROOT=tmp_path):
+        assert not [message for message in run_checks() if message.id == "earlyhelp.E001"]
+
+
+@pytest.mark.django_db
+def test_health_is_ok_when_the_database_and_the_cache_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_names_the_cache_when_it_does_not_answer(client, monkeypatch):
+    from earlyhelp.site import views
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is not running")
+
+    monkeypatch.setattr(views.cache, "set", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "failed"}
+
+
+@pytest.mark.django_db
+def test_health_names_the_database_when_it_does_not_answer(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from earlyhelp.site import views
+
+    def down():
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(views.connection, "cursor", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "failed"
