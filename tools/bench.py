@@ -496,6 +496,7 @@ def pages_measured(port: int, samples: Samples, repeats: int) -> tuple[list[Figu
     # (a process's first request, a home page with nothing yet recently viewed).
     for email, path_of in pages.values():
         measure(browsers[email], [path_of(n) for n in range(3)])
+    measure(browsers[TEAM_LEADER], [pages["person page"][1](0)])
     figures = []
     for what, (email, path_of) in pages.items():
         browser = browsers[email]
