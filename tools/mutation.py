@@ -30,7 +30,7 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/frontdoor/clock.py": ["tests/test_frontdoor_clock.py"],
     "earlyhelp/people/identifiers.py": ["tests/test_identifiers.py"],
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
-    "earlyhelp/people/access.py": ["tests/test_access.py", "tests/test_audit.py"],
+    "earlyhelp/people/access.py": ["tests/test_access.py", "tests/test_audit.py", "tests/test_people_merging.py"],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py"],
 }
 
