@@ -88,6 +88,7 @@ def test_red_is_from_the_due_moment_and_the_hours_left_go_negative():
     due = clock.decision_clock(received, at("2026-11-24 10:00"))
     assert due.rag == clock.Rag.RED
     assert due.label == "Overdue"
+    assert due.working_hours_left == 0  # at the deadline itself: none left, none overdue
     assert clock.decision_clock(received, at("2026-11-24 09:59")).rag == clock.Rag.AMBER
     assert clock.decision_clock(received, at("2026-11-24 09:59")).label == "Due soon"
     late = clock.decision_clock(received, at("2026-11-24 12:00"))
