@@ -78,6 +78,8 @@ def test_the_amber_and_red_boundaries_are_exact(settings):
     assert clock.decision_clock(received, at("2026-11-23 16:00")).rag == clock.Rag.AMBER
     assert clock.decision_clock(received, at("2026-11-23 15:59")).rag == clock.Rag.GREEN
     assert clock.decision_clock(received, at("2026-11-23 15:59")).label == "On time"
+    # A second more than two hours left is still on time.
+    assert clock.decision_clock(received, at("2026-11-23 16:00") - timedelta(seconds=1)).rag == clock.Rag.GREEN
     settings.FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = 3
     assert clock.decision_clock(received, at("2026-11-23 15:00")).rag == clock.Rag.AMBER
     assert clock.decision_clock(received, at("2026-11-23 14:59")).rag == clock.Rag.GREEN
