@@ -2,9 +2,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError, InternalError, OperationalError
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from earlyhelp.audit.models import AppendOnlyError, AuditEvent
-from earlyhelp.audit.trail import UnauditedWriteError, audited_writes, record_change
+from earlyhelp.audit.trail import UnauditedWriteError, audited_writes, record_change, record_listed, record_view
 from earlyhelp.people import services
 from earlyhelp.people.models import Family, Person
 from tests.conftest import signed_in
@@ -93,6 +94,52 @@ def test_opening_a_person_is_recorded_with_where_from(front_door):
     assert event.ip_address == "127.0.0.1"
     assert event.user_agent == "TestBrowser/1.0"
     assert event.path == f"/people/{person.pk}/"
+
+
+def test_a_page_writes_all_its_read_rows_in_one_insert(front_door, okafor):
+    """The person page reads the person (viewed) and lists their family and contacts (listed):
+    one INSERT and so one commit for them all, not one each."""
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in(front_door).get(f"/people/{okafor.child.pk}/")
+    assert response.status_code == 200
+    inserts = [query["sql"] for query in queries.captured_queries if 'INSERT INTO "audit_auditevent"' in query["sql"]]
+    assert len(inserts) == 1
+    assert events_for(okafor.child).filter(verb=AuditEvent.Verb.VIEWED, actor=front_door).count() == 1
+
+
+def test_reads_are_recorded_even_when_the_page_then_fails(front_door, monkeypatch):
+    person = PersonFactory()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page broke after reading the person")
+
+    monkeypatch.setattr("earlyhelp.people.selectors.person_page", broken)
+    client = signed_in(front_door)
+    client.raise_request_exception = False
+    assert client.get(f"/people/{person.pk}/").status_code == 500
+    assert events_for(person).filter(verb=AuditEvent.Verb.VIEWED, actor=front_door).exists()
+
+
+def test_a_page_whose_read_rows_cannot_be_written_is_not_shown(front_door, monkeypatch):
+    person = PersonFactory(first_name="Zainab")
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("the audit table is unavailable")
+
+    monkeypatch.setattr(AuditEvent.objects, "bulk_create", refuse)
+    client = signed_in(front_door)
+    client.raise_request_exception = False
+    response = client.get(f"/people/{person.pk}/")
+    assert response.status_code == 500
+    assert "Zainab" not in response.content.decode()
+
+
+def test_reads_outside_a_request_are_written_at_once(front_door):
+    person = PersonFactory()
+    record_view(actor=front_door, target=person)
+    record_listed(actor=front_door, shown=[person, person], where="a command")
+    assert events_for(person).filter(verb=AuditEvent.Verb.VIEWED).count() == 1
+    assert events_for(person).filter(verb=AuditEvent.Verb.LISTED).count() == 2
 
 
 def test_each_person_shown_in_search_results_is_recorded_as_found(front_door):

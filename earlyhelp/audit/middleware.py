@@ -5,12 +5,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-from earlyhelp.audit.trail import RequestOrigin, request_origin
+from earlyhelp.audit.trail import RequestOrigin, reads_recorded_together, request_origin
 from earlyhelp.core.addresses import client_address
 
 
 class AuditOriginMiddleware:
-    """Makes "from where" (address, browser, page) available to every audit row this request writes."""
+    """Makes "from where" (address, browser, page) available to every audit row this request writes,
+    and writes the request's read rows together before its response leaves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,7 +22,7 @@ class AuditOriginMiddleware:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=request.get_full_path()[:500],
         )
-        with request_origin(origin):
+        with request_origin(origin), reads_recorded_together():
             response = self.get_response(request)
         # A page for someone signed in may hold a child's details: never kept by a browser or proxy.
         user = getattr(request, "user", None)

@@ -5,7 +5,11 @@ Services that change personal data run inside `audited_writes()` (or are decorat
 matched by an audit row before the transaction commits. A save outside such a scope raises
 `UnauditedWriteError`; a scope that saved something it did not record rolls back.
 
-Reads are recorded with `record_view` and `record_search`.
+Reads are recorded with `record_view`, `record_search` and `record_listed`. Inside a request
+(`reads_recorded_together()`, entered by the audit middleware) they are gathered and written in
+one INSERT before the response leaves, whether or not the view succeeded: a page that reads a
+person, their family and their contacts costs one commit for its audit rows, not one each
+(docs/performance.md). If that INSERT fails, the page is not shown.
 """
 
 import functools
@@ -49,6 +53,7 @@ class WriteScope:
 
 _origin: ContextVar[RequestOrigin | None] = ContextVar("audit_origin", default=None)
 _scope: ContextVar[WriteScope | None] = ContextVar("audit_scope", default=None)
+_reads: ContextVar[list[AuditEvent] | None] = ContextVar("audit_reads", default=None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,6 +66,19 @@ def request_origin(origin: RequestOrigin) -> Iterator[None]:
         yield
     finally:
         _origin.reset(token)
+
+
+@contextmanager
+def reads_recorded_together() -> Iterator[None]:
+    """Gather the read rows written inside, and write them all at once on the way out."""
+    pending: list[AuditEvent] = []
+    token = _reads.set(pending)
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+        if pending:
+            AuditEvent.objects.bulk_create(pending)
 
 
 @contextmanager
@@ -121,7 +139,11 @@ def record_change(
 
 
 def record_view(*, actor: "User", target: models.Model) -> AuditEvent:
-    return _write(actor=actor, verb=AuditEvent.Verb.VIEWED, target=target, details={}, actor_label="")
+    event = _event(
+        actor=actor, verb=AuditEvent.Verb.VIEWED, target_type=_label(target), target_id=_pk(target), details={}
+    )
+    _write_reads([event])
+    return event
 
 
 def record_search(*, actor: "User", criteria: dict[str, str], found: Iterable[models.Model]) -> None:
@@ -157,11 +179,22 @@ def record_refused(
 def _write_many(
     *, actor: "User", verb: AuditEvent.Verb, targets: Iterable[models.Model], details: dict[str, Any]
 ) -> None:
-    rows = [
-        _event(actor=actor, verb=verb, target_type=target._meta.label_lower, target_id=_pk(target), details=details)
-        for target in targets
-    ]
-    if rows:
+    _write_reads(
+        [
+            _event(actor=actor, verb=verb, target_type=_label(target), target_id=_pk(target), details=details)
+            for target in targets
+        ]
+    )
+
+
+def _write_reads(rows: list[AuditEvent]) -> None:
+    """Now, or with the request's other reads when inside `reads_recorded_together()`."""
+    pending = _reads.get()
+    if pending is not None:
+        pending.extend(rows)
+    elif len(rows) == 1:
+        rows[0].save()
+    elif rows:
         AuditEvent.objects.bulk_create(rows)
 
 
@@ -215,7 +248,11 @@ def _event(
 
 
 def _key(instance: models.Model) -> tuple[str, int]:
-    return (instance._meta.label_lower, _pk(instance))
+    return (_label(instance), _pk(instance))
+
+
+def _label(instance: models.Model) -> str:
+    return instance._meta.label_lower
 
 
 def _pk(instance: models.Model) -> int:

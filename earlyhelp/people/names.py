@@ -4,6 +4,7 @@ as letters."""
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
@@ -26,6 +27,9 @@ def name_visible(value: str) -> str:
     )
 
 
+# The duplicate checks weigh every record sharing a detail with each person on a contact, so the
+# same few hundred names are normalised again on every page: remembered, as the answer never changes.
+@lru_cache(maxsize=65_536)
 def name_normalise(value: str) -> str:
     """Lower case, accents removed, punctuation and repeated spaces folded: "O'Neil-Smith " → "oneil smith".
 
