@@ -205,3 +205,59 @@ def test_an_authoritys_own_rules_drive_its_clock():
     assert clock.decision_due(at("2026-11-23 14:00"), rules) == at("2026-11-26 10:00")
     assert clock.decision_clock(at("2026-11-23 14:00"), at("2026-11-26 09:00"), rules=rules).rag == clock.Rag.AMBER
     assert clock.decided_in_time(at("2026-11-23 14:00"), at("2026-11-26 10:00"), rules)
+
+
+# The boundaries: the front door's counts by arrival time, agreeing with every contact's own clock.
+
+RULES_TO_TRY = st.builds(
+    clock.ClockRules,
+    working_hours=st.sampled_from(["09:00-17:00", "08:00-16:00", "00:00-23:59"]),
+    working_days=st.sampled_from([("mon", "tue", "wed", "thu", "fri"), ("mon", "tue", "wed", "thu"), ("sat", "sun")]),
+    bank_holidays=st.just("GB-ENG"),
+    closed_days=st.sampled_from([(), ("2026-12-29", "2026-12-30")]),
+    decision_target_working_hours=st.integers(min_value=1, max_value=40),
+    amber_when_working_hours_left=st.integers(min_value=0, max_value=45),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    now=st.datetimes(min_value=datetime(2026, 12, 1), max_value=datetime(2027, 1, 10)),
+    waited=st.lists(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=12)), min_size=1, max_size=6),
+    rules=RULES_TO_TRY,
+)
+def test_the_boundaries_give_every_contact_the_colour_of_its_own_clock(now, waited, rules):
+    moment = now.replace(tzinfo=LONDON)
+    boundaries = clock.clock_boundaries(moment, rules)
+    for wait in waited:
+        received = moment - wait
+        assert boundaries.rag_of(received) == clock.decision_clock(received, moment, rules=rules).rag
+
+
+def test_the_boundaries_are_exact_to_the_microsecond():
+    now = at("2026-11-23 16:00")  # Monday: received Friday 16:00 is due now; Monday 10:00 has two hours left
+    boundaries = clock.clock_boundaries(now)
+    assert boundaries.overdue_if_received_by == at("2026-11-20 16:00")
+    assert boundaries.due_soon_if_received_by == at("2026-11-23 10:00")
+    tick = timedelta(microseconds=1)
+    assert boundaries.rag_of(at("2026-11-20 16:00")) == clock.Rag.RED
+    assert boundaries.rag_of(at("2026-11-20 16:00") + tick) == clock.Rag.AMBER
+    assert boundaries.rag_of(at("2026-11-23 10:00")) == clock.Rag.AMBER
+    assert boundaries.rag_of(at("2026-11-23 10:00") + tick) == clock.Rag.GREEN
+    assert boundaries.rag_of(at("2026-11-23 10:00"), immediate_danger=True) == clock.Rag.IMMEDIATE
+    assert boundaries.rag_of(at("2026-01-01 10:00")) == clock.Rag.RED  # long overdue
+
+
+def test_with_amber_longer_than_the_target_every_waiting_contact_is_at_least_due_soon():
+    rules = clock.ClockRules(
+        working_hours="09:00-17:00",
+        working_days=("mon", "tue", "wed", "thu", "fri"),
+        bank_holidays="GB-ENG",
+        closed_days=(),
+        decision_target_working_hours=2,
+        amber_when_working_hours_left=30,
+    )
+    now = at("2026-11-23 12:00")
+    boundaries = clock.clock_boundaries(now, rules)
+    assert boundaries.rag_of(now) == clock.Rag.AMBER
+    assert boundaries.due_soon_if_received_by >= now + timedelta(hours=12)

@@ -539,3 +539,49 @@ def test_a_contact_heading_names_the_children_without_a_trailing_comma(front_doo
     contact = contact_received(alice)
     page = signed_in(front_door).get(f"/front-door/contacts/{contact.pk}/").content.decode()
     assert '<h1 class="govuk-heading-l">Maya Brennan</h1>' in page
+
+
+@pytest.mark.parametrize("page", ["/front-door/", "/"])
+def test_the_counts_by_clock_agree_with_each_contacts_own_clock(page, front_door, alice, frameworks):
+    """The counts come from arrival times against where the colours change; each contact's clock
+    is worked out on its own: the two must agree, whatever the time of day the test runs."""
+    from datetime import timedelta
+
+    from earlyhelp.frontdoor.clock import Rag, decision_clock, rules_of
+    from earlyhelp.frontdoor.models import Contact
+    from earlyhelp.frontdoor.receiving import contact_receive
+    from tests.factories import a_referral
+
+    now = timezone.now()
+    rules = rules_of(alice.authority)
+    # Two contacts of each colour, found by the clock itself from now: whatever the time of day.
+    ages: list[timedelta] = []
+    for rag in (Rag.GREEN, Rag.AMBER, Rag.RED):
+        steps = (timedelta(minutes=10 * step) for step in range(1, 2000))
+        found = [age for age in steps if decision_clock(now - age, now, rules=rules).rag == rag]
+        ages += [found[0], found[-1]]
+    for age in ages:
+        contact_receive(
+            referral=a_referral(),
+            source=Contact.Source.PROFESSIONAL,
+            authority_id=alice.authority_id,
+            referrer_user=alice,
+            received_at=now - age,
+        )
+    contact_received(alice, immediate_danger=True)
+    expected = {rag: 0 for rag in Rag}
+    for contact in Contact.objects.all():
+        expected[
+            decision_clock(contact.received_at, now, immediate_danger=contact.immediate_danger, rules=rules).rag
+        ] += 1
+    assert expected == {Rag.GREEN: 2, Rag.AMBER: 2, Rag.RED: 2, Rag.IMMEDIATE: 1}
+    shown = signed_in(front_door).get(page).content.decode()
+    if page == "/front-door/":
+        assert f"{expected[Rag.RED]} overdue" in shown
+        assert f"{expected[Rag.AMBER]} due soon" in shown
+        assert f"{expected[Rag.GREEN]} on time" in shown
+        assert "1 immediate danger" in shown
+    else:
+        assert f"{expected[Rag.RED]}</span> overdue (red)" in shown
+        assert f"{expected[Rag.AMBER]}</span> due soon (amber)" in shown
+        assert f"{len(ages) + 1}</span> contacts waiting" in shown

@@ -6,6 +6,7 @@ settings (09:00 to 17:00, target 8 working hours) a contact received at 10:00 on
 at 10:00 on the Tuesday, and one received on a Friday evening is due at 17:00 on the Monday.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -199,6 +200,78 @@ def decision_clock(
     else:
         rag = Rag.GREEN
     return DecisionClock(due_at=due_at, rag=rag, now=now, rules=rules)
+
+
+@dataclass(frozen=True)
+class ClockBoundaries:
+    """Where the waiting contacts' colours change, as arrival times, at one moment.
+
+    A contact received at or before `overdue_if_received_by` is overdue; after it but at or before
+    `due_soon_if_received_by`, due soon; later, on time. So the front door's counts are one
+    query (received_at against two moments) instead of every open contact's clock worked out in
+    turn, however many are waiting (docs/performance.md)."""
+
+    overdue_if_received_by: datetime
+    due_soon_if_received_by: datetime
+
+    def rag_of(self, received_at: datetime, *, immediate_danger: bool = False) -> Rag:
+        """The same colour `decision_clock` gives, from the boundaries alone."""
+        if immediate_danger:
+            return Rag.IMMEDIATE
+        if received_at <= self.overdue_if_received_by:
+            return Rag.RED
+        if received_at <= self.due_soon_if_received_by:
+            return Rag.AMBER
+        return Rag.GREEN
+
+
+# Arrival times are searched from this long before the moment to a day after it (a contact cannot
+# arrive later than that): wide enough for any contact still open.
+_SEARCHED_BEFORE = timedelta(days=3650)
+_SEARCHED_AFTER = timedelta(days=1)
+
+
+def clock_boundaries(now: datetime, rules: ClockRules | None = None) -> ClockBoundaries:
+    """The boundaries at `now`: exact to the microsecond, found by halving.
+
+    A contact that arrives later is never due earlier, and a later deadline never has less working
+    time left before it, so each colour is one unbroken run of arrival times."""
+    rules = rules or rules_from_settings()
+    hours = working_time(rules)
+    target = timedelta(hours=rules.decision_target_working_hours)
+    amber_seconds = rules.amber_when_working_hours_left * 3600
+
+    # Not through decision_due's memory: these arrival times are no contact's.
+    def overdue(received_at: datetime) -> bool:
+        return now >= hours.add_working_time(received_at, target)
+
+    def due_soon_or_overdue(received_at: datetime) -> bool:
+        due_at = hours.add_working_time(received_at, target)
+        return now >= due_at or hours.working_seconds_between(now, due_at) <= amber_seconds
+
+    return ClockBoundaries(
+        overdue_if_received_by=_latest_arrival(overdue, now),
+        due_soon_if_received_by=_latest_arrival(due_soon_or_overdue, now),
+    )
+
+
+def _latest_arrival(holds: Callable[[datetime], bool], now: datetime) -> datetime:
+    """The latest arrival time for which `holds` is true, given that it holds for every earlier
+    one: halving the microseconds between the earliest and latest arrival searched."""
+    earliest = now - _SEARCHED_BEFORE
+    if not holds(earliest):
+        return earliest - timedelta(microseconds=1)
+    low, high = 0, (_SEARCHED_BEFORE + _SEARCHED_AFTER) // timedelta(microseconds=1)
+    if holds(earliest + timedelta(microseconds=high)):
+        return earliest + timedelta(microseconds=high)
+    # Invariant: holds at `low`, does not at `high`.
+    while high - low > 1:
+        middle = (low + high) // 2
+        if holds(earliest + timedelta(microseconds=middle)):
+            low = middle
+        else:
+            high = middle
+    return earliest + timedelta(microseconds=low)
 
 
 def decided_in_time(received_at: datetime, decided_at: datetime, rules: ClockRules | None = None) -> bool:

@@ -3,12 +3,13 @@ a decision. Each runs in a fixed number of queries, however many contacts there 
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from earlyhelp.frontdoor.clock import ClockRules, DecisionClock, Rag, decision_clock
+from earlyhelp.frontdoor.clock import ClockBoundaries, ClockRules, DecisionClock, Rag, clock_boundaries, decision_clock
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.people.selectors import LikelyMatch, ProposedPerson, likely_matches_each
@@ -34,6 +35,41 @@ QUEUE_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
+class OpenContactCounts:
+    by_clock: dict[Rag, int]
+    awaiting_confirmation: int
+
+
+def open_contact_counts(contacts: QuerySet[Contact], boundaries: ClockBoundaries) -> OpenContactCounts:
+    """Open contacts counted by their clock's colour, in one query: by arrival time against the
+    moments the colours change, rather than each contact's clock worked out in turn."""
+    waiting = Q(immediate_danger=False)
+    overdue = waiting & Q(received_at__lte=boundaries.overdue_if_received_by)
+    due_soon = (
+        waiting
+        & Q(received_at__gt=boundaries.overdue_if_received_by)
+        & Q(received_at__lte=boundaries.due_soon_if_received_by)
+    )
+    on_time = waiting & Q(received_at__gt=boundaries.due_soon_if_received_by)
+    counted = contacts.aggregate(
+        immediate=Count("pk", filter=Q(immediate_danger=True)),
+        red=Count("pk", filter=overdue),
+        amber=Count("pk", filter=due_soon),
+        green=Count("pk", filter=on_time),
+        awaiting_confirmation=Count("pk", filter=Q(status=Contact.Status.AWAITING_CONFIRMATION)),
+    )
+    return OpenContactCounts(
+        by_clock={
+            Rag.IMMEDIATE: counted["immediate"],
+            Rag.RED: counted["red"],
+            Rag.AMBER: counted["amber"],
+            Rag.GREEN: counted["green"],
+        },
+        awaiting_confirmation=counted["awaiting_confirmation"],
+    )
+
+
+@dataclass(frozen=True)
 class TriageQueue:
     rows: list[QueueRow]
     """This page's contacts, with their people."""
@@ -42,32 +78,35 @@ class TriageQueue:
     page: Page[Any]
 
 
+class _CountedPaginator(Paginator[Contact]):
+    """Pages of contacts already counted (with the counts by clock), so not counted again."""
+
+    def __init__(self, contacts: QuerySet[Contact], per_page: int, *, count: int) -> None:
+        super().__init__(contacts, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def triage_queue(*, contacts: QuerySet[Contact], now: datetime, rules: ClockRules, page: str | int = 1) -> TriageQueue:
     """Open contacts, oldest first; any with an "immediate danger" answer above the rest.
 
-    Every open contact's clock is worked out from three columns, for the counts; only the page
-    shown is fetched with its people (two queries more, whatever the page size)."""
-    open_contacts = contacts.filter(status__in=Contact.OPEN_STATUSES).order_by("-immediate_danger", "received_at", "pk")
-    waiting = list(open_contacts.values_list("pk", "received_at", "immediate_danger"))
-    clocks = {
-        pk: decision_clock(received_at, now, immediate_danger=immediate_danger, rules=rules)
-        for pk, received_at, immediate_danger in waiting
-    }
-    counts = {rag: 0 for rag in Rag}
-    for clock in clocks.values():
-        counts[clock.rag] += 1
-    shown = Paginator([pk for pk, _, _ in waiting], QUEUE_PAGE_SIZE).get_page(page)
-    fetched = {contact.pk: contact for contact in _with_people(contacts.filter(pk__in=list(shown)))}
+    Four queries, however many are open: the counts by clock (one), then the page shown with
+    its people and needs (three); only the page's contacts have their clocks worked out."""
+    open_contacts = contacts.filter(status__in=Contact.OPEN_STATUSES)
+    counts = open_contact_counts(open_contacts, clock_boundaries(now, rules)).by_clock
+    ordered = _with_people(open_contacts.order_by("-immediate_danger", "received_at", "pk"))
+    shown = _CountedPaginator(ordered, QUEUE_PAGE_SIZE, count=sum(counts.values())).get_page(page)
     rows = [
         QueueRow(
             contact=contact,
-            clock=clocks[pk],
+            clock=decision_clock(contact.received_at, now, immediate_danger=contact.immediate_danger, rules=rules),
             children=[entry for entry in contact.people.all() if entry.is_child],
             awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
         )
-        for pk in shown
-        # Decided between the two queries: gone from the queue, as on the next view.
-        if (contact := fetched.get(pk)) is not None and contact.is_open
+        for contact in shown
     ]
     return TriageQueue(rows=rows, counts=counts, page=shown)
 

@@ -13,8 +13,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
-from earlyhelp.frontdoor.clock import Rag, decision_clock, rules_of
+from earlyhelp.frontdoor.clock import Rag, clock_boundaries, rules_of
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.frontdoor.selectors import open_contact_counts
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import people_visible_to
@@ -83,24 +84,19 @@ def for_user(user: User) -> HomePage:
 
 
 def front_door_counts(user: User) -> FrontDoorCounts:
-    """Three queries, however many contacts are waiting."""
-    now = timezone.now()
-    waiting = list(
-        Contact.objects.filter(authority_id=user.authority_id, status__in=Contact.OPEN_STATUSES).values_list(
-            "received_at", "immediate_danger", "status"
-        )
+    """Two queries, however many contacts are waiting: each is counted by its arrival time
+    against where the clock's colours change now (clock.clock_boundaries)."""
+    boundaries = clock_boundaries(timezone.now(), rules_of(user.authority))
+    counts = open_contact_counts(
+        Contact.objects.filter(authority_id=user.authority_id, status__in=Contact.OPEN_STATUSES), boundaries
     )
-    rules = rules_of(user.authority)
-    clocks = [
-        decision_clock(received, now, immediate_danger=danger, rules=rules).rag for received, danger, _ in waiting
-    ]
     to_check = PersonToCheck.objects.filter(authority_id=user.authority_id, status=PersonToCheck.Status.WAITING)
     return FrontDoorCounts(
-        waiting=len(waiting),
-        immediate_danger=clocks.count(Rag.IMMEDIATE),
-        overdue=clocks.count(Rag.RED),
-        due_soon=clocks.count(Rag.AMBER),
-        awaiting_team_leader=sum(1 for *_, status in waiting if status == Contact.Status.AWAITING_CONFIRMATION),
+        waiting=sum(counts.by_clock.values()),
+        immediate_danger=counts.by_clock[Rag.IMMEDIATE],
+        overdue=counts.by_clock[Rag.RED],
+        due_soon=counts.by_clock[Rag.AMBER],
+        awaiting_team_leader=counts.awaiting_confirmation,
         people_to_check=to_check.count(),
     )
 
