@@ -175,16 +175,35 @@ def likely_matches(*, user: User, proposed: ProposedPerson, exclude_pk: int | No
 
 def likely_matches_each(*, user: User, proposed: Sequence[ProposedPerson]) -> list[list[LikelyMatch]]:
     """For each person proposed (the people on a referral), the people the user can see who are
-    probably them: one query for them all, however many there are."""
+    probably them: one query for them all, however many there are. The people come with only
+    the details weighed (WEIGHED_FIELDS): enough to count and link to them, not to show them."""
     if not proposed:
         return []
     condition = Q(pk__in=[])
     for one in proposed:
         condition |= one.shares_a_detail_with()
+    # Only the columns the weighing reads: at a million people a date of birth alone is shared by
+    # a hundred or more, and the contact page shows how many are alike, not their details.
     candidates = list(
-        people_visible_to(user).filter(condition).select_related("school")[: MATCH_CANDIDATES * len(proposed)]
+        people_visible_to(user).filter(condition).only(*WEIGHED_FIELDS)[: MATCH_CANDIDATES * len(proposed)]
     )
     return [_matches_among(one, candidates) for one in proposed]
+
+
+# What `ProposedPerson.reasons_to_think_they_are` and the ordering of matches read.
+WEIGHED_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "other_names",
+    "first_name_sound",
+    "last_name_sound",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "postcode",
+    "nhs_number",
+    "upn",
+)
 
 
 def _matches_among(proposed: ProposedPerson, candidates: list[Person]) -> list[LikelyMatch]:

@@ -91,6 +91,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Lists of choices (a form's areas, teams) are read with .iterator(), which on PostgreSQL
+    # opens a server-side cursor: three round trips (DECLARE, FETCH, CLOSE) for a few rows, and
+    # unusable behind a transaction-pooling PgBouncer. One plain SELECT instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
