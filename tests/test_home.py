@@ -85,3 +85,16 @@ def test_the_records_held_are_counted_once_every_few_minutes_for_the_whole_autho
     cache.delete(f"home-figures:{analyst.authority_id}")
     recounted = home.figures(analyst)
     assert sum(total for _, total in recounted.people_by_kind) == sum(total for _, total in first.people_by_kind) + 1
+
+
+def test_numbers_are_written_with_commas_from_a_thousand():
+    from earlyhelp.core.templatetags.govuk_dates import govuk_number
+
+    assert [govuk_number(n) for n in (0, 999, 1000, 250_817, 1_000_820)] == [
+        "0",
+        "999",
+        "1,000",
+        "250,817",
+        "1,000,820",
+    ]
+    assert govuk_number(None) == ""

@@ -1,4 +1,4 @@
-"""Dates and times as GOV.UK writes them: "23 November 2026", "4:08pm", "midday", "midnight".
+"""Dates, times and numbers as GOV.UK writes them: "23 November 2026", "4:08pm", "midday", "250,817".
 
 Django's own `a` format gives "p.m."; the GOV.UK style guide asks for "4:08pm" and for "midday"
 and "midnight" rather than 12pm and 12am. Every page, e-mail and letter uses these filters.
@@ -54,3 +54,11 @@ def govuk_datetime(value: datetime | None, style: str = "long") -> str:
     if value is None:
         return ""
     return f"{govuk_date(value, style)} at {govuk_time(value)}"
+
+
+@register.filter
+def govuk_number(value: int | None) -> str:
+    """A count as GOV.UK writes numbers: 250,817 (commas from a thousand)."""
+    if value is None:
+        return ""
+    return f"{value:,}"
