@@ -463,3 +463,24 @@ def test_a_record_is_never_its_own_duplicate_nor_one_the_user_cannot_see(front_d
     elsewhere = PersonFactory(actor=outsider)
     assert elsewhere.authority_id == outsider.authority_id
     assert duplicate_for_merging(front_door, okafor.child, elsewhere.reference) is None
+
+
+def test_a_signed_in_users_roles_come_with_them_in_one_query_and_change_at_once(team_leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from earlyhelp.organisations.models import RoleAssignment
+    from earlyhelp.organisations.roles import Role
+
+    client = signed_in(team_leader)
+    RoleAssignment.objects.create(user=team_leader, role=Role.FRONT_DOOR_PRACTITIONER)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/front-door/").status_code == 200
+    alone = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "organisations_roleassignment"')
+    ]
+    assert alone == []
+    RoleAssignment.objects.filter(user=team_leader).delete()
+    assert client.get("/front-door/").status_code == 404  # refused, as for anyone without the role

@@ -1,14 +1,48 @@
 """Signing in: Django's own e-mail-and-password check, and the signed-in user loaded with what
-every page shows of them (their authority, agency and team) in one query rather than one each."""
+every page needs of them (their authority, agency, team and roles) in one query rather than one
+each: every request loads them, so each query saved here is saved on every page."""
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import RoleAssignment, User
+from earlyhelp.organisations.roles import Role
+
+
+class _Joined(Aggregate):
+    """Texts joined with commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _role_names() -> Subquery:
+    return Subquery(
+        RoleAssignment.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(names=_Joined("role"))
+        .values("names")
+    )
 
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("authority", "agency", "team").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user = (
+            User.objects.select_related("authority", "agency", "team")
+            .annotate(role_names=_role_names())
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        # What User.roles would otherwise fetch with a query of its own.
+        names: str = getattr(user, "role_names", None) or ""
+        user.__dict__["roles"] = frozenset(Role(name) for name in names.split(",") if name)
+        return user
