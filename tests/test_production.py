@@ -63,6 +63,17 @@ def test_each_main_page_makes_the_same_queries_on_more_data(smoke):
     assert all(sizes["constant"] for sizes in smoke["queries_by_size"].values()), smoke["queries_by_size"]
 
 
+def test_the_results_print_as_the_performance_pages_table(smoke):
+    from tools.bench import markdown
+
+    table = markdown(smoke)
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    # A heading, then every page, every search and both loads.
+    assert len(rows) == 1 + len(smoke["pages"]) + len(smoke["searches"]) + 2
+    assert all(figure["what"] in table for figure in smoke["pages"] + smoke["searches"])
+    assert all(figure["outside_sql_ms"] >= 0 for figure in smoke["pages"])
+
+
 def test_production_refuses_to_start_before_the_static_files_are_collected(tmp_path):
     manifest_storage = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

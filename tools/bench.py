@@ -670,6 +670,41 @@ def report(results: dict[str, Any]) -> bool:
 
 
 OVERHEAD_TARGET = 2.0
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as docs/performance.md shows them: `tools/bench.py --markdown build/bench.json`."""
+    machine = results["machine"]
+    lines = [
+        f"Run {results['when']} on {machine['cpus']} CPUs ({machine['processor']}, {machine['memory']}, "
+        f"Python {machine['python']}), PostgreSQL on the same machine, {results['cache_and_sessions']} for cache "
+        f"and sessions, gunicorn {results['gunicorn']['workers']} workers × {results['gunicorn']['threads']} threads, "
+        f"the load generator on the same cores; {results['people']:,} people.",
+        "",
+        "| what | median ms | p95 ms | queries | server ÷ SQL | outside SQL ms | target | |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for figure in results["pages"] + results["searches"]:
+        lines.append(
+            f"| {figure['what']} | {figure['median_ms']:.1f} | {figure['p95_ms']:.1f} | {figure['queries']} "
+            f"| {figure['overhead']:.1f} | {figure.get('outside_sql_ms', 0):.1f} | {figure['target']} "
+            f"| {'met' if figure['met'] else '**missed**'} |"
+        )
+    for key in ("concurrent_searches", "mixed_load"):
+        figure = results[key]
+        what = "8 clients searching by name" if key == "concurrent_searches" else "mixed load, 8 clients"
+        lines.append(
+            f"| {what} | {figure['median_ms']:.1f} | {figure['p95_ms']:.1f} "
+            f"| {figure['requests_a_second']:.0f} requests/s | | | {figure['target']} "
+            f"| {'met' if figure['met'] else '**missed**'} |"
+        )
+    sizes = "; ".join(
+        f"{what} {size['small']} and {size['large']}" for what, size in results["queries_by_size"].items()
+    )
+    lines += ["", f"Queries per page, small data and {results['people']:,} people: {sizes}."]
+    return "\n".join(lines)
+
+
 HEADINGS = ("what", "median / p95 ms", "queries, server÷SQL", "target (ms)", "")
 
 
@@ -685,7 +720,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json", help="Where to write the results")
     parser.add_argument("--strict", action="store_true", help="Fail when a target is missed")
+    parser.add_argument("--markdown", type=Path, help="Print these results (JSON) as docs/performance.md's table")
     arguments = parser.parse_args()
+    if arguments.markdown:
+        print(markdown(json.loads(arguments.markdown.read_text())))
+        return 0
     if arguments.people > 500_000 and arguments.database == "earlyhelp_bench":
         arguments.database = f"earlyhelp_bench_{arguments.people}"
     results = run(arguments)
