@@ -261,3 +261,14 @@ def test_with_amber_longer_than_the_target_every_waiting_contact_is_at_least_due
     boundaries = clock.clock_boundaries(now, rules)
     assert boundaries.rag_of(now) == clock.Rag.AMBER
     assert boundaries.due_soon_if_received_by >= now + timedelta(hours=12)
+
+
+def test_the_latest_arrival_is_found_to_the_microsecond_within_the_window_searched():
+    now = at("2026-11-23 16:00")
+    tick = timedelta(microseconds=1)
+    boundary = now - timedelta(hours=5) - 3 * tick
+    assert clock._latest_arrival(lambda received: received <= boundary, now) == boundary
+    # Holding for none of the ten years searched: just before the earliest.
+    assert clock._latest_arrival(lambda received: False, now) == now - timedelta(days=3650) - tick
+    # Holding for every arrival up to a day after now.
+    assert clock._latest_arrival(lambda received: True, now) == now + timedelta(days=1)

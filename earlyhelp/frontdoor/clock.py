@@ -247,7 +247,9 @@ def clock_boundaries(now: datetime, rules: ClockRules | None = None) -> ClockBou
 
     def due_soon_or_overdue(received_at: datetime) -> bool:
         due_at = hours.add_working_time(received_at, target)
-        return now >= due_at or hours.working_seconds_between(now, due_at) <= amber_seconds
+        # Past its deadline it has less than no time left; said first so as not to count the
+        # working time of years gone by.
+        return now >= due_at or hours.working_seconds_between(now, due_at) <= amber_seconds  # pragma: no mutate
 
     return ClockBoundaries(
         overdue_if_received_by=_latest_arrival(overdue, now),
