@@ -270,5 +270,8 @@ def test_the_latest_arrival_is_found_to_the_microsecond_within_the_window_search
     assert clock._latest_arrival(lambda received: received <= boundary, now) == boundary
     # Holding for none of the ten years searched: just before the earliest.
     assert clock._latest_arrival(lambda received: False, now) == now - timedelta(days=3650) - tick
+    # Holding only for the earliest arrival searched.
+    earliest = now - timedelta(days=3650)
+    assert clock._latest_arrival(lambda received: received <= earliest, now) == earliest
     # Holding for every arrival up to a day after now.
     assert clock._latest_arrival(lambda received: True, now) == now + timedelta(days=1)
