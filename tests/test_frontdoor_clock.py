@@ -275,3 +275,16 @@ def test_the_latest_arrival_is_found_to_the_microsecond_within_the_window_search
     assert clock._latest_arrival(lambda received: received <= earliest, now) == earliest
     # Holding for every arrival up to a day after now.
     assert clock._latest_arrival(lambda received: True, now) == now + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("now", "danger", "colour"),
+    [
+        ("2026-11-23 11:00", False, "govuk-tag--green"),
+        ("2026-11-24 09:30", False, "govuk-tag--yellow"),
+        ("2026-11-24 11:00", False, "govuk-tag--red"),
+        ("2026-11-23 11:00", True, "govuk-tag--red"),
+    ],
+)
+def test_each_clock_is_shown_in_its_colour(now, danger, colour):
+    assert clock.decision_clock(at("2026-11-23 10:00"), at(now), immediate_danger=danger).tag_colour == colour

@@ -150,6 +150,14 @@ class Rag(StrEnum):
     IMMEDIATE = "immediate"
 
 
+TAG_COLOURS = {
+    Rag.IMMEDIATE: "govuk-tag--red",
+    Rag.RED: "govuk-tag--red",
+    Rag.AMBER: "govuk-tag--yellow",
+    Rag.GREEN: "govuk-tag--green",
+}
+
+
 @dataclass(frozen=True)
 class DecisionClock:
     due_at: datetime
@@ -161,6 +169,11 @@ class DecisionClock:
     def working_hours_left(self) -> float:
         """Working hours from now to the deadline (negative once it has passed)."""
         return working_time(self.rules).working_seconds_between(self.now, self.due_at) / 3600
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag the clock is shown in: red for overdue and immediate danger."""
+        return TAG_COLOURS[self.rag]
 
     @property
     def label(self) -> str:
