@@ -2,6 +2,7 @@
 the service does, so that tests never hold data the product could not have written."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -204,3 +205,72 @@ def contact_received(referrer: User | None = None, **changes: Any):
         authority_id=referrer.authority_id,
         referrer_user=referrer,
     )
+
+
+def episode_awaiting(team: Team, referrer: User | None = None, **changes: Any):
+    """An episode the front door opened by allocating a referral to `team`, awaiting a coach."""
+    from earlyhelp.casework.models import Episode
+    from earlyhelp.frontdoor import deciding, matching
+
+    actor = system_user()
+    contact = contact_received(referrer, **changes)
+    for entry in contact.people.all():
+        # As the front door would: someone already recorded is matched, anyone else recorded.
+        known = Person.objects.filter(
+            first_name=entry.first_name, last_name=entry.last_name, date_of_birth=entry.date_of_birth
+        ).first()
+        if known is not None:
+            matching.contact_person_match(seen_version=None, actor=actor, entry=entry, person=known)
+        else:
+            matching.contact_person_record(seen_version=None, actor=actor, entry=entry)
+    contact.refresh_from_db()
+    from earlyhelp.thresholds.rules import Facts
+    from earlyhelp.thresholds.selectors import framework_version_latest
+    from earlyhelp.thresholds.services import frameworks_load_shipped
+
+    version = framework_version_latest()
+    if version is None:
+        frameworks_load_shipped()
+        version = framework_version_latest()
+    assert version is not None
+    deciding.contact_level_of_need_record(
+        actor=actor, contact=contact, version=version, indicators=["l2-learning-01"], facts=Facts(), level=2
+    )
+    deciding.contact_decide(actor=actor, contact=contact, outcome="allocate", reasons="Meets the criteria", team=team)
+    return Episode.objects.get(referrals__contact=contact)
+
+
+def allocation_note(coach: User | None, episode, **changes: Any):
+    """A complete allocation note for `episode`: each child scored 5 and coded with a need."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from earlyhelp.casework.allocating import AllocationNote, ChildAtAllocation
+
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "coach": coach,
+        "weight": Decimal("1.0"),
+        "note": "Two children; family conflict since the separation. Visit this week.",
+        "first_visit_due": today + timedelta(days=7),
+        "assessment_due": today + timedelta(days=20),
+        "first_meeting_due": today + timedelta(days=30),
+        "manager_review_due": today + timedelta(days=28),
+        "children": [
+            ChildAtAllocation(
+                person_id=child.person_id, wellbeing=5, needs=["family-conflict", "sf-family-relationships"]
+            )
+            for child in episode.children.all()
+        ],
+    }
+    values.update(changes)
+    return AllocationNote(**values)
+
+
+def episode_allocated(team: Team, coach: User, leader: User, **changes: Any):
+    """An open episode: opened by the front door, allocated to `coach` by `leader`."""
+    from earlyhelp.casework.allocating import episode_allocate
+
+    episode = episode_awaiting(team, **changes)
+    return episode_allocate(actor=leader, episode=episode, note=allocation_note(coach, episode), seen_version=None)

@@ -3,9 +3,11 @@ one made against the thresholds tool's advice. Each use case locks the contact, 
 rules in `decision_rules.py` against what it has just read, and moves the contact through its
 allowed transitions (`Contact.TRANSITIONS`); e-mails go after the transaction commits."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
@@ -153,7 +155,18 @@ def _status_change(*, actor: User, contact: Contact, to: Contact.Status) -> None
 
 def _finish(*, actor: User, contact: Contact, decision: TriageDecision) -> None:
     _status_change(actor=actor, contact=contact, to=STATUS_FOR_OUTCOME[TriageDecision.Outcome(decision.outcome)])
+    if decision.outcome == TriageDecision.Outcome.ALLOCATE:
+        _hand_to_team(actor=actor, decision=decision)
     transaction.on_commit(lambda: notifications.outcome_send(decision_pk=decision.pk))
+
+
+def _hand_to_team(*, actor: User, decision: TriageDecision) -> None:
+    """The family support team's side of an allocation (casework's episode), in this same
+    transaction: named by a setting, because the front door sits beneath casework (ADR 16)."""
+    receiver_path = settings.FRONT_DOOR_ALLOCATION_RECEIVER
+    if receiver_path:
+        receiver = import_string(receiver_path)
+        receiver(actor=actor, decision=decision)
 
 
 def _decision_locked(decision: TriageDecision) -> tuple[Contact, TriageDecision]:

@@ -18,6 +18,11 @@ class Role(models.TextChoices):
     PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # Decides case by case when demand exceeds a team's capacity (FF §5.4: no waiting list).
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    # Children's social care staff: a child in need's overseeing social worker (Family Help),
+    # and later the receiver of step-ups.
+    SOCIAL_WORKER = "social_worker", "Social worker"
 
 
 class Permission(StrEnum):
@@ -42,6 +47,15 @@ class Permission(StrEnum):
     MERGE_PEOPLE = "merge_people"
     # A family support team's list of new referrals awaiting a coach.
     VIEW_TEAM_REFERRALS = "view_team_referrals"
+    # Casework: holding families (a coach's caseload, "My families"), allocating them to coaches
+    # and overseeing the team's work (team leaders), deciding on demand beyond capacity (the head
+    # of service), overseeing a child in need (a social worker). Leading an episode as a partner
+    # needs none of these: the lead practitioner is named on the episode itself.
+    HOLD_CASELOAD = "hold_caseload"
+    ALLOCATE_EPISODES = "allocate_episodes"
+    VIEW_EVERY_TEAM = "view_every_team"
+    DECIDE_BEYOND_CAPACITY = "decide_beyond_capacity"
+    OVERSEE_CHILDREN_IN_NEED = "oversee_children_in_need"
 
 
 _STAFF_CASEWORK = {
@@ -53,7 +67,7 @@ _STAFF_CASEWORK = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK | {Permission.TRIAGE_CONTACTS, Permission.MERGE_PEOPLE}),
-    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK | {Permission.VIEW_TEAM_REFERRALS}),
+    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK | {Permission.VIEW_TEAM_REFERRALS, Permission.HOLD_CASELOAD}),
     Role.TEAM_LEADER: frozenset(
         _STAFF_CASEWORK
         | {
@@ -64,8 +78,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIRM_TRIAGE_OVERRIDES,
             Permission.VIEW_TEAM_REFERRALS,
             Permission.MERGE_PEOPLE,
+            Permission.ALLOCATE_EPISODES,
         }
     ),
+    Role.HEAD_OF_SERVICE: frozenset(
+        _STAFF_CASEWORK
+        | {
+            Permission.VIEW_RECORD_ACCESS_LOG,
+            Permission.VIEW_TEAM,
+            Permission.VIEW_EVERY_TEAM,
+            Permission.VIEW_AGGREGATE_FIGURES,
+            Permission.DECIDE_BEYOND_CAPACITY,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(_STAFF_CASEWORK | {Permission.OVERSEE_CHILDREN_IN_NEED}),
     Role.FORUM_COORDINATOR: frozenset(_STAFF_CASEWORK),
     Role.BUSINESS_SUPPORT_OFFICER: frozenset(_STAFF_CASEWORK),
     Role.PARTNER_PRACTITIONER: frozenset(

@@ -300,6 +300,8 @@ class Involvement(AuditedModel):
     class Kind(models.TextChoices):
         REFERRED = "referred", "Referred"
         WORKS_WITH = "works_with", "Works with"
+        # The lead practitioner of an open episode of early help (casework): ends at handover.
+        LEADS_EPISODE = "leads_episode", "Lead practitioner for"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="involvements")

@@ -4,6 +4,7 @@ Each is one keyword-only function, runs in one transaction, and writes its audit
 transaction (`@audited`): a change is saved with its audit trail or not at all.
 """
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -126,6 +127,24 @@ def involvement_start(*, actor: User, person: Person, practitioner: User, kind: 
         verb=AuditEvent.Verb.UPDATED,
         target=person,
         changes={"involvement": [None, f"{practitioner.full_name}: {involvement.get_kind_display()}"]},
+    )
+    return involvement
+
+
+@audited
+def involvement_end(*, actor: User, involvement: Involvement, ended_on: date) -> Involvement:
+    """End an open involvement (a lead practitioner's, at handover): from then on it gives no
+    sight of the person; the row stays, as the record of who was involved when."""
+    involvement = locked(involvement)
+    if involvement.ended_on is not None:
+        return involvement
+    involvement.ended_on = ended_on
+    involvement.save(update_fields=["ended_on"])
+    record_change(
+        actor=actor,
+        verb=AuditEvent.Verb.UPDATED,
+        target=involvement,
+        changes={"ended_on": [None, ended_on.isoformat()]},
     )
     return involvement
 

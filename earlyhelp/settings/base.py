@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "earlyhelp.thresholds",
     "earlyhelp.directory",
     "earlyhelp.frontdoor",
+    "earlyhelp.casework",
     "earlyhelp.site",
     "ninja",
 ]
@@ -166,6 +167,9 @@ FRONT_DOOR_CLOSED_DAYS = env_list("FRONT_DOOR_CLOSED_DAYS", [])
 FRONT_DOOR_DECISION_TARGET_WORKING_HOURS = env_int("FRONT_DOOR_DECISION_TARGET_WORKING_HOURS", 8)
 FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = env_int("FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT", 2)
 # How far back a family counts as "known to early help" for the re-referral flag.
+# What receives a family the front door allocates to a family support team, inside the decision's
+# transaction (ADR 16): casework opens the family's episode.
+FRONT_DOOR_ALLOCATION_RECEIVER = "earlyhelp.casework.opening.episode_open"
 FRONT_DOOR_RE_REFERRAL_DAYS = env_int("FRONT_DOOR_RE_REFERRAL_DAYS", 365)
 # The practice framework asks professionals for the parents' written consent (FF §5.5). Off: a
 # family may be allocated on verbal consent with the reason it is not in writing, and the coach

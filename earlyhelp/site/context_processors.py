@@ -5,6 +5,18 @@ from django.urls import reverse
 from earlyhelp.organisations.models import Authority
 from earlyhelp.organisations.roles import Permission
 
+# The menu after "Home" and the front door: each item, shown to anyone with one of its permissions.
+NAVIGATION: list[tuple[str, str, tuple[Permission, ...]]] = [
+    ("My families", "casework:my-families", (Permission.HOLD_CASELOAD, Permission.VIEW_OWN_RECORDS)),
+    ("Team", "casework:my-team", (Permission.ALLOCATE_EPISODES, Permission.VIEW_EVERY_TEAM)),
+    ("Beyond capacity", "casework:capacity", (Permission.DECIDE_BEYOND_CAPACITY,)),
+    ("Make a referral", "frontdoor:refer-start", (Permission.MAKE_REFERRALS,)),
+    ("Find a person", "people:search", (Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_OWN_RECORDS)),
+    ("Add a person", "people:person-add", (Permission.ADD_PEOPLE,)),
+    ("Level of need", "thresholds:check", tuple(Permission)),
+    ("Administration", "admin:index", (Permission.ADMINISTER_ORGANISATIONS,)),
+]
+
 
 def service(request: HttpRequest) -> dict[str, object]:
     user = request.user
@@ -16,19 +28,12 @@ def service(request: HttpRequest) -> dict[str, object]:
     }
     if not user.is_authenticated:
         return context
-    items = [("Home", reverse("home"))]
+    items = [("Home", reverse("home"))] + [
+        (text, reverse(url_name)) for text, url_name, wanted in NAVIGATION if any(map(user.can, wanted))
+    ]
     if user.can(Permission.TRIAGE_CONTACTS):
-        items.append(("Front door", reverse("frontdoor:queue")))
+        items.insert(1, ("Front door", reverse("frontdoor:queue")))
     elif user.can(Permission.VIEW_TEAM_REFERRALS):
-        items.append(("New referrals", reverse("frontdoor:team-referrals")))
-    if user.can(Permission.MAKE_REFERRALS):
-        items.append(("Make a referral", reverse("frontdoor:refer-start")))
-    if user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS):
-        items.append(("Find a person", reverse("people:search")))
-    if user.can(Permission.ADD_PEOPLE):
-        items.append(("Add a person", reverse("people:person-add")))
-    items.append(("Level of need", reverse("thresholds:check")))
-    if user.can(Permission.ADMINISTER_ORGANISATIONS):
-        items.append(("Administration", reverse("admin:index")))
+        items.insert(1, ("New referrals", reverse("frontdoor:team-referrals")))
     context["navigation"] = [{"text": text, "href": href, "current": request.path == href} for text, href in items]
     return context

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("earlyhelp.thresholds.urls")),
     path("", include("earlyhelp.frontdoor.urls")),
     path("", include("earlyhelp.directory.urls")),
+    path("", include("earlyhelp.casework.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

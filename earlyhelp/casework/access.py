@@ -1,0 +1,106 @@
+"""Who may see and work which episode: the only way views fetch one.
+
+- The authority's own staff read every episode, as they read every record.
+- A partner practitioner sees only the episodes they lead, while they lead them (and, through
+  an involvement that ends at handover, the family's members: `leading.py`).
+- Only the episode's coach, a team leader of its team and its lead practitioner change it.
+- Allocating is for the team's leaders; capacity decisions for the head of service.
+"""
+
+from django.db.models import QuerySet
+
+from earlyhelp.casework.models import CapacityEscalation, Episode
+from earlyhelp.organisations.models import Team, User
+from earlyhelp.organisations.roles import Permission
+from earlyhelp.people.access import refuse
+
+
+def episodes_visible_to(user: User) -> QuerySet[Episode]:
+    episodes = Episode.objects.filter(authority_id=user.authority_id)
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):
+        return episodes
+    if user.can(Permission.VIEW_OWN_RECORDS):
+        return episodes.filter(lead_practitioner=user, status=Episode.Status.OPEN)
+    return episodes.none()
+
+
+def get_episode_for_user(user: User, pk: int, *, attempted: str = "open") -> Episode:
+    episode = episodes_visible_to(user).select_related("family", "team", "coach", "lead_practitioner").filter(pk=pk)
+    found = episode.first()
+    if found is None:
+        raise refuse(user, "casework.episode", pk, attempted, "No episode found")
+    return found
+
+
+def can_work(user: User, episode: Episode) -> bool:
+    """Called with an episode the user can see: record its work (visits, notes, the plan)."""
+    if not episode.is_open:
+        return False
+    if user.pk in (episode.coach_id, episode.lead_practitioner_id):
+        return True
+    return leads_team(user, episode.team_id)
+
+
+def leads_team(user: User, team_id: int) -> bool:
+    return user.can(Permission.ALLOCATE_EPISODES) and user.team_id == team_id
+
+
+def get_episode_for_working(user: User, pk: int) -> Episode:
+    episode = get_episode_for_user(user, pk, attempted="change")
+    if not can_work(user, episode):
+        raise refuse(user, "casework.episode", pk, "change", "No episode found")
+    return episode
+
+
+def can_allocate(user: User, episode: Episode) -> bool:
+    return episode.is_open and leads_team(user, episode.team_id)
+
+
+def get_episode_for_allocating(user: User, pk: int) -> Episode:
+    episode = get_episode_for_user(user, pk, attempted="allocate")
+    if not can_allocate(user, episode):
+        raise refuse(user, "casework.episode", pk, "allocate", "No episode found")
+    return episode
+
+
+def holds_caseload(user: User) -> bool:
+    return user.can(Permission.HOLD_CASELOAD)
+
+
+def has_my_families(user: User) -> bool:
+    """Coaches, and anyone who may lead an episode (a partner practitioner, a social worker)."""
+    return (
+        holds_caseload(user) or user.can(Permission.VIEW_OWN_RECORDS) or user.can(Permission.OVERSEE_CHILDREN_IN_NEED)
+    )
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """The family support teams whose team page the user may open."""
+    teams = Team.objects.filter(area__authority_id=user.authority_id, kind=Team.Kind.FAMILY_SUPPORT)
+    if user.can(Permission.VIEW_EVERY_TEAM):
+        return teams
+    if user.can(Permission.ALLOCATE_EPISODES) and user.team_id:
+        return teams.filter(pk=user.team_id)
+    return teams.none()
+
+
+def get_team_for_user(user: User, pk: int) -> Team:
+    team = teams_visible_to(user).filter(pk=pk).select_related("area").first()
+    if team is None:
+        raise refuse(user, "organisations.team", pk, "open", "No team found")
+    return team
+
+
+def can_decide_capacity(user: User) -> bool:
+    return user.can(Permission.DECIDE_BEYOND_CAPACITY)
+
+
+def get_escalation_for_deciding(user: User, pk: int) -> CapacityEscalation:
+    found: CapacityEscalation | None = (
+        CapacityEscalation.objects.filter(pk=pk, episode__authority_id=user.authority_id)
+        .select_related("episode", "episode__team", "episode__family", "raised_by")
+        .first()
+    )
+    if found is None or not can_decide_capacity(user):
+        raise refuse(user, "casework.capacityescalation", pk, "decide", "No such request")
+    return found

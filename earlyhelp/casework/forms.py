@@ -1,0 +1,264 @@
+"""The casework forms: the allocation note, the head of service's decision, the legal basis and
+the lead practitioner. Each parses what was typed; the service re-checks every rule."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+
+from earlyhelp.casework.allocating import AllocationNote, ChildAtAllocation
+from earlyhelp.casework.caseloads import Caseload, users_granted
+from earlyhelp.casework.models import CapacityEscalation, CaseworkSettings, CodedNeed, Episode, EpisodeChild, LegalBasis
+from earlyhelp.casework.schedule import AllocationTimescales
+from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
+from earlyhelp.organisations.models import Team, User
+from earlyhelp.organisations.roles import Permission
+
+
+def _coach_label(load: Caseload) -> str:
+    room = "no room" if load.room <= 0 else f"room for {load.room}"
+    return f"{load.coach.full_name}: {load.weighted} of {load.capacity} families ({room})"
+
+
+class AllocationForm(VersionedForm):
+    """The allocation note (FF §8.1): the coach, the family's weight, each child's needs and
+    wellbeing score, what the coach is to do, and the four timescales it sets."""
+
+    default_renderer = GovukFormRenderer
+
+    coach = forms.TypedChoiceField(
+        label="Family coach",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the family coach", "invalid_choice": "Choose one of the team's coaches"},
+    )
+    weight = forms.CharField(
+        label="Weight of this family in the coach's caseload",
+        initial="1.0",
+        help_text="1 is one family; more for a complex family (FF §5.4). From 0.5 to 5.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        label="Allocation note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The children and their needs as known at referral, and what the coach is to do first.",
+        error_messages={"required": "Write the allocation note"},
+    )
+    first_visit_due = GovukDateField(
+        label="First visit by", help_text="Starts at 5 working days from allocation (FF §12.1)."
+    )
+    assessment_due = GovukDateField(
+        label="Assessment written up and authorised by", help_text="Starts at 20 days from referral (FF §10.4)."
+    )
+    first_meeting_due = GovukDateField(
+        label="First Team Around the Family meeting by", help_text="Starts at 30 days from referral."
+    )
+    manager_review_due = GovukDateField(
+        label="Case review with a manager by", help_text="Starts at 4 weeks from allocation (the authority's default)."
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        episode: Episode,
+        loads: list[Caseload],
+        children: list[EpisodeChild],
+        needs: list[CodedNeed],
+        settings: CaseworkSettings,
+        defaults: AllocationTimescales,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, record_version=episode.version, **kwargs)
+        self.loads, self.children = loads, children
+        coach = self.fields["coach"]
+        assert isinstance(coach, forms.TypedChoiceField)
+        coach.choices = [(load.coach.pk, _coach_label(load)) for load in loads if load.coach.pk != episode.coach_id]
+        if not self.is_bound:
+            self.initial.update(
+                first_visit_due=episode.first_visit_due or defaults.first_visit,
+                assessment_due=episode.assessment_due or defaults.assessment,
+                first_meeting_due=episode.first_meeting_due or defaults.first_meeting,
+                manager_review_due=episode.manager_review_due or defaults.manager_review,
+                weight=str(episode.weight),
+            )
+        self.first_allocation = episode.status == Episode.Status.AWAITING_ALLOCATION
+        if not self.first_allocation:
+            return
+        lowest, highest = settings.wellbeing_scale_lowest, settings.wellbeing_scale_highest
+        scale = [(str(value), str(value)) for value in range(lowest, highest + 1)]
+        grouped = [(need.code, need.name) for need in needs]
+        for entry in children:
+            name = entry.person.full_name
+            self.fields[f"needs-{entry.person_id}"] = forms.MultipleChoiceField(
+                label=f"{name}'s needs",
+                choices=grouped,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=(
+                    "From the referral, as far as it is known: the Families First factors and the Supporting "
+                    "Families outcomes."
+                ),
+            )
+            self.fields[f"wellbeing-{entry.person_id}"] = forms.ChoiceField(
+                label=f"{name}'s wellbeing, from the information so far",
+                choices=[("", "Choose a score"), *scale],
+                required=False,
+                help_text=f"{lowest} is the worst it could be, {highest} the best.",
+            )
+            if not self.is_bound:
+                self.initial[f"needs-{entry.person_id}"] = [need.code for need in entry.needs.all()]
+
+    def clean_weight(self) -> Decimal:
+        text = str(self.cleaned_data.get("weight") or "").strip()
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError("Enter the weight as a number, like 1 or 1.5") from None
+        if not value.is_finite() or value != value.quantize(Decimal("0.1")):
+            raise forms.ValidationError("Enter the weight to one decimal place at most, like 1.5")
+        return value
+
+    def child_fields(self) -> list[tuple[EpisodeChild, Any, Any]]:
+        if not self.first_allocation:
+            return []
+        return [
+            (entry, self[f"needs-{entry.person_id}"], self[f"wellbeing-{entry.person_id}"]) for entry in self.children
+        ]
+
+    def allocation_note(self) -> AllocationNote:
+        data = self.cleaned_data
+        coaches = {load.coach.pk: load.coach for load in self.loads}
+        children = []
+        if self.first_allocation:
+            for entry in self.children:
+                score = data.get(f"wellbeing-{entry.person_id}") or ""
+                children.append(
+                    ChildAtAllocation(
+                        person_id=entry.person_id,
+                        wellbeing=int(score) if score.isdigit() else None,
+                        needs=list(data.get(f"needs-{entry.person_id}") or []),
+                    )
+                )
+        return AllocationNote(
+            coach=coaches.get(data["coach"]),
+            weight=data["weight"],
+            note=data["note"],
+            first_visit_due=data.get("first_visit_due"),
+            assessment_due=data.get("assessment_due"),
+            first_meeting_due=data.get("first_meeting_due"),
+            manager_review_due=data.get("manager_review_due"),
+            children=children,
+        )
+
+
+class EscalationForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    why = forms.CharField(
+        label="Why can the team not take this family now?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The head of service decides each family's case: there is no waiting list (FF §5.4).",
+        error_messages={"required": "Say why the team cannot take this family now"},
+    )
+
+
+class CapacityDecisionForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    decision = forms.ChoiceField(
+        label="What happens for this family?",
+        choices=[
+            (
+                CapacityEscalation.Decision.ALLOCATE_BEYOND_CAPACITY,
+                CapacityEscalation.Decision.ALLOCATE_BEYOND_CAPACITY.label,
+            ),
+            (CapacityEscalation.Decision.ANOTHER_TEAM, CapacityEscalation.Decision.ANOTHER_TEAM.label),
+            (CapacityEscalation.Decision.OTHER, CapacityEscalation.Decision.OTHER.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happens for this family"},
+    )
+    other_team = forms.ModelChoiceField(
+        label="If another team: which?", queryset=Team.objects.none(), required=False, empty_label="Choose a team"
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why: the decision is recorded on the family's case"},
+    )
+
+    def __init__(self, *args: Any, escalation: CapacityEscalation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        other = self.fields["other_team"]
+        assert isinstance(other, forms.ModelChoiceField)
+        other.queryset = Team.objects.filter(
+            area__authority_id=escalation.episode.authority_id, kind=Team.Kind.FAMILY_SUPPORT
+        ).exclude(pk=escalation.episode.team_id)
+
+
+class LegalBasisForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    legal_basis = forms.ChoiceField(
+        label="Legal basis",
+        choices=LegalBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the legal basis"},
+    )
+    social_worker = forms.ModelChoiceField(
+        label="Overseeing social worker (a child in need)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose a social worker",
+    )
+    reason = forms.CharField(
+        label="Why does it change?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the legal basis changes"},
+    )
+
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=episode.version, **kwargs)
+        worker = self.fields["social_worker"]
+        assert isinstance(worker, forms.ModelChoiceField)
+        worker.queryset = users_granted(Permission.OVERSEE_CHILDREN_IN_NEED).filter(authority_id=episode.authority_id)
+        if not self.is_bound:
+            self.initial.update(legal_basis=episode.legal_basis, social_worker=episode.overseeing_social_worker_id)
+
+
+class LeadPractitionerForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    lead = forms.ModelChoiceField(
+        label="Lead practitioner",
+        queryset=User.objects.none(),
+        empty_label="Choose who leads",
+        help_text="From any agency: a school, health visiting, the family's coach.",
+        error_messages={"required": "Choose the lead practitioner"},
+    )
+    agreed_with_family = forms.BooleanField(label="The family agreed who leads", required=False)
+    handed_over_on = GovukDateField(label="Handover date", past_only=True)
+    handover = forms.CharField(
+        label="How the work was handed over",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The handover meeting, who came, what was passed on.",
+        error_messages={"required": "Say how the work was handed over"},
+    )
+
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=episode.version, **kwargs)
+        lead = self.fields["lead"]
+        assert isinstance(lead, forms.ModelChoiceField)
+        staff_or_partner = users_granted(Permission.VIEW_AUTHORITY_RECORDS) | users_granted(Permission.VIEW_OWN_RECORDS)
+        lead.queryset = (
+            staff_or_partner.filter(authority_id=episode.authority_id)
+            .exclude(pk=episode.lead_practitioner_id or 0)
+            .select_related("agency", "team")
+            .order_by("full_name")
+        )
+        lead.label_from_instance = lambda user: f"{user.full_name}, {user.organisation_name}"  # type: ignore[method-assign,assignment]

@@ -1,0 +1,539 @@
+"""A family's episode of help, from the team's allocation to closure (FF §5–19; T&P §3–6).
+
+An `Episode` opens when the front door allocates a family to a family support team (later, on a
+step-down from children's social care). A team leader allocates it to a family coach with an
+allocation note that sets this family's timescales (FF §8.1); the episode carries its legal
+basis (targeted early help, or a child in need under section 17), which can change without a new
+referral; a lead practitioner from any agency may hold it (Family Help); it closes at an ending
+meeting. Every timescale is counted by `timescales.py` from the dates kept here.
+
+The Standard Safeguarding Dataset keeps, for an early help episode: the episode (`Episode.pk`,
+shown as `reference`), the person (`EpisodeChild.person`), its start (`allocated_at`, or
+`opened_at` before allocation), its end (`closed_at`), its reason (`EpisodeChild.needs`), its end
+reason (`end_reason`), the organisation (`team`) and the worker (`coach`, and
+`lead_practitioner` where another agency leads). A later export is a query over these fields.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from earlyhelp.audit.editing import VersionedModel
+from earlyhelp.audit.guarded import AuditedModel
+from earlyhelp.core.workflow import Transitions
+from earlyhelp.frontdoor.models import Contact
+from earlyhelp.organisations.models import Authority, Team, User
+from earlyhelp.people.models import Family, Person
+
+
+class ServiceModel(models.TextChoices):
+    """How the authority organises help (ARCHITECTURE: Family Help).
+
+    Families First is the practice framework's service (FF): targeted early help by family
+    coaches, children in need with children's social care. Family Help is the Families First
+    Partnership model councils moved to from 2025: one service for targeted early help and
+    children in need (s17), led by a lead practitioner from any agency, with a social worker
+    overseeing each child in need."""
+
+    FAMILIES_FIRST = "families_first", "Families First (the practice framework's service)"
+    FAMILY_HELP = "family_help", "Family Help (targeted early help and children in need in one service)"
+
+
+class CaseworkSettings(models.Model):
+    """An authority's casework timescales and service model: the documents' numbers are the
+    defaults (DOMAIN.md), each one the authority's to change (ADR 13)."""
+
+    authority = models.OneToOneField(Authority, on_delete=models.PROTECT, related_name="casework_settings")
+    service_model = models.CharField(max_length=20, choices=ServiceModel.choices, default=ServiceModel.FAMILIES_FIRST)
+    allocation_target_working_hours = models.PositiveSmallIntegerField(
+        "allocation target (working hours)",
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text="The documents' “within 24 hours” of the referral reaching the team (FF §8.1): 8 is one working day",
+    )
+    allocation_limit_working_hours = models.PositiveSmallIntegerField(
+        "allocation limit (working hours)",
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Every referral allocated within 72 hours: 24 working hours is three working days",
+    )
+    first_visit_working_days_from_allocation = models.PositiveSmallIntegerField(
+        default=5, help_text="FF §12.1: the first visit within 5 working days of the allocation"
+    )
+    first_visit_days_from_referral = models.PositiveSmallIntegerField(
+        default=5, help_text="FF §9.1 and the practice standards: no later than 5 days from referral"
+    )
+    assessment_days_from_referral = models.PositiveSmallIntegerField(
+        default=20, help_text="FF §10.4 and the KPI: written up and authorised within 20 days of the referral"
+    )
+    assessment_days_from_allocation = models.PositiveSmallIntegerField(
+        default=20, help_text="FF §12.2 and §13.1: 20 days after allocation"
+    )
+    assessment_days_from_first_visit = models.PositiveSmallIntegerField(
+        default=15, help_text="FF §13.1: 15 days from the first successful visit"
+    )
+    first_meeting_days_from_assessment = models.PositiveSmallIntegerField(
+        default=10, help_text="The first Team Around the Family meeting: 10 days after the assessment"
+    )
+    first_meeting_days_from_referral = models.PositiveSmallIntegerField(
+        default=30, help_text="The first Team Around the Family meeting: 30 days after the referral"
+    )
+    manager_review_weeks_from_allocation = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "The case review with a manager the allocation note sets (FF §8.1). The documents give no number: "
+            "4 weeks matches individual supervision (FF §19.2)"
+        ),
+    )
+    visit_interval_weeks = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)], help_text="FF §12.3: visits at least every 2 weeks"
+    )
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1)], help_text="FF §13.1: formal reviews at least every 6 weeks"
+    )
+    case_note_working_hours = models.PositiveSmallIntegerField(
+        "case note target (working hours)",
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text="FF §17.1: a case note within 24 hours of the visit; 8 is one working day",
+    )
+    intervention_months = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1)],
+        help_text="FF §13.1, §15.1: an intervention should not exceed 6 months",
+    )
+    wellbeing_scale_lowest = models.PositiveSmallIntegerField(default=0)
+    wellbeing_scale_highest = models.PositiveSmallIntegerField(default=10)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "casework settings"
+        verbose_name_plural = "casework settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wellbeing_scale_lowest__lt=models.F("wellbeing_scale_highest")),
+                name="wellbeing_scale_runs_upwards",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation_target_working_hours__lte=models.F("allocation_limit_working_hours")),
+                name="allocation_target_within_its_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Casework settings of {self.authority}"
+
+    @property
+    def is_family_help(self) -> bool:
+        return self.service_model == ServiceModel.FAMILY_HELP
+
+
+class NeedsList(models.Model):
+    """A published list of the needs an episode is coded against (`needs/*.yaml`): changing it is
+    a new version, and each coded need keeps the version it came from."""
+
+    name = models.SlugField(max_length=60)
+    version = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    in_use = models.BooleanField(default=False)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="needs_list_version_once"),
+            models.UniqueConstraint(fields=["in_use"], condition=Q(in_use=True), name="one_needs_list_in_use"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class CodedNeed(models.Model):
+    """One need on a list: a Families First eligibility factor (FF §5.2) or a Supporting Families
+    headline outcome."""
+
+    class Group(models.TextChoices):
+        FAMILIES_FIRST = "families_first", "Families First eligibility factors"
+        SUPPORTING_FAMILIES = "supporting_families", "Supporting Families headline outcomes"
+
+    needs_list = models.ForeignKey(NeedsList, on_delete=models.PROTECT, related_name="needs")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    group = models.CharField(max_length=30, choices=Group.choices)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["needs_list", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["needs_list", "code"], name="coded_need_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalBasis(models.TextChoices):
+    TARGETED_EARLY_HELP = "targeted_early_help", "Targeted early help"
+    CHILD_IN_NEED = "child_in_need", "Child in need (section 17, Children Act 1989)"
+
+
+class Episode(VersionedModel):
+    class Status(models.TextChoices):
+        AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting a family coach"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Origin(models.TextChoices):
+        FRONT_DOOR = "front_door", "Allocated by the front door"
+        STEP_DOWN = "step_down", "Stepped down from children's social care"
+
+    class EndReason(models.TextChoices):
+        GOALS_MET = "goals_met", "The family reached its goals"
+        UNIVERSAL_SERVICE = "universal_service", "Moved on to a lead practitioner in a universal service"
+        SINGLE_AGENCY = "single_agency", "Moved on to single-agency support"
+        STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+        DISENGAGED = "disengaged", "The family disengaged"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "The family withdrew consent"
+        MOVED_AWAY = "moved_away", "The family moved out of the area"
+        OTHER = "other", "Other"
+
+    # The moves an episode can make (ADR 11): allocated to a coach, then closed; or closed before
+    # allocation when the head of service so decides. Changing coach is a new allocation on an
+    # open episode, not a move of its status.
+    TRANSITIONS = Transitions(
+        {
+            Status.AWAITING_ALLOCATION: (Status.OPEN, Status.CLOSED),
+            Status.OPEN: (Status.CLOSED,),
+        }
+    )
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="episodes")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="episodes")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.AWAITING_ALLOCATION)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.FRONT_DOOR)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes")
+    legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices, default=LegalBasis.TARGETED_EARLY_HELP)
+
+    # "From referral": the contact's receipt at the front door (a step-down: the transfer panel's
+    # decision). "Reaching the team": the front door's final decision.
+    referred_at = models.DateTimeField()
+    reached_team_at = models.DateTimeField()
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes_coached"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # How much of a coach's caseload this family takes (1 is one family); the team leader sets
+    # more for a complex family (FF §5.4: the guide alters with complexity).
+    weight = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5.0"))],
+    )
+    allocation_note = models.TextField(blank=True)
+    # The allocation note sets these (FF §8.1), starting from the authority's defaults.
+    first_visit_due = models.DateField(null=True, blank=True)
+    assessment_due = models.DateField(null=True, blank=True)
+    first_meeting_due = models.DateField(null=True, blank=True)
+    manager_review_due = models.DateField(null=True, blank=True)
+
+    # Agreed with the family; from any agency. Empty until agreed: the coach leads meanwhile.
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes_led"
+    )
+    # Required while the episode's legal basis is child in need.
+    overseeing_social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes_overseen"
+    )
+
+    closed_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "status"], name="episode_team_status"),
+            models.Index(fields=["coach", "status"], name="episode_coach_status"),
+            models.Index(fields=["lead_practitioner", "status"], name="episode_lead_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"], condition=~Q(status="closed"), name="one_open_episode_per_family"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="awaiting_allocation")
+                | Q(coach__isnull=False, allocated_at__isnull=False)
+                | Q(status="closed"),
+                name="open_episode_has_a_coach",
+            ),
+            models.CheckConstraint(
+                condition=~Q(legal_basis="child_in_need") | Q(overseeing_social_worker__isnull=False),
+                name="child_in_need_has_an_overseeing_social_worker",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="closed_episode_says_when"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.family}"
+
+    @property
+    def reference(self) -> str:
+        return f"EP{self.pk:07d}" if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def is_child_in_need(self) -> bool:
+        return self.legal_basis == LegalBasis.CHILD_IN_NEED
+
+    @property
+    def leader(self) -> User | None:
+        """Who leads the work with the family: the agreed lead practitioner, else the coach."""
+        return self.lead_practitioner or self.coach
+
+    def status_change(self, to: "Episode.Status") -> str:
+        """Move to `to` if `TRANSITIONS` allows it; the caller holds the row lock and audits."""
+        before = self.status
+        self.TRANSITIONS.check(before, to, what=f"Episode {self.reference}")
+        self.status = to
+        self.save(update_fields=["status"])
+        return before
+
+
+class EpisodeChild(AuditedModel):
+    """A child the episode is about, and their needs coded against the needs list in use."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="children")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episode_entries")
+    needs = models.ManyToManyField(CodedNeed, blank=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "person__date_of_birth", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "person"], name="child_once_on_an_episode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.episode.reference}"
+
+
+class EpisodeReferral(AuditedModel):
+    """A contact that reached this episode: the one that opened it, and any that came while it
+    was open (one open episode per family: a new referral joins it)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="referrals")
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="episode_referral")
+    joined_at = models.DateTimeField(default=timezone.now)
+    opened_it = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contact} on {self.episode.reference}"
+
+
+class WellbeingScore(AuditedModel):
+    """A child's wellbeing on the authority's scale (0 to 10 by default), scored at allocation,
+    assessment, each review and closure, so that outcomes are measured (T&P §6; FF KPI)."""
+
+    class Point(models.TextChoices):
+        ALLOCATION = "allocation", "At allocation"
+        ASSESSMENT = "assessment", "At assessment"
+        REVIEW = "review", "At a review"
+        CLOSURE = "closure", "At closure"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="wellbeing_scores")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="wellbeing_scores")
+    point = models.CharField(max_length=20, choices=Point.choices)
+    score = models.PositiveSmallIntegerField()
+    scale_lowest = models.PositiveSmallIntegerField()
+    scale_highest = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=models.F("scale_lowest"), score__lte=models.F("scale_highest")),
+                name="wellbeing_score_on_its_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.score} of {self.scale_highest} ({self.get_point_display()})"
+
+
+class Allocation(AuditedModel):
+    """A team leader's allocation of the episode to a coach, with the allocation note (FF §8.1).
+    A change of coach is a new allocation; the latest is the episode's."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="allocations")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allocated_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField()
+    weight = models.DecimalField(max_digits=3, decimal_places=1)
+    # Whether the coach had room for the family's weight when allocated; allocating beyond
+    # capacity needs the head of service's decision (FF §5.4).
+    within_capacity = models.BooleanField(default=True)
+    capacity_decision = models.ForeignKey(
+        "CapacityEscalation", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    first_visit_due = models.DateField()
+    assessment_due = models.DateField()
+    first_meeting_due = models.DateField()
+    manager_review_due = models.DateField()
+
+    class Meta:
+        ordering = ["episode", "allocated_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(within_capacity=True) | Q(capacity_decision__isnull=False),
+                name="allocation_beyond_capacity_names_the_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode.reference} to {self.coach}"
+
+
+class CapacityEscalation(AuditedModel):
+    """Demand beyond the team's capacity, put to the head of service, who decides this family's
+    case (FF §5.4: no waiting list)."""
+
+    class Decision(models.TextChoices):
+        ALLOCATE_BEYOND_CAPACITY = "beyond_capacity", "Allocate in this team beyond a coach's caseload"
+        ANOTHER_TEAM = "another_team", "Allocate to another team with room"
+        OTHER = "other", "Another arrangement (say what)"
+        # Settled without the head of service: a coach had room after all.
+        NO_LONGER_NEEDED = "no_longer_needed", "No longer needed: a coach had room"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="capacity_escalations")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    why = models.TextField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    other_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(decided_at__isnull=True), name="one_undecided_escalation_per_episode"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True) | (~Q(decision="") & ~Q(decision_reason="")),
+                name="capacity_decision_says_what_and_why",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="another_team") | Q(other_team__isnull=False),
+                name="capacity_decision_names_the_other_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Capacity: {self.episode.reference}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class LegalBasisChange(AuditedModel):
+    """Each change of an episode's legal basis, with who, when and why; the first row is the
+    basis it opened with."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="legal_basis_changes")
+    before = models.CharField(max_length=30, choices=LegalBasis.choices, blank=True)
+    after = models.CharField(max_length=30, choices=LegalBasis.choices)
+    reason = models.TextField()
+    overseeing_social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.episode.reference}: {self.get_after_display()}"
+
+
+class LeadPractitionerChange(AuditedModel):
+    """A lead practitioner agreed with the family, and the handover from the one before."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="lead_changes")
+    before = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    after = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_with_family = models.BooleanField()
+    handover = models.TextField(help_text="How the work was handed over: the meeting, what was passed on")
+    handed_over_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(agreed_with_family=True), name="lead_practitioner_agreed_with_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode.reference}: {self.after} leads"
+
+
+class Oversight(AuditedModel):
+    """A team leader's management oversight at one of the critical points (FF §19.1)."""
+
+    class Point(models.TextChoices):
+        ALLOCATION = "allocation", "Allocation"
+        FIRST_VISIT = "first_visit", "After the introductory visit"
+        ASSESSMENT = "assessment", "Completion of the assessment"
+        FIRST_PLAN = "first_plan", "After the initial planning meeting and first plan"
+        REVIEW = "review", "After a review meeting"
+        TRANSFER = "transfer", "Transfer"
+        CLOSURE = "closure", "Closure"
+        CASE_REVIEW = "case_review", "Case review with a manager"
+        OTHER = "other", "Other oversight"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="oversights")
+    point = models.CharField(max_length=20, choices=Point.choices)
+    note = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.episode.reference}: {self.get_point_display()}"

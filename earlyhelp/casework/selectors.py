@@ -1,0 +1,298 @@
+"""The read side of casework: My families, the team page and the case file, each in a fixed
+number of queries however many families or however long the case (tests/test_query_counts.py)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from earlyhelp.casework.caseloads import Caseload, caseloads, coaches_of
+from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
+from earlyhelp.casework.models import (
+    Allocation,
+    CapacityEscalation,
+    Episode,
+    EpisodeChild,
+    EpisodeReferral,
+    LeadPractitionerChange,
+    LegalBasisChange,
+    Oversight,
+    WellbeingScore,
+)
+from earlyhelp.casework.schedule import EpisodeDates, TimescaleRules, deadline, episode_dues, pending_soonest_first
+from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, State, Unit
+from earlyhelp.frontdoor.clock import WorkingTime
+from earlyhelp.organisations.models import Authority, Team, User
+
+
+def episode_dates(episode: Episode, *, manager_review_at: datetime | None = None) -> EpisodeDates:
+    return EpisodeDates(
+        referred_at=episode.referred_at,
+        reached_team_at=episode.reached_team_at,
+        allocated_at=episode.allocated_at,
+        first_visit_due=episode.first_visit_due,
+        assessment_due=episode.assessment_due,
+        first_meeting_due=episode.first_meeting_due,
+        manager_review_due=episode.manager_review_due,
+        manager_review_at=manager_review_at,
+        closed_at=episode.closed_at,
+    )
+
+
+@dataclass(frozen=True)
+class ShownDue:
+    """A timescale as a page shows it: its state in words and colour, and what is left."""
+
+    due: Due
+    state: State
+    left: str
+
+    @property
+    def label(self) -> str:
+        if self.state == State.OVERDUE and self.due.unit == Unit.MONTHS:
+            return "Past 6 months: a breach"
+        return STATE_LABELS[self.state]
+
+    @property
+    def tag_colour(self) -> str:
+        return STATE_TAG_COLOURS[self.state]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == State.OVERDUE
+
+
+def shown(due: Due, now: datetime, hours: WorkingTime) -> ShownDue:
+    state = due.state(now, hours)
+    left = "" if due.done_at is not None else due.left_label(now, hours)
+    return ShownDue(due=due, state=state, left=left)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An authority's counting: its timescales and its working time."""
+
+    rules: TimescaleRules
+    hours: WorkingTime
+
+    @classmethod
+    def of(cls, authority: Authority) -> "Clock":
+        return cls(rules=timescale_rules(casework_settings_of(authority)), hours=working_time_of(authority))
+
+
+@dataclass
+class FamilyRow:
+    """One family on My families or the team page: what is due, soonest first."""
+
+    episode: Episode
+    children: list[EpisodeChild]
+    pending: list[ShownDue] = field(default_factory=list)
+
+    @property
+    def next_due(self) -> ShownDue | None:
+        return self.pending[0] if self.pending else None
+
+    @property
+    def overdue(self) -> list[ShownDue]:
+        return [item for item in self.pending if item.is_overdue]
+
+    @property
+    def past_intervention_length(self) -> bool:
+        return any(item.is_overdue and item.due.unit == Unit.MONTHS for item in self.pending)
+
+
+def _with_children(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    return episodes.select_related("family", "team", "coach", "lead_practitioner").prefetch_related(
+        Prefetch("children", queryset=EpisodeChild.objects.select_related("person"), to_attr="children_shown")
+    )
+
+
+def _reviews_with_a_manager(episodes: list[Episode]) -> dict[int, datetime]:
+    """When each episode's case review with a manager was recorded (the first), in one query."""
+    found: dict[int, datetime] = {}
+    rows = Oversight.objects.filter(episode__in=episodes, point=Oversight.Point.CASE_REVIEW).order_by("recorded_at")
+    for episode_id, recorded_at in rows.values_list("episode_id", "recorded_at"):
+        found.setdefault(episode_id, recorded_at)
+    return found
+
+
+def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
+    listed = list(_with_children(episodes))
+    reviews = _reviews_with_a_manager(listed)
+    rows = []
+    for episode in listed:
+        dates = episode_dates(episode, manager_review_at=reviews.get(episode.pk))
+        dues = pending_soonest_first(episode_dues(dates, clock.rules, clock.hours), now, clock.hours)
+        rows.append(
+            FamilyRow(
+                episode=episode,
+                children=episode.children_shown,  # type: ignore[attr-defined]
+                pending=[shown(due, now, clock.hours) for due in dues],
+            )
+        )
+    # Families with something due first, the soonest (most overdue) first.
+    return sorted(
+        rows,
+        key=lambda row: (0, deadline(row.next_due.due, clock.hours)) if row.next_due else (1, row.episode.opened_at),
+    )
+
+
+def my_episodes(user: User) -> QuerySet[Episode]:
+    """The open episodes the user coaches or leads."""
+    return Episode.objects.filter(authority_id=user.authority_id, status=Episode.Status.OPEN).filter(
+        Q(coach=user) | Q(lead_practitioner=user)
+    )
+
+
+@dataclass
+class TeamPage:
+    team: Team
+    caseloads: list[Caseload]
+    awaiting: list[FamilyRow]
+    families: list[FamilyRow]
+    escalations: list[CapacityEscalation]
+
+    @property
+    def overdue_families(self) -> list[FamilyRow]:
+        return [row for row in self.families if row.overdue]
+
+    @property
+    def past_intervention_length(self) -> list[FamilyRow]:
+        return [row for row in self.families if row.past_intervention_length]
+
+    @property
+    def capacity(self) -> tuple[int, int]:
+        return (
+            int(sum(load.weighted for load in self.caseloads)),
+            int(sum(load.capacity for load in self.caseloads)),
+        )
+
+
+def team_page(team: Team, *, clock: Clock, now: datetime) -> TeamPage:
+    per_coach = team.area.authority.caseload_per_full_time_coach
+    episodes = Episode.objects.filter(team=team).exclude(status=Episode.Status.CLOSED)
+    rows = family_rows(episodes, clock=clock, now=now)
+    escalations = list(
+        CapacityEscalation.objects.filter(episode__team=team, decided_at__isnull=True).select_related("episode")
+    )
+    return TeamPage(
+        team=team,
+        caseloads=caseloads(coaches_of(team), per_full_time_coach=per_coach),
+        awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
+        families=[row for row in rows if row.episode.status == Episode.Status.OPEN],
+        escalations=escalations,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event in the family's story, for the MOJ timeline."""
+
+    at: datetime
+    title: str
+    by: str
+    text: str = ""
+
+
+@dataclass
+class CaseFile:
+    episode: Episode
+    children: list[EpisodeChild]
+    referrals: list[EpisodeReferral]
+    allocations: list[Allocation]
+    wellbeing: list[WellbeingScore]
+    basis_changes: list[LegalBasisChange]
+    lead_changes: list[LeadPractitionerChange]
+    oversights: list[Oversight]
+    escalations: list[CapacityEscalation]
+    dues: list[ShownDue]
+
+    def timeline(self) -> list[TimelineEntry]:
+        entries = [
+            TimelineEntry(
+                at=link.joined_at,
+                title="Referral received" if link.opened_it else "New referral joined this episode",
+                by="Front door",
+                text=f"{link.contact.reference}, received {link.contact.received_at:%-d %B %Y}",
+            )
+            for link in self.referrals
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.allocated_at, title=f"Allocated to {item.coach}", by=str(item.allocated_by), text=item.note
+            )
+            for item in self.allocations
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.changed_at,
+                title=f"Legal basis: {item.get_after_display()}",
+                by=str(item.changed_by or "System"),
+                text=item.reason,
+            )
+            for item in self.basis_changes
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.recorded_at,
+                title=f"{item.after} became lead practitioner",
+                by=str(item.recorded_by),
+                text=item.handover,
+            )
+            for item in self.lead_changes
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.recorded_at,
+                title=f"Management oversight: {item.get_point_display()}",
+                by=str(item.recorded_by),
+                text=item.note,
+            )
+            for item in self.oversights
+            if item.point != Oversight.Point.ALLOCATION
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.raised_at,
+                title="Put to the head of service: no room",
+                by=str(item.raised_by or "System"),
+                text=item.why,
+            )
+            for item in self.escalations
+        ]
+        entries += [
+            TimelineEntry(
+                at=item.decided_at,
+                title=f"Head of service decided: {item.get_decision_display()}",
+                by=str(item.decided_by),
+                text=item.decision_reason,
+            )
+            for item in self.escalations
+            if item.decided_at is not None
+        ]
+        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+    def wellbeing_of(self, child: EpisodeChild) -> list[WellbeingScore]:
+        return [score for score in self.wellbeing if score.person_id == child.person_id]
+
+
+def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
+    """Everything the case file shows: one query per kind of record, whatever the case's length."""
+    children = list(EpisodeChild.objects.filter(episode=episode).select_related("person").prefetch_related("needs"))
+    oversights = list(Oversight.objects.filter(episode=episode).select_related("recorded_by"))
+    review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
+    dues = episode_dues(episode_dates(episode, manager_review_at=review), clock.rules, clock.hours)
+    return CaseFile(
+        episode=episode,
+        children=children,
+        referrals=list(EpisodeReferral.objects.filter(episode=episode).select_related("contact")),
+        allocations=list(Allocation.objects.filter(episode=episode).select_related("coach", "allocated_by")),
+        wellbeing=list(WellbeingScore.objects.filter(episode=episode)),
+        basis_changes=list(LegalBasisChange.objects.filter(episode=episode).select_related("changed_by")),
+        lead_changes=list(
+            LeadPractitionerChange.objects.filter(episode=episode).select_related("after", "recorded_by")
+        ),
+        oversights=oversights,
+        escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
+        dues=[shown(due, now, clock.hours) for due in dues],
+    )

@@ -1,0 +1,181 @@
+"""Counting a casework timescale in the unit the documents give it (docs/casework.md).
+
+- **Working days** ("5 working days from allocation", FF §12.1): the day of the event is day 0;
+  the timescale ends on the 5th working day after it, counted by the front door's clock (no
+  weekends, bank holidays or days the authority is closed).
+- **Days** ("20 days from referral", FF §10.4): calendar days; day 0 is the event's day.
+- **Weeks** ("every 6 weeks", FF §13.1): seven calendar days each.
+- **Months** ("should not exceed 6 months", FF §13.1): the same date that many months later, or
+  the month's last day when it has no such date (31 August + 6 months = 28 or 29 February).
+- **Working hours** (the documents' "24 hours": allocation once a referral reaches the team,
+  FF §8.1; a case note after a visit, FF §17.1): working time by the same clock, to the minute.
+
+A timescale counted in days is met by anything done on or before its last day; one counted in
+working hours, by anything done before its moment.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from earlyhelp.frontdoor.clock import WorkingTime
+
+
+class Unit(StrEnum):
+    WORKING_HOURS = "working_hours"
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+    def amount_label(self, amount: int) -> str:
+        """“5 working days”, “1 week”, “6 months”."""
+        singular = {
+            Unit.WORKING_HOURS: "working hour",
+            Unit.WORKING_DAYS: "working day",
+            Unit.DAYS: "day",
+            Unit.WEEKS: "week",
+            Unit.MONTHS: "month",
+        }[self]
+        return f"{amount} {singular}" if amount == 1 else f"{amount} {singular}s"
+
+
+def months_later(day: date, months: int) -> date:
+    """The same date `months` later, or that month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def working_days_later(day: date, count: int, hours: WorkingTime) -> date:
+    """The `count`th working day after `day` (day 0, whether or not it is a working day itself)."""
+    found = 0
+    while found < count:
+        day += timedelta(days=1)
+        if hours.is_working_day(day):
+            found += 1
+    return day
+
+
+def last_day(start: date, amount: int, unit: Unit, hours: WorkingTime) -> date:
+    """The last day of a timescale counted in days, working days, weeks or months."""
+    if unit == Unit.WORKING_DAYS:
+        return working_days_later(start, amount, hours)
+    if unit == Unit.DAYS:
+        return start + timedelta(days=amount)
+    if unit == Unit.WEEKS:
+        return start + timedelta(weeks=amount)
+    if unit == Unit.MONTHS:
+        return months_later(start, amount)
+    raise ValueError(f"{unit} is counted to the moment, not to a day: use due_moment()")
+
+
+def due_moment(start: datetime, working_hours: int, hours: WorkingTime) -> datetime:
+    """The moment `working_hours` of working time after `start`."""
+    return hours.add_working_time(start, timedelta(hours=working_hours))
+
+
+class State(StrEnum):
+    DONE = "done"
+    DONE_LATE = "done_late"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TIME = "on_time"
+
+
+STATE_LABELS = {
+    State.DONE: "Done on time",
+    State.DONE_LATE: "Done late",
+    State.OVERDUE: "Overdue",
+    State.DUE_SOON: "Due soon",
+    State.ON_TIME: "On time",
+}
+
+STATE_TAG_COLOURS = {
+    State.DONE: "govuk-tag--green",
+    State.DONE_LATE: "govuk-tag--orange",
+    State.OVERDUE: "govuk-tag--red",
+    State.DUE_SOON: "govuk-tag--yellow",
+    State.ON_TIME: "govuk-tag--blue",
+}
+
+# A timescale turns "due soon" when this much of its own unit is left: two working days, two
+# days, a week, or two working hours (the front door's amber point).
+DUE_SOON_WITHIN = {
+    Unit.WORKING_DAYS: 2,
+    Unit.DAYS: 2,
+    Unit.WEEKS: 7,  # counted in days
+    Unit.MONTHS: 14,  # counted in days
+    Unit.WORKING_HOURS: 2,
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One timescale for one family: what it is, where the rule comes from, when it ends, and
+    whether and when it was met.
+
+    `day` is the last day for timescales counted in days; `moment` for those in working hours."""
+
+    what: str
+    rule: str
+    source: str
+    unit: Unit
+    day: date | None = None
+    moment: datetime | None = None
+    done_at: datetime | None = None
+    # Set by a manager rather than counted (the allocation note, FF §8.1).
+    set_by_manager: bool = False
+
+    def met_by(self, when: datetime) -> bool:
+        if self.moment is not None:
+            return when <= self.moment
+        assert self.day is not None
+        return when.date() <= self.day
+
+    def state(self, now: datetime, hours: WorkingTime) -> State:
+        if self.done_at is not None:
+            return State.DONE if self.met_by(self.done_at) else State.DONE_LATE
+        if not self.met_by(now):
+            return State.OVERDUE
+        if self.left(now, hours) <= DUE_SOON_WITHIN[self.unit]:
+            return State.DUE_SOON
+        return State.ON_TIME
+
+    def left(self, now: datetime, hours: WorkingTime) -> int:
+        """How much is left, in the timescale's own unit (days for weeks and months), negative
+        once it has passed: working days to the last day, or whole working hours to the moment."""
+        if self.moment is not None:
+            return int(hours.working_seconds_between(now, self.moment) // 3600)
+        assert self.day is not None
+        today = now.date()
+        if self.unit == Unit.WORKING_DAYS:
+            return working_days_between(today, self.day, hours)
+        return (self.day - today).days
+
+    def left_label(self, now: datetime, hours: WorkingTime) -> str:
+        """“Due today”, “3 working days left”, “2 days overdue”, “5 working hours left”."""
+        left = self.left(now, hours)
+        unit = Unit.WORKING_HOURS if self.moment is not None else self.unit
+        if unit in (Unit.WEEKS, Unit.MONTHS):
+            unit = Unit.DAYS
+        if self.moment is None and left == 0:
+            return "Due today"
+        if self.moment is not None and left == 0:
+            return "Due within the hour" if self.met_by(now) else "Just overdue"
+        if left > 0:
+            return f"{unit.amount_label(left)} left"
+        return f"{unit.amount_label(-left)} overdue"
+
+
+def working_days_between(start: date, end: date, hours: WorkingTime) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start, hours)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if hours.is_working_day(day):
+            count += 1
+    return count

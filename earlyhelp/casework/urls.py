@@ -1,0 +1,18 @@
+from django.urls import path
+
+from earlyhelp.casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("my-families/", views.my_families, name="my-families"),
+    path("team/", views.my_team, name="my-team"),
+    path("teams/<int:pk>/", views.team, name="team"),
+    path("episodes/<int:pk>/", views.episode, name="episode"),
+    path("episodes/<int:pk>/allocate/", views.allocate, name="allocate"),
+    path("episodes/<int:pk>/ask-the-head-of-service/", views.escalate, name="escalate"),
+    path("episodes/<int:pk>/legal-basis/", views.legal_basis, name="legal-basis"),
+    path("episodes/<int:pk>/lead-practitioner/", views.lead_practitioner, name="lead-practitioner"),
+    path("beyond-capacity/", views.capacity, name="capacity"),
+    path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
+]

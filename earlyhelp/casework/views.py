@@ -1,0 +1,253 @@
+"""Casework pages: My families, the team page, the case file, allocation, the head of service's
+decisions, the legal basis and the lead practitioner. Thin: fetch through `access`, parse with a
+form, call one service, render or redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from earlyhelp.audit.trail import record_listed, record_view
+from earlyhelp.casework import access, allocating, leading, selectors
+from earlyhelp.casework.caseloads import caseloads, coaches_of
+from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
+from earlyhelp.casework.forms import (
+    AllocationForm,
+    CapacityDecisionForm,
+    EscalationForm,
+    LeadPractitionerForm,
+    LegalBasisForm,
+)
+from earlyhelp.casework.models import CapacityEscalation, CodedNeed, EpisodeChild
+from earlyhelp.casework.schedule import allocation_defaults
+from earlyhelp.core.forms import service_errors_show
+from earlyhelp.organisations.models import user_of
+
+
+@require_http_methods(["GET"])
+def my_families(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not access.has_my_families(user):
+        raise Http404("No such page")
+    clock = selectors.Clock.of(user.authority)
+    rows = selectors.family_rows(selectors.my_episodes(user), clock=clock, now=timezone.now())
+    record_listed(actor=user, shown=[row.episode for row in rows], where="my families")
+    return render(request, "casework/my_families.html", {"rows": rows})
+
+
+@require_http_methods(["GET"])
+def my_team(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    teams = list(access.teams_visible_to(user))
+    if not teams:
+        raise Http404("No such page")
+    own = next((team for team in teams if team.pk == user.team_id), teams[0])
+    return redirect("casework:team", pk=own.pk)
+
+
+@require_http_methods(["GET"])
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    chosen = access.get_team_for_user(user, pk)
+    clock = selectors.Clock.of(user.authority)
+    page = selectors.team_page(chosen, clock=clock, now=timezone.now())
+    record_listed(
+        actor=user, shown=[row.episode for row in page.awaiting + page.families], where=f"team page of {chosen}"
+    )
+    return render(
+        request,
+        "casework/team.html",
+        {
+            "page": page,
+            "teams": list(access.teams_visible_to(user)),
+            "can_allocate": access.leads_team(user, chosen.pk),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def episode(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    clock = selectors.Clock.of(user.authority)
+    record_view(actor=user, target=found)
+    case = selectors.case_file(found, clock=clock, now=timezone.now())
+    record_listed(actor=user, shown=[child.person for child in case.children], where=f"episode {found.reference}")
+    return render(
+        request,
+        "casework/episode.html",
+        {
+            "case": case,
+            "episode": found,
+            "can_work": access.can_work(user, found),
+            "can_allocate": access.can_allocate(user, found),
+            "settings": casework_settings_of(found.authority),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_allocating(user, pk)
+    settings = casework_settings_of(found.authority)
+    loads = caseloads(coaches_of(found.team), per_full_time_coach=found.authority.caseload_per_full_time_coach)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person").prefetch_related("needs"))
+    needs_list = needs_list_in_use()
+    needs = list(CodedNeed.objects.filter(needs_list=needs_list)) if needs_list else []
+    clock = selectors.Clock.of(found.authority)
+    defaults = allocation_defaults(
+        referred_at=found.referred_at, allocated_on=timezone.localdate(), rules=clock.rules, hours=clock.hours
+    )
+    form = AllocationForm(
+        request.POST or None,
+        episode=found,
+        loads=loads,
+        children=children,
+        needs=needs,
+        settings=settings,
+        defaults=defaults,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocating.episode_allocate(
+                actor=user, episode=found, note=form.allocation_note(), seen_version=form.seen_version
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            found.refresh_from_db()
+            messages.success(request, f"{found.family} allocated to {found.coach}.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=[child.person for child in children], where=f"allocating {found.reference}")
+    escalation = CapacityEscalation.objects.filter(episode=found).order_by("-raised_at").first()
+    return render(
+        request,
+        "casework/allocate.html",
+        {
+            "episode": found,
+            "form": form,
+            "loads": loads,
+            "room": any(load.has_room_for(found.weight) for load in loads),
+            "escalation": escalation,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_allocating(user, pk)
+    form = EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocating.capacity_escalate(actor=user, episode=found, why=form.cleaned_data["why"])
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "The head of service has been told and will decide this family's case.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(request, "casework/escalate.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET"])
+def capacity(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not access.can_decide_capacity(user):
+        raise Http404("No such page")
+    waiting = list(
+        CapacityEscalation.objects.filter(episode__authority_id=user.authority_id, decided_at__isnull=True)
+        .select_related("episode", "episode__team", "episode__family", "raised_by")
+        .order_by("raised_at")
+    )
+    decided = list(
+        CapacityEscalation.objects.filter(episode__authority_id=user.authority_id, decided_at__isnull=False)
+        .select_related("episode", "episode__team", "episode__family", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    record_listed(actor=user, shown=[item.episode for item in waiting + decided], where="families beyond capacity")
+    return render(request, "casework/capacity.html", {"waiting": waiting, "decided": decided})
+
+
+@require_http_methods(["GET", "POST"])
+def capacity_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    escalation = access.get_escalation_for_deciding(user, pk)
+    form = CapacityDecisionForm(request.POST or None, escalation=escalation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allocating.capacity_decide(
+                actor=user,
+                escalation=escalation,
+                decision=data["decision"],
+                reason=data["reason"],
+                other_team=data.get("other_team"),
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"Decision recorded on {escalation.episode.reference}.")
+            return redirect("casework:capacity")
+    record_view(actor=user, target=escalation.episode)
+    per_coach = escalation.episode.authority.caseload_per_full_time_coach
+    loads = caseloads(coaches_of(escalation.episode.team), per_full_time_coach=per_coach)
+    return render(request, "casework/capacity_decide.html", {"escalation": escalation, "form": form, "loads": loads})
+
+
+@require_http_methods(["GET", "POST"])
+def legal_basis(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    form = LegalBasisForm(request.POST or None, episode=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leading.legal_basis_change(
+                actor=user,
+                episode=found,
+                to=data["legal_basis"],
+                reason=data["reason"],
+                social_worker=data.get("social_worker"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Legal basis changed.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    settings = casework_settings_of(found.authority)
+    return render(request, "casework/legal_basis.html", {"episode": found, "form": form, "settings": settings})
+
+
+@require_http_methods(["GET", "POST"])
+def lead_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    form = LeadPractitionerForm(request.POST or None, episode=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leading.lead_practitioner_change(
+                actor=user,
+                episode=found,
+                lead=data["lead"],
+                agreed_with_family=data["agreed_with_family"],
+                handover=data["handover"],
+                handed_over_on=data.get("handed_over_on"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"{data['lead']} now leads the work with the family.")
+            if not access.episodes_visible_to(user).filter(pk=found.pk).exists():
+                return redirect("home")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(request, "casework/lead_practitioner.html", {"episode": found, "form": form})
