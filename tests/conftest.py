@@ -84,6 +84,16 @@ def administrator(authority, team):
 
 
 @pytest.fixture
+def head_of_service(authority, team):
+    return _user(authority, None, Role.HEAD_OF_SERVICE, email="head@example.test")
+
+
+@pytest.fixture
+def social_worker(authority):
+    return _user(authority, None, Role.SOCIAL_WORKER)
+
+
+@pytest.fixture
 def school(authority) -> Agency:
     return AgencyFactory(authority=authority, name="Kingsthorpe Primary School")
 

@@ -27,8 +27,18 @@ ROLES = [
     "bob",
     "analyst",
     "administrator",
+    "head_of_service",
+    "social_worker",
 ]
-CASEWORK = {"front_door", "coach", "team_leader", "forum_coordinator", "business_support"}
+CASEWORK = {
+    "front_door",
+    "coach",
+    "team_leader",
+    "forum_coordinator",
+    "business_support",
+    "head_of_service",
+    "social_worker",
+}
 SIGN_IN = "redirect to sign in"
 
 
@@ -40,6 +50,32 @@ def expect(staff: int, alice: int, bob: int, others: int = 404, anonymous: str |
 
 TRIAGE: dict[str, str | int] = expect(404, 404, 404) | {"front_door": 200, "team_leader": 200}
 LEADER: dict[str, str | int] = {"team_leader": 200}
+# Who answers for information governance: team leaders and the head of service.
+GOVERNANCE: dict[str, str | int] = {"team_leader": 200, "head_of_service": 200}
+NOBODY: dict[str, str | int] = expect(404, 404, 404)
+
+
+def an_episode(allocated: bool = True):
+    """An episode of the personas' team ("Family Support Team North"): allocated to the "Family
+    coach" persona by the "Team leader" persona, or awaiting a coach."""
+    from earlyhelp.casework.models import Episode
+    from tests.factories import episode_allocated, episode_awaiting
+
+    existing = Episode.objects.filter(status=Episode.Status.OPEN if allocated else Episode.Status.AWAITING_ALLOCATION)
+    if existing.exists():
+        return existing.get()
+    coach = User.objects.get(full_name="Family coach")
+    leader = User.objects.get(full_name="Team leader")
+    if allocated:
+        return episode_allocated(coach.team, coach, leader)
+    return episode_awaiting(coach.team)
+
+
+def an_escalation():
+    from earlyhelp.casework.allocating import capacity_escalate
+
+    leader = User.objects.get(full_name="Team leader")
+    return capacity_escalate(actor=leader, episode=an_episode(allocated=False), why="Two coaches off sick")
 
 
 def alices_referral():
@@ -75,7 +111,7 @@ MATRIX = {
     "home": (lambda o: "/", expect(200, 200, 200, others=200)),
     "sign-in": (lambda o: "/sign-in/", expect(302, 302, 302, others=302, anonymous=200)),
     "health": (lambda o: "/healthz", expect(200, 200, 200, others=200, anonymous=200)),
-    "refused-access": (lambda o: "/record-of-access/refused/", expect(404, 404, 404) | LEADER),
+    "refused-access": (lambda o: "/record-of-access/refused/", expect(404, 404, 404) | GOVERNANCE),
     "people:search": (lambda o: "/people/", expect(200, 200, 200)),
     "people:person-add": (lambda o: "/people/add/", expect(200, 200, 200)),
     "people:person-matches": (lambda o: "/people/add/possible-matches/", expect(302, 302, 302)),
@@ -84,7 +120,7 @@ MATRIX = {
     # Only team leaders see who looked.
     "people:person-access-log": (
         lambda o: f"/people/{o.child.pk}/access-log/",
-        expect(404, 404, 404) | {"team_leader": 200},
+        expect(404, 404, 404) | GOVERNANCE,
     ),
     "people:relationship-add": (lambda o: f"/people/{o.child.pk}/relationships/add/", expect(200, 200, 404)),
     # Alice sees the child but not the mother, so not the relationship between them.
@@ -164,6 +200,32 @@ MATRIX = {
     "frontdoor:awaiting-meeting": (lambda o: "/front-door/awaiting-a-meeting/", TRIAGE),
     # A coach sees their own team's new referrals; the front door sees every team's.
     "frontdoor:team-referrals": (lambda o: "/family-support/new-referrals/", TRIAGE | {"coach": 200}),
+    # Casework: staff read every episode; the coach, their team leader and the lead change it.
+    "casework:my-families": (
+        lambda o: "/my-families/",
+        NOBODY | {"coach": 200, "alice": 200, "bob": 200, "social_worker": 200},
+    ),
+    "casework:my-team": (lambda o: "/team/", NOBODY | {"team_leader": 302, "head_of_service": 302}),
+    "casework:team": (lambda o: f"/teams/{an_episode().team_id}/", NOBODY | GOVERNANCE),
+    "casework:episode": (lambda o: f"/episodes/{an_episode().pk}/", expect(200, 404, 404)),
+    "casework:allocate": (lambda o: f"/episodes/{an_episode(allocated=False).pk}/allocate/", NOBODY | LEADER),
+    "casework:escalate": (
+        lambda o: f"/episodes/{an_episode(allocated=False).pk}/ask-the-head-of-service/",
+        NOBODY | LEADER,
+    ),
+    "casework:legal-basis": (
+        lambda o: f"/episodes/{an_episode().pk}/legal-basis/",
+        NOBODY | LEADER | {"coach": 200},
+    ),
+    "casework:lead-practitioner": (
+        lambda o: f"/episodes/{an_episode().pk}/lead-practitioner/",
+        NOBODY | LEADER | {"coach": 200},
+    ),
+    "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
+    "casework:capacity-decide": (
+        lambda o: f"/beyond-capacity/{an_escalation().pk}/",
+        NOBODY | {"head_of_service": 200},
+    ),
     "directory:services": (lambda o: "/services/", expect(200, 200, 200, others=200, anonymous=200)),
     # The referrals API needs a partner system's key; a signed-in session is not enough.
     "api:need_list": (lambda o: "/api/v1/referrals/needs", expect(401, 401, 401, others=401, anonymous=401)),
@@ -215,8 +277,11 @@ def test_the_matrix_covers_every_page_of_the_service():
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(request, role, url_name, okafor):
     build, outcomes = MATRIX[url_name]
-    if url_name.startswith(("thresholds:", "api:", "frontdoor:")):
+    if url_name.startswith(("thresholds:", "api:", "frontdoor:", "casework:")):
         request.getfixturevalue("frameworks")
+    if url_name.startswith("casework:"):
+        request.getfixturevalue("coach")
+        request.getfixturevalue("team_leader")
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))
     response = client.get(build(okafor))
     expected = outcomes[role]

@@ -43,18 +43,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def head_of_service(authority, team):
-    return UserFactory(
-        authority=authority, roles=[Role.HEAD_OF_SERVICE], full_name="Helen Head", email="head@example.test"
-    )
-
-
-@pytest.fixture
-def social_worker(authority):
-    return UserFactory(authority=authority, roles=[Role.SOCIAL_WORKER], full_name="Sam Social")
-
-
-@pytest.fixture
 def family_help(authority) -> CaseworkSettings:
     settings = casework_settings_of(authority)
     settings.service_model = ServiceModel.FAMILY_HELP

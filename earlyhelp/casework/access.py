@@ -25,7 +25,19 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
 
 
 def get_episode_for_user(user: User, pk: int, *, attempted: str = "open") -> Episode:
-    episode = episodes_visible_to(user).select_related("family", "team", "coach", "lead_practitioner").filter(pk=pk)
+    episode = (
+        episodes_visible_to(user)
+        .select_related(
+            "family",
+            "team",
+            "coach",
+            "allocated_by",
+            "lead_practitioner__agency",
+            "lead_practitioner__team",
+            "overseeing_social_worker",
+        )
+        .filter(pk=pk)
+    )
     found = episode.first()
     if found is None:
         raise refuse(user, "casework.episode", pk, attempted, "No episode found")

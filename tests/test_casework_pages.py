@@ -1,0 +1,290 @@
+"""Casework in the browser's terms: the pages a coach, a team leader and the head of service
+use, every refusal shown beside its field with nothing typed lost, who may open what, and the
+number of queries each page makes however large the caseload or long the case."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from earlyhelp.casework import leading
+from earlyhelp.casework.allocating import episode_allocate
+from earlyhelp.casework.models import CapacityEscalation, Episode, LegalBasis
+from earlyhelp.organisations.roles import Role
+from tests.conftest import signed_in
+from tests.factories import TeamFactory, UserFactory, allocation_note, episode_allocated, episode_awaiting
+from tests.test_casework import _child
+
+pytestmark = pytest.mark.django_db
+
+
+def _date_fields(name: str, day) -> dict[str, str]:
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def _allocation_post(episode: Episode, chosen, **changes) -> dict[str, object]:
+    today = timezone.localdate()
+    child = episode.children.get()
+    data: dict[str, object] = {
+        "version": str(episode.version),
+        "coach": str(chosen.pk),
+        "weight": "1.5",
+        "note": "Maya withdrawn at school; parents separated. Visit this week.",
+        f"needs-{child.person_id}": ["family-conflict", "sf-family-relationships"],
+        f"wellbeing-{child.person_id}": "4",
+        **_date_fields("first_visit_due", today + timedelta(days=7)),
+        **_date_fields("assessment_due", today + timedelta(days=20)),
+        **_date_fields("first_meeting_due", today + timedelta(days=30)),
+        **_date_fields("manager_review_due", today + timedelta(days=28)),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_team_leader_allocates_on_the_allocation_page_and_the_case_file_shows_the_timescales(
+    team, coach, team_leader, frameworks
+):
+    episode = episode_awaiting(team)
+    client = signed_in(team_leader)
+    page = client.get(f"/episodes/{episode.pk}/allocate/")
+    assert page.status_code == 200
+    assert "Family coach: 0 of 15.0 families (room for 15.0)" in page.content.decode()
+    response = client.post(f"/episodes/{episode.pk}/allocate/", _allocation_post(episode, coach))
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.coach == coach
+    assert episode.weight == Decimal("1.5")
+    case_file = client.get(f"/episodes/{episode.pk}/").content.decode()
+    for words in ("5 working days from allocation", "5 days from referral", "20 days from referral", "Timeline"):
+        assert words in case_file
+    assert "Allocated to Family coach" in case_file
+
+
+def test_an_allocation_with_mistakes_shows_each_beside_its_field_and_keeps_what_was_typed(
+    team, coach, team_leader, frameworks
+):
+    episode = episode_awaiting(team)
+    child = episode.children.get()
+    data = _allocation_post(
+        episode,
+        coach,
+        coach="",
+        weight="lots",
+        **{f"wellbeing-{child.person_id}": "", f"needs-{child.person_id}": [], "first_visit_due_0": "31"},
+        first_visit_due_1="2",
+    )
+    response = signed_in(team_leader).post(f"/episodes/{episode.pk}/allocate/", data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for message in (
+        "Choose the family coach",
+        "Enter the weight as a number",
+        "First visit by must be a real date",
+    ):
+        assert message in text
+    assert "Maya withdrawn at school" in text
+    episode.refresh_from_db()
+    assert episode.status == Episode.Status.AWAITING_ALLOCATION
+
+
+def test_a_missing_wellbeing_score_and_needs_are_refused_with_the_childs_name(team, coach, team_leader, frameworks):
+    episode = episode_awaiting(team)
+    child = episode.children.get()
+    data = _allocation_post(episode, coach, **{f"wellbeing-{child.person_id}": "", f"needs-{child.person_id}": []})
+    text = signed_in(team_leader).post(f"/episodes/{episode.pk}/allocate/", data).content.decode()
+    assert "Score Maya Brennan" in text
+    assert "Choose at least one of Maya Brennan" in text
+
+
+def test_a_stale_allocation_page_is_refused_and_keeps_what_was_typed(team, coach, team_leader, frameworks):
+    episode = episode_awaiting(team)
+    data = _allocation_post(episode, coach)
+    other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH], full_name="Other coach")
+    episode_allocate(actor=team_leader, episode=episode, note=allocation_note(other, episode), seen_version=None)
+    text = signed_in(team_leader).post(f"/episodes/{episode.pk}/allocate/", data).content.decode()
+    assert "Someone else saved changes" in text
+    assert "Maya withdrawn at school" in text
+
+
+def test_my_families_lists_the_coachs_families_soonest_first_with_each_timescale_in_its_unit(
+    team, coach, team_leader, frameworks
+):
+    episode_allocated(team, coach, team_leader)
+    text = signed_in(coach).get("/my-families/").content.decode()
+    assert "The Brennan family" in text
+    assert "working day" in text
+    assert "days left" in text or "Due today" in text
+
+
+def test_the_team_page_shows_caseloads_against_capacity_and_families_awaiting_a_coach(
+    team, coach, team_leader, frameworks
+):
+    episode_allocated(team, coach, team_leader)
+    episode_awaiting(team, children=[_child(1)], adults=[])
+    text = signed_in(team_leader).get(f"/teams/{team.pk}/").content.decode()
+    assert "Caseloads" in text
+    assert "Awaiting a family coach" in text
+    assert "Child1 Family1" in text
+    assert "1 of 15" in text
+
+
+def test_the_head_of_service_decides_a_family_beyond_capacity_on_the_page(
+    team, coach, team_leader, head_of_service, authority, frameworks
+):
+    authority.caseload_per_full_time_coach = 1
+    authority.save(update_fields=["caseload_per_full_time_coach"])
+    episode_allocated(team, coach, team_leader)
+    waiting = episode_awaiting(team, children=[_child(2)], adults=[])
+    escalation = CapacityEscalation.objects.get(episode=waiting)
+    client = signed_in(head_of_service)
+    assert waiting.reference in client.get("/beyond-capacity/").content.decode()
+    refused = client.post(f"/beyond-capacity/{escalation.pk}/", {"decision": "beyond_capacity", "reason": ""})
+    assert "Say why: the decision is recorded" in refused.content.decode()
+    done = client.post(
+        f"/beyond-capacity/{escalation.pk}/", {"decision": "beyond_capacity", "reason": "Cover for leave"}
+    )
+    assert done.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.is_decided
+
+
+def test_the_legal_basis_page_refuses_a_child_in_need_under_families_first_with_the_reason(
+    team, coach, team_leader, social_worker, frameworks
+):
+    episode = episode_allocated(team, coach, team_leader)
+    response = signed_in(coach).post(
+        f"/episodes/{episode.pk}/legal-basis/",
+        {
+            "version": str(episode.version),
+            "legal_basis": LegalBasis.CHILD_IN_NEED,
+            "social_worker": str(social_worker.pk),
+            "reason": "s17",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only the Family Help configuration holds children in need" in response.content.decode()
+
+
+# The casework personas of the issue: coach, other coach, team leader, other team's leader,
+# partner lead, partner not involved, analyst, signed out.
+PERSONAS = ["coach", "other_coach", "team_leader", "other_leader", "partner_lead", "partner", "analyst", "signed_out"]
+PAGES = {
+    "case file": ("/episodes/{pk}/", [200, 200, 200, 200, 200, 404, 404, "sign in"]),
+    "legal basis": ("/episodes/{pk}/legal-basis/", [200, 404, 200, 404, 200, 404, 404, "sign in"]),
+    "lead practitioner": ("/episodes/{pk}/lead-practitioner/", [200, 404, 200, 404, 200, 404, 404, "sign in"]),
+    "allocate": ("/episodes/{pk}/allocate/", [404, 404, 200, 404, 404, 404, 404, "sign in"]),
+    "my families": ("/my-families/", [200, 200, 404, 404, 200, 200, 404, "sign in"]),
+    "team page": ("/teams/{team}/", [404, 404, 200, 404, 404, 404, 404, "sign in"]),
+}
+
+
+@pytest.fixture
+def casework_people(team, coach, team_leader, alice, bob, analyst, authority, frameworks):
+    episode = episode_allocated(team, coach, team_leader)
+    leading.lead_practitioner_change(
+        actor=coach,
+        episode=episode,
+        lead=alice,
+        agreed_with_family=True,
+        handover="Met at school",
+        handed_over_on=timezone.localdate(),
+        seen_version=None,
+    )
+    other_team = TeamFactory(area=team.area, name="Families First South")
+    people = {
+        "coach": coach,
+        "other_coach": UserFactory(authority=authority, team=team, roles=[Role.FAMILY_COACH]),
+        "team_leader": team_leader,
+        "other_leader": UserFactory(authority=authority, team=other_team, roles=[Role.TEAM_LEADER]),
+        "partner_lead": alice,
+        "partner": bob,
+        "analyst": analyst,
+    }
+    return episode, people
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("index", range(len(PERSONAS)))
+def test_casework_pages_open_for_exactly_the_people_who_work_the_episode(casework_people, page, index):
+    episode, people = casework_people
+    path, outcomes = PAGES[page]
+    persona = PERSONAS[index]
+    client = Client() if persona == "signed_out" else signed_in(people[persona])
+    response = client.get(path.format(pk=episode.pk, team=episode.team_id))
+    if outcomes[index] == "sign in":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/")
+    else:
+        assert response.status_code == outcomes[index], persona
+
+
+def test_a_partner_lead_loses_the_episode_at_handover(casework_people, coach):
+    episode, people = casework_people
+    alice = people["partner_lead"]
+    episode.refresh_from_db()
+    leading.lead_practitioner_change(
+        actor=alice,
+        episode=episode,
+        lead=coach,
+        agreed_with_family=True,
+        handover="Back to the coach",
+        handed_over_on=timezone.localdate(),
+        seen_version=None,
+    )
+    assert signed_in(alice).get(f"/episodes/{episode.pk}/").status_code == 404
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow_case(episode: Episode, team, coach, leader, times: int) -> None:
+    """A long case: the coach changed back and forth, the lead practitioner handed over, the
+    legal basis reviewed, many times over (what two years of a case looks like to the page)."""
+    other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH])
+    for number in range(times):
+        episode.refresh_from_db()
+        episode_allocate(
+            actor=leader,
+            episode=episode,
+            note=allocation_note(other if number % 2 == 0 else coach, episode),
+            seen_version=None,
+        )
+        episode.refresh_from_db()
+        leading.lead_practitioner_change(
+            actor=leader,
+            episode=episode,
+            lead=other if number % 2 == 0 else coach,
+            agreed_with_family=True,
+            handover=f"Handover {number}",
+            handed_over_on=timezone.localdate(),
+            seen_version=None,
+        )
+
+
+def test_the_case_file_makes_the_same_number_of_queries_for_a_short_and_a_two_year_case(
+    team, coach, team_leader, frameworks
+):
+    short = episode_allocated(team, coach, team_leader)
+    client = signed_in(team_leader)
+    small = queries_for(client, f"/episodes/{short.pk}/")
+    _grow_case(short, team, coach, team_leader, 12)
+    large = queries_for(client, f"/episodes/{short.pk}/")
+    assert small == large
+
+
+def test_my_families_and_the_team_page_make_a_fixed_number_of_queries(team, coach, team_leader, frameworks):
+    episode_allocated(team, coach, team_leader)
+    mine, leaders = signed_in(coach), signed_in(team_leader)
+    small = (queries_for(mine, "/my-families/"), queries_for(leaders, f"/teams/{team.pk}/"))
+    for number in range(3, 9):
+        episode_allocated(team, coach, team_leader, children=[_child(number)], adults=[])
+    large = (queries_for(mine, "/my-families/"), queries_for(leaders, f"/teams/{team.pk}/"))
+    assert small == large
