@@ -66,6 +66,7 @@ def an_episode(allocated: bool = True):
         return existing.get()
     coach = User.objects.get(full_name="Family coach")
     leader = User.objects.get(full_name="Team leader")
+    assert coach.team is not None
     if allocated:
         return episode_allocated(coach.team, coach, leader)
     return episode_awaiting(coach.team)

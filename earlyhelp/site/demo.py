@@ -134,6 +134,14 @@ DEMO_USERS = [
         (Role.PARTNER_PRACTITIONER,),
         agency="Northamptonshire Police Early Intervention Team",
     ),
+    DemoUser("head", "Rachel Adams", "Head of Service, Early Help", (Role.HEAD_OF_SERVICE,)),
+    DemoUser(
+        "socialworker",
+        "Daniel Price",
+        "Social worker",
+        (Role.SOCIAL_WORKER,),
+        agency="Northamptonshire Children's Social Care",
+    ),
     DemoUser(
         "analyst",
         "Chris Taylor",

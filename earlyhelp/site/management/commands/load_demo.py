@@ -13,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--families", type=int, default=200, help="How many synthetic families (default 200)")
 
     def handle(self, *args: Any, families: int, **options: Any) -> None:
+        from earlyhelp.casework import demo as casework_demo
         from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
 
@@ -22,12 +23,15 @@ class Command(BaseCommand):
             authority = demo.load(families=families)
             created = Family.objects.filter(authority=authority).count() - (before if before else 0)
             contacts = frontdoor_demo.load(authority)
+            episodes = casework_demo.load(authority)
         if created > 0:
             self.stdout.write(self.style.SUCCESS(f"Loaded {authority} with {created} families."))
         else:
             self.stdout.write(f"The demonstration authority is already loaded: {authority}.")
         if contacts:
             self.stdout.write(f"Added the services directory and {contacts} contacts to the front door's queue.")
+        if episodes:
+            self.stdout.write(f"Gave the family coaches {episodes} families at every stage of their help.")
         self.stdout.write(f"Sign in as any of the demo users with the password '{demo.DEMO_PASSWORD}':")
         for user in demo.DEMO_USERS:
             self.stdout.write(

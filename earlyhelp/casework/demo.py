@@ -1,0 +1,241 @@
+"""Casework's demonstration data: coaches with believable caseloads at every stage.
+
+Families already in the demo are referred, triaged and allocated through the real services,
+then dated back to when their help began (recorded in each record's audit trail as demonstration
+data), so that My families and the team page show work on time, overdue and past 6 months. The
+demo authority runs the Family Help configuration, with one child in need overseen by a social
+worker and one family led by a school's practitioner.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.audit.trail import audited, record_change
+from earlyhelp.casework import allocating, leading
+from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
+from earlyhelp.casework.models import Allocation, Episode, LegalBasis, ServiceModel, WellbeingScore
+from earlyhelp.casework.schedule import allocation_defaults
+from earlyhelp.frontdoor import deciding, matching, receiving
+from earlyhelp.frontdoor.models import Contact, ContactPerson
+from earlyhelp.frontdoor.referrals import ConsentDetails, PersonDetails, Referral
+from earlyhelp.organisations.models import Authority, Team, User
+from earlyhelp.people.models import FamilyMembership, Person
+from earlyhelp.thresholds.rules import Facts
+from earlyhelp.thresholds.selectors import framework_version_latest
+
+# (coach's e-mail start, days since allocation, weight): Tom Barker 1.0 FTE, Grace Okafor 0.6.
+CASELOADS = [
+    ("coach@", 2, "1.0"),
+    ("coach@", 4, "1.0"),
+    ("coach@", 9, "1.0"),
+    ("coach@", 16, "1.5"),
+    ("coach@", 26, "1.0"),
+    ("coach@", 41, "1.0"),
+    ("coach@", 63, "2.0"),
+    ("coach@", 95, "1.0"),
+    ("coach@", 150, "1.0"),
+    ("coach@", 200, "1.0"),
+    ("coach.parttime@", 3, "1.0"),
+    ("coach.parttime@", 12, "1.0"),
+    ("coach.parttime@", 30, "1.0"),
+    ("coach.parttime@", 55, "1.5"),
+    ("coach.parttime@", 80, "1.0"),
+]
+NEEDS = [["family-conflict"], ["parental-mental-health"], ["school-exclusion"], ["emotional-wellbeing"]]
+
+
+def load(authority: Authority) -> int:
+    """Add the episodes once; returns how many were made."""
+    if Episode.objects.filter(authority=authority, status=Episode.Status.OPEN).exists():
+        return 0
+    version = framework_version_latest()
+    if version is None:
+        return 0
+    settings = casework_settings_of(authority)
+    settings.service_model = ServiceModel.FAMILY_HELP
+    settings.version += 1
+    settings.save(update_fields=["service_model", "version"])
+    team = Team.objects.get(area__authority=authority, name="Family Support Team North")
+    leader = User.objects.get(email__startswith="teamleader@")
+    front_door = User.objects.get(email__startswith="frontdoor@")
+    children = _one_child_per_family(authority, count=len(CASELOADS) + 1)
+    made = []
+    for number, ((coach_email, days_ago, weight), child) in enumerate(zip(CASELOADS, children, strict=False)):
+        coach = User.objects.get(email__startswith=coach_email)
+        episode = _referred_and_allocated(
+            front_door=front_door,
+            leader=leader,
+            coach=coach,
+            team=team,
+            child=child,
+            needs=NEEDS[number % len(NEEDS)],
+            weight=Decimal(weight),
+        )
+        _dated_back(actor=leader, episode=episode, days=days_ago)
+        made.append(episode)
+    _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
+    _partner_lead(episode=made[1])
+    if len(children) > len(CASELOADS):
+        waiting = _referred(front_door=front_door, team=team, child=children[-1], needs=["family-conflict"])
+        _dated_back(actor=leader, episode=waiting, days=2)
+    return len(made)
+
+
+def _one_child_per_family(authority: Authority, *, count: int) -> list[Person]:
+    """Children from different families that have no episode yet (one open episode a family)."""
+    chosen: list[Person] = []
+    families: set[int] = set()
+    memberships = (
+        FamilyMembership.objects.filter(family__authority=authority, role=FamilyMembership.Role.CHILD)
+        .exclude(family__episodes__isnull=False)
+        .select_related("person")
+        .order_by("family_id", "pk")
+    )
+    for membership in memberships[40:400]:
+        if membership.family_id in families or membership.person.kind != Person.Kind.CHILD:
+            continue
+        families.add(membership.family_id)
+        chosen.append(membership.person)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _referred(*, front_door: User, team: Team, child: Person, needs: list[str]) -> Episode:
+    parent = (
+        FamilyMembership.objects.filter(family__memberships__person=child, role=FamilyMembership.Role.PARENT)
+        .select_related("person")
+        .first()
+    )
+    contact = receiving.contact_receive(
+        referral=Referral(
+            referrer_name="Kingsthorpe Primary School",
+            referrer_role="Designated safeguarding lead",
+            referrer_email="dsl@kingsthorpe.example.test",
+            children=[
+                PersonDetails(
+                    role="child",
+                    first_name=child.first_name,
+                    last_name=child.last_name,
+                    date_of_birth=child.date_of_birth,
+                    postcode=child.postcode,
+                )
+            ],
+            needs=needs,
+            reason="The family asked for help; the school has seen things get harder this term.",
+            consent=ConsentDetails(
+                status="given",
+                given_by=f"{parent.person.full_name if parent else 'A parent'}",
+                given_on=timezone.localdate(),
+                how="written",
+                covers=["early_help_service", "share_with_agencies"],
+            ),
+        ),
+        source=Contact.Source.PROFESSIONAL,
+        authority_id=child.authority_id,
+    )
+    for entry in ContactPerson.objects.filter(contact=contact):
+        matching.contact_person_match(actor=front_door, entry=entry, person=child, seen_version=None)
+    version = framework_version_latest()
+    assert version is not None
+    deciding.contact_level_of_need_record(
+        actor=front_door,
+        contact=contact,
+        version=version,
+        indicators=["l2-learning-01"],
+        facts=Facts(consent_given=True),
+        level=2,
+    )
+    deciding.contact_decide(
+        actor=front_door, contact=contact, outcome="allocate", reasons="Meets the Families First criteria.", team=team
+    )
+    return Episode.objects.get(referrals__contact=contact)
+
+
+def _referred_and_allocated(
+    *, front_door: User, leader: User, coach: User, team: Team, child: Person, needs: list[str], weight: Decimal
+) -> Episode:
+    episode = _referred(front_door=front_door, team=team, child=child, needs=needs)
+    clock_rules, hours = timescale_rules(casework_settings_of(episode.authority)), working_time_of(episode.authority)
+    defaults = allocation_defaults(
+        referred_at=episode.referred_at, allocated_on=timezone.localdate(), rules=clock_rules, hours=hours
+    )
+    note = allocating.AllocationNote(
+        coach=coach,
+        weight=weight,
+        note=f"{child.first_name}: needs as referred by the school. Introductory visit this week; start the assessment.",
+        first_visit_due=defaults.first_visit,
+        assessment_due=defaults.assessment,
+        first_meeting_due=defaults.first_meeting,
+        manager_review_due=defaults.manager_review,
+        children=[
+            allocating.ChildAtAllocation(person_id=entry.person_id, wellbeing=4 + child.pk % 3, needs=needs)
+            for entry in episode.children.all()
+        ],
+    )
+    return allocating.episode_allocate(actor=leader, episode=episode, note=note, seen_version=None)
+
+
+@audited
+def _dated_back(*, actor: User, episode: Episode, days: int) -> None:
+    """Move an episode's start `days` back, with its timescales counted again from there."""
+    episode = Episode.objects.get(pk=episode.pk)
+    shift = timedelta(days=days)
+    referred = episode.referred_at - shift - timedelta(days=1)
+    episode.referred_at, episode.reached_team_at, episode.opened_at = referred, referred + timedelta(hours=5), referred
+    fields = ["referred_at", "reached_team_at", "opened_at"]
+    if episode.allocated_at is not None:
+        episode.allocated_at -= shift
+        hours = working_time_of(episode.authority)
+        defaults = allocation_defaults(
+            referred_at=referred,
+            allocated_on=episode.allocated_at.date(),
+            rules=timescale_rules(casework_settings_of(episode.authority)),
+            hours=hours,
+        )
+        episode.first_visit_due, episode.assessment_due = defaults.first_visit, defaults.assessment
+        episode.first_meeting_due, episode.manager_review_due = defaults.first_meeting, defaults.manager_review
+        fields += ["allocated_at", "first_visit_due", "assessment_due", "first_meeting_due", "manager_review_due"]
+        for allocation in Allocation.objects.filter(episode=episode):
+            allocation.allocated_at -= shift
+            allocation.save(update_fields=["allocated_at"])
+            record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=allocation, changes={"demo": "dated back"})
+        for score in WellbeingScore.objects.filter(episode=episode):
+            score.recorded_at -= shift
+            score.save(update_fields=["recorded_at"])
+            record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=score, changes={"demo": "dated back"})
+    episode.save(update_fields=fields)
+    record_change(
+        actor=actor, verb=AuditEvent.Verb.UPDATED, target=episode, changes={"demo": f"dated back {days} days"}
+    )
+
+
+def _child_in_need(*, authority: Authority, episode: Episode, coach: User | None) -> None:
+    assert coach is not None
+    worker = User.objects.get(email__startswith="socialworker@")
+    leading.legal_basis_change(
+        actor=coach,
+        episode=Episode.objects.get(pk=episode.pk),
+        to=LegalBasis.CHILD_IN_NEED,
+        reason="The assessment found needs under section 17; the family agreed to stay with their coach.",
+        social_worker=worker,
+        seen_version=None,
+    )
+
+
+def _partner_lead(*, episode: Episode) -> None:
+    school = User.objects.get(email__startswith="partner.school@")
+    fresh = Episode.objects.get(pk=episode.pk)
+    assert fresh.coach is not None
+    leading.lead_practitioner_change(
+        actor=fresh.coach,
+        episode=fresh,
+        lead=school,
+        agreed_with_family=True,
+        handover="Handover meeting at school with the family; the school's safeguarding lead leads from today.",
+        handed_over_on=timezone.localdate(),
+        seen_version=None,
+    )

@@ -1,0 +1,236 @@
+"""Every casework timescale counted in its documents' unit, over weekends, bank holidays and
+Christmas. Each worked example in docs/casework.md is one of these tests (same dates)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from earlyhelp.casework.schedule import EpisodeDates, TimescaleRules, allocation_defaults, episode_dues
+from earlyhelp.casework.timescales import (
+    Due,
+    State,
+    Unit,
+    due_moment,
+    last_day,
+    months_later,
+    working_days_between,
+    working_days_later,
+)
+from earlyhelp.frontdoor.clock import rules_from_settings, working_time
+
+LONDON = ZoneInfo("Europe/London")
+HOURS = working_time(rules_from_settings())
+RULES = TimescaleRules()
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+# docs/casework.md, "First visit: 5 working days from allocation"
+def test_five_working_days_from_an_allocation_on_a_friday_end_the_next_friday():
+    assert last_day(date(2026, 3, 6), 5, Unit.WORKING_DAYS, HOURS) == date(2026, 3, 13)
+
+
+def test_five_working_days_from_allocation_skip_the_easter_bank_holidays():
+    # Good Friday 3 April and Easter Monday 6 April 2026.
+    assert last_day(date(2026, 4, 1), 5, Unit.WORKING_DAYS, HOURS) == date(2026, 4, 10)
+
+
+# docs/casework.md, "Over Christmas"
+def test_five_working_days_from_an_allocation_on_christmas_eve_end_on_5_january():
+    # 25, 26 (Saturday), 27, and the substitute bank holiday Monday 28 December 2026 are not working days.
+    assert last_day(date(2026, 12, 24), 5, Unit.WORKING_DAYS, HOURS) == date(2027, 1, 5)
+
+
+def test_a_day_the_authority_is_closed_is_not_a_working_day():
+    from earlyhelp.frontdoor.clock import ClockRules
+
+    closed = working_time(
+        ClockRules("09:00-17:00", ("mon", "tue", "wed", "thu", "fri"), "GB-ENG", ("2026-12-29",), 8, 2)
+    )
+    assert last_day(date(2026, 12, 24), 5, Unit.WORKING_DAYS, closed) == date(2027, 1, 6)
+
+
+# docs/casework.md, "First visit: 5 days from referral"
+def test_five_days_from_referral_count_the_weekend():
+    assert last_day(date(2026, 3, 6), 5, Unit.DAYS, HOURS) == date(2026, 3, 11)
+
+
+# docs/casework.md, "Assessment: 20 days from referral"
+def test_twenty_days_from_a_referral_on_the_first_of_december_end_on_the_twenty_first():
+    assert last_day(date(2026, 12, 1), 20, Unit.DAYS, HOURS) == date(2026, 12, 21)
+
+
+# docs/casework.md, "Reviews: every 6 weeks"
+def test_six_weeks_are_forty_two_days():
+    assert last_day(date(2026, 11, 2), 6, Unit.WEEKS, HOURS) == date(2026, 12, 14)
+
+
+# docs/casework.md, "Length of an intervention: 6 months"
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 3, 15), date(2026, 9, 15)),
+        (date(2026, 8, 31), date(2027, 2, 28)),
+        (date(2027, 8, 31), date(2028, 2, 29)),
+        (date(2026, 10, 31), date(2027, 4, 30)),
+        (date(2026, 12, 3), date(2027, 6, 3)),
+    ],
+)
+def test_six_months_from_allocation_end_on_the_same_date_or_the_months_last_day(start, end):
+    assert months_later(start, 6) == end
+    assert last_day(start, 6, Unit.MONTHS, HOURS) == end
+
+
+# docs/casework.md, "Allocation: within 24 hours of reaching the team"
+def test_the_documents_24_hours_for_allocation_are_one_working_day_by_the_front_doors_clock():
+    # Reached the team at 15:00 on Friday 4 December 2026: due 15:00 on Monday 7 December.
+    assert due_moment(at(date(2026, 12, 4), 15), 8, HOURS) == at(date(2026, 12, 7), 15)
+    # All within 72 hours: three working days, 15:00 on Wednesday 9 December.
+    assert due_moment(at(date(2026, 12, 4), 15), 24, HOURS) == at(date(2026, 12, 9), 15)
+
+
+def test_a_case_note_for_a_visit_on_christmas_eve_afternoon_is_due_after_christmas():
+    # 14:00 on Thursday 24 December 2026: 3 working hours left that day, 5 more on Tuesday 29th.
+    assert due_moment(at(date(2026, 12, 24), 14), 8, HOURS) == at(date(2026, 12, 29), 14)
+
+
+def test_day_timescales_are_met_by_anything_on_their_last_day_and_overdue_the_day_after():
+    due = Due(what="x", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 21))
+    assert due.state(at(date(2026, 12, 21), 16), HOURS) == State.DUE_SOON
+    assert due.left_label(at(date(2026, 12, 21), 16), HOURS) == "Due today"
+    assert due.state(at(date(2026, 12, 22), 9), HOURS) == State.OVERDUE
+    assert due.left_label(at(date(2026, 12, 24), 9), HOURS) == "3 days overdue"
+    assert due.left_label(at(date(2026, 12, 18), 9), HOURS) == "3 days left"
+    assert due.state(at(date(2026, 12, 18), 9), HOURS) == State.ON_TIME
+    assert due.state(at(date(2026, 12, 19), 9), HOURS) == State.DUE_SOON
+
+
+def test_working_day_timescales_count_what_is_left_in_working_days():
+    due = Due(what="x", rule="x", source="x", unit=Unit.WORKING_DAYS, day=date(2026, 12, 29))
+    # From Wednesday 23 December: the 24th and the 29th are left.
+    assert due.left_label(at(date(2026, 12, 23)), HOURS) == "2 working days left"
+    assert due.left_label(at(date(2026, 12, 30)), HOURS) == "1 working day overdue"
+
+
+def test_working_hour_timescales_count_hours_and_are_met_before_their_moment():
+    due = Due(what="x", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 15))
+    assert due.left_label(at(date(2026, 12, 4), 15), HOURS) == "8 working hours left"
+    assert due.state(at(date(2026, 12, 7), 14), HOURS) == State.DUE_SOON
+    assert due.state(at(date(2026, 12, 7), 15, 1), HOURS) == State.OVERDUE
+    assert due.left_label(at(date(2026, 12, 8), 10), HOURS) == "3 working hours overdue"
+
+
+def test_a_timescale_done_late_says_so_and_one_done_in_time_too():
+    due = Due(what="x", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 21))
+    in_time = Due(**{**due.__dict__, "done_at": at(date(2026, 12, 21), 17)})
+    assert in_time.state(at(date(2027, 1, 5)), HOURS) == State.DONE
+    late = Due(**{**due.__dict__, "done_at": at(date(2026, 12, 22), 9)})
+    assert late.state(at(date(2027, 1, 5)), HOURS) == State.DONE_LATE
+
+
+# docs/casework.md, "The worked example of one family"
+def test_a_family_referred_on_a_tuesday_and_allocated_on_thursday_gets_every_clock_from_its_own_start():
+    referred, reached, allocated = at(date(2026, 12, 1), 11), at(date(2026, 12, 2), 9, 30), at(date(2026, 12, 3), 14)
+    defaults = allocation_defaults(referred_at=referred, allocated_on=allocated.date(), rules=RULES, hours=HOURS)
+    assert defaults.first_visit == date(2026, 12, 10)
+    assert defaults.assessment == date(2026, 12, 21)
+    assert defaults.first_meeting == date(2026, 12, 31)
+    assert defaults.manager_review == date(2026, 12, 31)
+    dates = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=reached,
+        allocated_at=allocated,
+        first_visit_due=defaults.first_visit,
+        assessment_due=defaults.assessment,
+        first_meeting_due=defaults.first_meeting,
+        manager_review_due=defaults.manager_review,
+    )
+    by_rule = {(due.what, due.rule): due for due in episode_dues(dates, RULES, HOURS)}
+    assert by_rule[("Allocate to a family coach", "Within 8 working hours of reaching the team")].moment == at(
+        date(2026, 12, 3), 9, 30
+    )
+    assert by_rule[("First visit", "5 working days from allocation")].day == date(2026, 12, 10)
+    assert by_rule[("First visit", "5 days from referral")].day == date(2026, 12, 6)
+    assert by_rule[("Assessment authorised", "20 days from referral")].day == date(2026, 12, 21)
+    assert by_rule[("Assessment authorised", "20 days from allocation")].day == date(2026, 12, 23)
+    assert by_rule[("First Team Around the Family meeting", "30 days from referral")].day == date(2026, 12, 31)
+    assert by_rule[("Close within the length of an intervention", "6 months from allocation")].day == date(2027, 6, 3)
+    # Allocated at 14:00 on the 3rd: 4.5 working hours after the 8-hour target, inside the 24.
+    assert (
+        by_rule[("Allocate to a family coach", "Within 8 working hours of reaching the team")].state(allocated, HOURS)
+        == State.DONE_LATE
+    )
+    every = by_rule[("Allocate to a family coach (every referral)", "Within 24 working hours of reaching the team")]
+    assert every.state(allocated, HOURS) == State.DONE
+
+
+def test_the_clocks_that_start_at_the_first_visit_and_the_assessment_appear_once_those_happen():
+    referred = at(date(2026, 12, 1), 11)
+    base = EpisodeDates(referred_at=referred, reached_team_at=referred, allocated_at=referred)
+    rules_before = {due.rule for due in episode_dues(base, RULES, HOURS)}
+    assert "15 days from the first visit" not in rules_before
+    assert "10 days from the assessment" not in rules_before
+    later = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=referred,
+        allocated_at=referred,
+        first_visit_at=at(date(2026, 12, 4)),
+        assessment_authorised_at=at(date(2026, 12, 18)),
+    )
+    by_rule = {due.rule: due for due in episode_dues(later, RULES, HOURS)}
+    assert by_rule["15 days from the first visit"].day == date(2026, 12, 19)
+    assert by_rule["10 days from the assessment"].day == date(2026, 12, 28)
+
+
+def test_a_date_the_allocation_note_changes_is_shown_beside_the_frameworks_clocks():
+    referred = at(date(2026, 12, 1), 11)
+    dates = EpisodeDates(
+        referred_at=referred, reached_team_at=referred, allocated_at=referred, first_visit_due=date(2026, 12, 14)
+    )
+    visits = [due for due in episode_dues(dates, RULES, HOURS) if due.what == "First visit"]
+    assert [(due.rule, due.day) for due in visits] == [
+        ("5 working days from allocation", date(2026, 12, 8)),
+        ("5 days from referral", date(2026, 12, 6)),
+        ("Set in the allocation note", date(2026, 12, 14)),
+    ]
+
+
+def test_before_allocation_only_the_allocation_is_due():
+    referred = at(date(2026, 12, 1), 11)
+    dues = episode_dues(EpisodeDates(referred_at=referred, reached_team_at=referred), RULES, HOURS)
+    assert {due.what for due in dues} == {"Allocate to a family coach", "Allocate to a family coach (every referral)"}
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=1, max_value=40))
+def test_working_days_later_lands_on_a_working_day_that_many_working_days_on(start, count):
+    end = working_days_later(start, count, HOURS)
+    assert HOURS.is_working_day(end)
+    assert working_days_between(start, end, HOURS) == count
+    assert working_days_between(end, start, HOURS) == -count
+    assert (end - start) >= timedelta(days=count)
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=0, max_value=30))
+def test_months_later_keeps_the_day_or_ends_the_month(start, months):
+    end = months_later(start, months)
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
+    assert end.day == start.day or (end.day < start.day and (end + timedelta(days=1)).day == 1)
+
+
+def test_a_unit_counted_to_the_moment_has_no_last_day():
+    with pytest.raises(ValueError, match="to the moment"):
+        last_day(date(2026, 1, 1), 8, Unit.WORKING_HOURS, HOURS)
+
+
+def test_units_are_written_in_words_with_their_number():
+    assert Unit.WORKING_DAYS.amount_label(1) == "1 working day"
+    assert Unit.WORKING_DAYS.amount_label(5) == "5 working days"
+    assert Unit.MONTHS.amount_label(6) == "6 months"
+    assert Unit.WEEKS.amount_label(1) == "1 week"
+    assert Unit.DAYS.amount_label(2) == "2 days"
+    assert Unit.WORKING_HOURS.amount_label(8) == "8 working hours"
