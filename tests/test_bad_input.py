@@ -31,8 +31,15 @@ PAGES = sorted(name for name in MATRIX if not name.startswith("api:") and name n
 
 
 @pytest.fixture
-def every_client(okafor, frameworks, front_door, alice):
-    return {"anonymous": Client(), "front_door": signed_in(front_door), "partner": signed_in(alice)}
+def every_client(okafor, frameworks, front_door, alice, coach, team_leader, head_of_service):
+    return {
+        "anonymous": Client(),
+        "front_door": signed_in(front_door),
+        "partner": signed_in(alice),
+        "coach": signed_in(coach),
+        "team_leader": signed_in(team_leader),
+        "head_of_service": signed_in(head_of_service),
+    }
 
 
 @pytest.fixture

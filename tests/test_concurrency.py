@@ -225,3 +225,58 @@ def test_two_people_given_the_same_new_nhs_number_at_once_get_a_form_error_not_a
     # Saved at the same moment, the database's unique index refuses the second ("Another person
     # already has this NHS number"); a moment later, the form's own check names who has it.
     assert "already has this NHS number" in loser
+
+
+def test_two_team_leaders_giving_the_last_place_in_a_caseload_at_once_fill_it_once(
+    postgresql_only, committed_db, coach, team_leader, second_team_leader, authority, team, frameworks
+):
+    """A coach with room for one more family: two leaders allocating two families to her at the
+    same moment take turns on her row lock, and the second is told she has no room."""
+    from earlyhelp.casework.allocating import episode_allocate
+    from earlyhelp.casework.models import Episode
+    from tests.factories import allocation_note, episode_awaiting
+    from tests.test_casework import _child
+
+    authority.caseload_per_full_time_coach = 1
+    authority.save(update_fields=["caseload_per_full_time_coach"])
+    first = episode_awaiting(team, children=[_child(1)], adults=[])
+    second = episode_awaiting(team, children=[_child(2)], adults=[])
+    work = iter([(team_leader, first), (second_team_leader, second)])
+    lock = threading.Lock()
+
+    def allocate() -> Any:
+        with lock:
+            leader, episode = next(work)
+        return episode_allocate(actor=leader, episode=episode, note=allocation_note(coach, episode), seen_version=None)
+
+    results = at_once(2, allocate)
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert len(refused) == 1, results
+    assert "no room for this family" in str(refused[0])
+    assert Episode.objects.filter(coach=coach, status=Episode.Status.OPEN).count() == 1
+
+
+def test_two_team_leaders_allocating_one_family_at_once_give_it_one_coach(
+    postgresql_only, committed_db, coach, team_leader, second_team_leader, team, frameworks
+):
+    from earlyhelp.casework.models import Allocation
+    from earlyhelp.organisations.roles import Role
+    from tests.factories import UserFactory, episode_awaiting
+    from tests.test_casework_pages import _allocation_post
+
+    episode = episode_awaiting(team)
+    other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH], full_name="Other coach")
+    work = iter([(team_leader, coach), (second_team_leader, other)])
+    lock = threading.Lock()
+
+    def allocate() -> Any:
+        with lock:
+            leader, chosen = next(work)
+        return signed_in(leader).post(f"/episodes/{episode.pk}/allocate/", _allocation_post(episode, chosen))
+
+    responses = at_once(2, allocate)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    assert Allocation.objects.filter(episode=episode).count() == 1
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert "Someone else saved changes" in loser
