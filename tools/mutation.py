@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, list[str]] = {
     "earlyhelp/thresholds/rules.py": ["tests/test_thresholds_rules.py"],
     "earlyhelp/frontdoor/clock.py": ["tests/test_frontdoor_clock.py"],
+    "earlyhelp/casework/timescales.py": ["tests/test_casework_timescales.py"],
+    "earlyhelp/casework/schedule.py": ["tests/test_casework_timescales.py"],
     "earlyhelp/people/identifiers.py": ["tests/test_identifiers.py"],
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
     "earlyhelp/people/access.py": ["tests/test_access.py", "tests/test_audit.py", "tests/test_people_merging.py"],
