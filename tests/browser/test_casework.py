@@ -1,0 +1,71 @@
+"""A team leader allocates a family in the browser, and every casework page, with the allocation
+form in its error state, passes axe-core (WCAG 2.2 A/AA)."""
+
+import re
+
+import pytest
+
+from earlyhelp.casework.models import Episode
+from tests.conftest import PASSWORD
+from tests.factories import episode_allocated, episode_awaiting
+from tests.test_casework import _child
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
+    accessible_page, team, coach, team_leader, head_of_service, frameworks
+):
+    open_episode = episode_allocated(team, coach, team_leader, children=[_child(1)], adults=[])
+    waiting = episode_awaiting(team)
+    page = accessible_page.page
+    accessible_page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(team_leader.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    accessible_page.check()
+
+    for path in (
+        f"/teams/{team.pk}/",
+        f"/episodes/{open_episode.pk}/",
+        f"/episodes/{open_episode.pk}/legal-basis/",
+        f"/episodes/{open_episode.pk}/lead-practitioner/",
+        f"/episodes/{waiting.pk}/ask-the-head-of-service/",
+        f"/episodes/{waiting.pk}/",
+    ):
+        accessible_page.goto(path)
+
+    # The allocation form sent without a coach, a score or a note: its error state.
+    accessible_page.goto(f"/episodes/{waiting.pk}/allocate/")
+    page.get_by_role("button", name="Allocate").click()
+    accessible_page.check()
+    assert page.locator(".govuk-error-summary").is_visible()
+
+    # Then allocated as a team leader would: the timescales start from the defaults shown.
+    page.get_by_label(re.compile(r"^Family coach: 1(\.0)? of 15\.0 families")).check()
+    page.get_by_label("Family conflict").check()
+    page.get_by_label("Maya Brennan's wellbeing, from the information so far").select_option("4")
+    page.get_by_label("Allocation note").fill("Maya withdrawn at school since the separation. Visit this week.")
+    page.get_by_role("button", name="Allocate").click()
+    accessible_page.check()
+    assert "allocated to Family coach" in page.content()
+    assert "5 working days from allocation" in page.content()
+    waiting.refresh_from_db()
+    assert waiting.status == Episode.Status.OPEN
+
+    page.context.clear_cookies()
+    accessible_page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(coach.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    accessible_page.check()
+    accessible_page.goto("/my-families/")
+    assert "The Brennan family" in page.content()
+
+    page.context.clear_cookies()
+    accessible_page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(head_of_service.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    accessible_page.check()
+    accessible_page.goto("/beyond-capacity/")
