@@ -234,3 +234,18 @@ def test_units_are_written_in_words_with_their_number():
     assert Unit.WEEKS.amount_label(1) == "1 week"
     assert Unit.DAYS.amount_label(2) == "2 days"
     assert Unit.WORKING_HOURS.amount_label(8) == "8 working hours"
+
+
+def test_a_working_day_timescale_turns_due_soon_with_two_working_days_left():
+    due = Due(what="x", rule="x", source="x", unit=Unit.WORKING_DAYS, day=date(2026, 12, 10))
+    assert due.state(at(date(2026, 12, 7)), HOURS) == State.ON_TIME  # 3 working days left
+    assert due.state(at(date(2026, 12, 8)), HOURS) == State.DUE_SOON  # 2 left
+
+
+def test_a_month_timescale_turns_due_soon_a_fortnight_before_and_a_week_one_a_week_before():
+    months = Due(what="x", rule="x", source="x", unit=Unit.MONTHS, day=date(2027, 6, 3))
+    assert months.state(at(date(2027, 5, 19)), HOURS) == State.ON_TIME
+    assert months.state(at(date(2027, 5, 20)), HOURS) == State.DUE_SOON
+    weeks = Due(what="x", rule="x", source="x", unit=Unit.WEEKS, day=date(2026, 12, 14))
+    assert weeks.state(at(date(2026, 12, 6)), HOURS) == State.ON_TIME
+    assert weeks.state(at(date(2026, 12, 7)), HOURS) == State.DUE_SOON
