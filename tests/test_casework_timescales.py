@@ -249,3 +249,37 @@ def test_a_month_timescale_turns_due_soon_a_fortnight_before_and_a_week_one_a_we
     weeks = Due(what="x", rule="x", source="x", unit=Unit.WEEKS, day=date(2026, 12, 14))
     assert weeks.state(at(date(2026, 12, 6)), HOURS) == State.ON_TIME
     assert weeks.state(at(date(2026, 12, 7)), HOURS) == State.DUE_SOON
+
+
+def test_a_working_hour_timescale_turns_due_soon_with_two_working_hours_left_and_is_met_at_its_moment():
+    moment = at(date(2026, 12, 7), 15)
+    due = Due(what="x", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=moment)
+    assert due.state(at(date(2026, 12, 7), 12), HOURS) == State.ON_TIME  # 3 working hours left
+    assert due.state(at(date(2026, 12, 7), 13), HOURS) == State.DUE_SOON  # 2 left
+    assert due.met_by(moment, HOURS)
+    assert not due.met_by(moment + timedelta(microseconds=1), HOURS)
+
+
+def test_only_the_dates_the_allocation_note_sets_are_marked_as_set_by_a_manager():
+    referred = at(date(2026, 12, 1), 11)
+    dates = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=referred,
+        allocated_at=referred,
+        first_visit_due=date(2026, 12, 14),
+        manager_review_due=date(2026, 12, 29),
+    )
+    marked = {(due.what, due.rule) for due in episode_dues(dates, RULES, HOURS) if due.set_by_manager}
+    assert marked == {
+        ("First visit", "Set in the allocation note"),
+        ("Case review with a manager", "Set in the allocation note"),
+    }
+
+
+def test_a_days_timescale_is_judged_by_the_services_own_calendar_not_utc():
+    # 00:30 on 22 June in London is 23:30 on 21 June in UTC: a day late, not on time.
+    due = Due(what="x", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 6, 21))
+    just_after_midnight = datetime(2026, 6, 21, 23, 30, tzinfo=ZoneInfo("UTC"))
+    assert not due.met_by(just_after_midnight, HOURS)
+    assert due.met_by(datetime(2026, 6, 21, 22, 59, tzinfo=ZoneInfo("UTC")), HOURS)
+    assert due.left(just_after_midnight, HOURS) == -1

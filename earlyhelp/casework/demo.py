@@ -193,7 +193,7 @@ def _dated_back(*, actor: User, episode: Episode, days: int) -> None:
         hours = working_time_of(episode.authority)
         defaults = allocation_defaults(
             referred_at=referred,
-            allocated_on=episode.allocated_at.date(),
+            allocated_on=episode.allocated_at.astimezone(hours.zone).date(),
             rules=timescale_rules(casework_settings_of(episode.authority)),
             hours=hours,
         )

@@ -128,16 +128,17 @@ class Due:
     # Set by a manager rather than counted (the allocation note, FF §8.1).
     set_by_manager: bool = False
 
-    def met_by(self, when: datetime) -> bool:
+    def met_by(self, when: datetime, hours: WorkingTime) -> bool:
+        """Done by `when`: before the moment, or on the last day where the service is."""
         if self.moment is not None:
             return when <= self.moment
         assert self.day is not None
-        return when.date() <= self.day
+        return when.astimezone(hours.zone).date() <= self.day
 
     def state(self, now: datetime, hours: WorkingTime) -> State:
         if self.done_at is not None:
-            return State.DONE if self.met_by(self.done_at) else State.DONE_LATE
-        if not self.met_by(now):
+            return State.DONE if self.met_by(self.done_at, hours) else State.DONE_LATE
+        if not self.met_by(now, hours):
             return State.OVERDUE
         if self.left(now, hours) <= DUE_SOON_WITHIN[self.unit]:
             return State.DUE_SOON
@@ -149,7 +150,7 @@ class Due:
         if self.moment is not None:
             return int(hours.working_seconds_between(now, self.moment) // 3600)
         assert self.day is not None
-        today = now.date()
+        today = now.astimezone(hours.zone).date()
         if self.unit == Unit.WORKING_DAYS:
             return working_days_between(today, self.day, hours)
         return (self.day - today).days
@@ -163,7 +164,7 @@ class Due:
         if self.moment is None and left == 0:
             return "Due today"
         if self.moment is not None and left == 0:
-            return "Due within the hour" if self.met_by(now) else "Just overdue"
+            return "Due within the hour" if self.met_by(now, hours) else "Just overdue"
         if left > 0:
             return f"{unit.amount_label(left)} left"
         return f"{unit.amount_label(-left)} overdue"
