@@ -432,3 +432,77 @@ def test_an_allocation_is_audited_with_the_episode(team, coach, team_leader, fra
 def test_a_contact_that_is_only_a_referral_opens_no_episode(alice, frameworks):
     contact_received(alice)
     assert not Episode.objects.exists()
+
+
+def test_a_change_of_coach_keeps_the_familys_clock_and_records_each_date_before_and_after(
+    team, coach, team_leader, frameworks
+):
+    from earlyhelp.audit.models import AuditEvent
+
+    episode = episode_allocated(team, coach, team_leader)
+    other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH])
+    before = episode.first_visit_due
+    too_early = episode.allocated_at.date() - timedelta(days=1)
+    with pytest.raises(ValidationError) as raised:
+        allocating.episode_allocate(
+            actor=team_leader,
+            episode=episode,
+            note=allocation_note(other, episode, first_visit_due=too_early),
+            seen_version=None,
+        )
+    assert "on or after the allocation" in raised.value.message_dict["first_visit_due"][0]
+    allocating.episode_allocate(
+        actor=team_leader,
+        episode=episode,
+        note=allocation_note(other, episode, first_visit_due=before),
+        seen_version=None,
+    )
+    episode.refresh_from_db()
+    assert episode.coach == other
+    assert episode.allocations.count() == 2
+    last = AuditEvent.objects.filter(target_type="casework.episode", target_id=episode.pk, verb="updated").latest("pk")
+    assert last.details["first_visit_due"] == [before.isoformat(), before.isoformat()]
+    assert last.details["coach"] == [str(coach), str(other)]
+
+
+def test_a_social_worker_finds_the_child_in_need_they_oversee_on_my_families(
+    team, coach, team_leader, social_worker, family_help, frameworks
+):
+    from earlyhelp.casework.selectors import my_episodes
+
+    episode = episode_allocated(team, coach, team_leader)
+    assert list(my_episodes(social_worker)) == []
+    leading.legal_basis_change(
+        actor=coach,
+        episode=episode,
+        to=LegalBasis.CHILD_IN_NEED,
+        reason="s17",
+        social_worker=social_worker,
+        seen_version=None,
+    )
+    assert list(my_episodes(social_worker)) == [episode]
+
+
+def test_a_partner_who_leads_changes_the_legal_basis_as_the_coach_may(
+    team, coach, team_leader, alice, social_worker, family_help, frameworks
+):
+    episode = episode_allocated(team, coach, team_leader)
+    leading.lead_practitioner_change(
+        actor=coach,
+        episode=episode,
+        lead=alice,
+        agreed_with_family=True,
+        handover="x",
+        handed_over_on=timezone.localdate(),
+        seen_version=None,
+    )
+    leading.legal_basis_change(
+        actor=alice,
+        episode=episode,
+        to=LegalBasis.CHILD_IN_NEED,
+        reason="s17",
+        social_worker=social_worker,
+        seen_version=None,
+    )
+    episode.refresh_from_db()
+    assert episode.is_child_in_need

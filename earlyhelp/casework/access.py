@@ -20,7 +20,7 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return episodes
     if user.can(Permission.VIEW_OWN_RECORDS):
-        return episodes.filter(lead_practitioner=user, status=Episode.Status.OPEN)
+        return episodes.filter(lead_practitioner=user).exclude(status=Episode.Status.CLOSED)
     return episodes.none()
 
 

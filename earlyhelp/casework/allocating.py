@@ -102,6 +102,7 @@ def episode_allocate(*, actor: User, episode: Episode, note: AllocationNote, see
         **{name: getattr(note, name) for name in DUE_FIELDS},
     )
     before = {"coach": str(episode.coach) if episode.coach_id else None, "weight": str(episode.weight)}
+    dates_before = {name: getattr(episode, name) for name in DUE_FIELDS}
     episode.coach, episode.weight, episode.allocation_note = coach, note.weight, allocation.note
     episode.allocated_by = actor
     if first_allocation:
@@ -115,7 +116,10 @@ def episode_allocate(*, actor: User, episode: Episode, note: AllocationNote, see
         "coach": [before["coach"], str(coach)],
         "weight": [before["weight"], str(note.weight)],
         "version": versions,
-        **{name: [None, getattr(note, name).isoformat()] for name in DUE_FIELDS},
+        **{
+            name: [dates_before[name].isoformat() if dates_before[name] else None, getattr(note, name).isoformat()]
+            for name in DUE_FIELDS
+        },
     }
     if first_allocation:
         changes["status"] = [episode.status_change(Episode.Status.OPEN), Episode.Status.OPEN]
@@ -151,15 +155,27 @@ def _note_problems(
         problems["note"] = "Write the allocation note: the children, their needs as known, and what the coach is to do"
     if not Decimal("0.5") <= note.weight <= Decimal("5.0"):
         problems["weight"] = "The weight must be between 0.5 and 5 (1 is one family)"
-    today = timezone.localdate()
+    problems |= _date_problems(episode=episode, note=note)
+    if episode.status == Episode.Status.AWAITING_ALLOCATION:
+        problems |= _children_problems(note=note, children=children, settings=settings)
+    return problems
+
+
+def _date_problems(*, episode: Episode, note: AllocationNote) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    # A first allocation sets dates from today on; a change of coach keeps the family's clock, so
+    # a date already passed may stay as it was (still overdue), but none may go before the start.
+    if episode.allocated_at is None:
+        earliest, words = timezone.localdate(), "today or later"
+    else:
+        earliest = timezone.localtime(episode.allocated_at).date()
+        words = f"on or after the allocation on {earliest:%-d %B %Y}"
     for name in DUE_FIELDS:
         value = getattr(note, name)
         if value is None:
             problems[name] = f"Enter the date for {DUE_NAMES[name]}"
-        elif value < today:
-            problems[name] = f"The date for {DUE_NAMES[name]} must be today or later"
-    if episode.status == Episode.Status.AWAITING_ALLOCATION:
-        problems |= _children_problems(note=note, children=children, settings=settings)
+        elif value < earliest:
+            problems[name] = f"The date for {DUE_NAMES[name]} must be {words}"
     return problems
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework.access import can_work, leads_team
+from earlyhelp.casework.access import can_work
 from earlyhelp.casework.configuration import casework_settings_of
 from earlyhelp.casework.models import Episode, LeadPractitionerChange, LegalBasis, LegalBasisChange
 from earlyhelp.core.workflow import locked
@@ -38,8 +38,10 @@ def legal_basis_change(
     seen_version: int | None,
 ) -> Episode:
     episode = locked(episode)
-    if not (episode.is_open and (leads_team(actor, episode.team_id) or actor.pk == episode.coach_id)):
-        raise ValidationError({"legal_basis": "Only the family's coach or their team leader can change this"})
+    if not can_work(actor, episode):
+        raise ValidationError(
+            {"legal_basis": "Only the family's coach, their team leader or the lead practitioner can change this"}
+        )
     problems: dict[str, str] = {}
     if to not in LegalBasis.values:
         problems["legal_basis"] = "Choose the legal basis"

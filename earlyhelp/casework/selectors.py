@@ -138,9 +138,11 @@ def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> 
 
 
 def my_episodes(user: User) -> QuerySet[Episode]:
-    """The open episodes the user coaches or leads."""
-    return Episode.objects.filter(authority_id=user.authority_id, status=Episode.Status.OPEN).filter(
-        Q(coach=user) | Q(lead_practitioner=user)
+    """The episodes not closed that the user coaches, leads, or oversees as a social worker."""
+    return (
+        Episode.objects.filter(authority_id=user.authority_id)
+        .exclude(status=Episode.Status.CLOSED)
+        .filter(Q(coach=user) | Q(lead_practitioner=user) | Q(overseeing_social_worker=user))
     )
 
 
