@@ -193,26 +193,35 @@ def a_referral(**changes: Any):
     return Referral(**values)
 
 
-def contact_received(referrer: User | None = None, **changes: Any):
-    """A contact on the front door's queue, as a signed-in professional sent it."""
+def contact_received(referrer: User | None = None, received_at: Any = None, **changes: Any):
+    """A contact on the front door's queue, as a signed-in professional sent it (now, or at
+    `received_at`)."""
     from earlyhelp.frontdoor.models import Contact
     from earlyhelp.frontdoor.receiving import contact_receive
 
     referrer = referrer or system_user()
+    when = {"received_at": received_at} if received_at is not None else {}
     return contact_receive(
         referral=a_referral(**changes),
         source=Contact.Source.PROFESSIONAL,
         authority_id=referrer.authority_id,
         referrer_user=referrer,
+        **when,
     )
 
 
 def episode_awaiting(team: Team, referrer: User | None = None, **changes: Any):
-    """An episode the front door opened by allocating a referral to `team`, awaiting a coach."""
+    """An episode the front door opened by allocating a referral to `team`, awaiting a coach.
+    The referral arrived two days ago unless `received_at` says otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from earlyhelp.casework.models import Episode
     from earlyhelp.frontdoor import deciding, matching
 
     actor = system_user()
+    changes.setdefault("received_at", timezone.now() - timedelta(days=2))
     contact = contact_received(referrer, **changes)
     for entry in contact.people.all():
         # As the front door would: someone already recorded is matched, anyone else recorded.

@@ -72,6 +72,17 @@ def an_episode(allocated: bool = True):
     return episode_awaiting(coach.team)
 
 
+def a_case_note():
+    from earlyhelp.casework.visiting import case_note_record
+    from tests.test_casework_visits import a_visit
+
+    episode = an_episode()
+    existing = episode.case_notes.first()
+    if existing is not None:
+        return existing
+    return case_note_record(actor=User.objects.get(full_name="Family coach"), episode=episode, details=a_visit())
+
+
 def an_escalation():
     from earlyhelp.casework.allocating import capacity_escalate
 
@@ -222,6 +233,15 @@ MATRIX = {
         lambda o: f"/episodes/{an_episode().pk}/lead-practitioner/",
         NOBODY | LEADER | {"coach": 200},
     ),
+    "casework:visit-add": (
+        lambda o: f"/episodes/{an_episode().pk}/visits/add/",
+        NOBODY | LEADER | {"coach": 200},
+    ),
+    "casework:case-note": (
+        lambda o: "/episodes/{0.episode_id}/case-notes/{0.pk}/".format(a_case_note()),
+        NOBODY | LEADER | {"coach": 200},
+    ),
+    "casework:oversight-add": (lambda o: f"/episodes/{an_episode().pk}/oversight/add/", NOBODY | LEADER),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",

@@ -248,8 +248,20 @@ def queries_for(client, url) -> int:
 def _grow_case(episode: Episode, team, coach, leader, times: int) -> None:
     """A long case: the coach changed back and forth, the lead practitioner handed over, the
     legal basis reviewed, many times over (what two years of a case looks like to the page)."""
+    from earlyhelp.casework.visiting import case_note_record, oversight_record
+    from tests.test_casework_visits import a_visit
+
     other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH])
     for number in range(times):
+        episode.refresh_from_db()
+        case_note_record(
+            actor=leader,
+            episode=episode,
+            details=a_visit(
+                happened_at=timezone.now() - timedelta(hours=number + 1), note="" if number % 3 else "Seen"
+            ),
+        )
+        oversight_record(actor=leader, episode=episode, point="review", note=f"Review {number}")
         episode.refresh_from_db()
         episode_allocate(
             actor=leader,

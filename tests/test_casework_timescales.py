@@ -283,3 +283,31 @@ def test_a_days_timescale_is_judged_by_the_services_own_calendar_not_utc():
     assert not due.met_by(just_after_midnight, HOURS)
     assert due.met_by(datetime(2026, 6, 21, 22, 59, tzinfo=ZoneInfo("UTC")), HOURS)
     assert due.left(just_after_midnight, HOURS) == -1
+
+
+def test_each_state_has_its_words_and_its_govuk_tag_colour():
+    from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS
+
+    shown = {state: (STATE_LABELS[state], STATE_TAG_COLOURS[state]) for state in State}
+    assert shown == {
+        State.DONE: ("Done on time", "govuk-tag--green"),
+        State.DONE_LATE: ("Done late", "govuk-tag--orange"),
+        State.OVERDUE: ("Overdue", "govuk-tag--red"),
+        State.DUE_SOON: ("Due soon", "govuk-tag--yellow"),
+        State.ON_TIME: ("On time", "govuk-tag--blue"),
+    }
+
+
+def test_what_is_left_is_said_in_the_timescales_own_words_at_its_edges():
+    hours_due = Due(what="x", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 15))
+    assert hours_due.left_label(at(date(2026, 12, 7), 14, 30), HOURS) == "Due within the hour"
+    assert hours_due.left_label(at(date(2026, 12, 7), 15, 30), HOURS) == "1 working hour overdue"
+    assert hours_due.left_label(at(date(2026, 12, 7), 13, 30), HOURS) == "1 working hour left"
+    days_due = Due(what="x", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 21))
+    assert days_due.left_label(at(date(2026, 12, 20)), HOURS) == "1 day left"
+    assert days_due.left_label(at(date(2026, 12, 22)), HOURS) == "1 day overdue"
+    working = Due(what="x", rule="x", source="x", unit=Unit.WORKING_DAYS, day=date(2026, 12, 29))
+    assert working.left_label(at(date(2026, 12, 29)), HOURS) == "Due today"
+    assert working.left(at(date(2026, 12, 29)), HOURS) == 0
+    weeks = Due(what="x", rule="x", source="x", unit=Unit.WEEKS, day=date(2026, 12, 14))
+    assert weeks.left_label(at(date(2026, 12, 4)), HOURS) == "10 days left"

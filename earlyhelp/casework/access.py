@@ -9,7 +9,7 @@
 
 from django.db.models import QuerySet
 
-from earlyhelp.casework.models import CapacityEscalation, Episode
+from earlyhelp.casework.models import CapacityEscalation, CaseNote, Episode
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
@@ -73,6 +73,14 @@ def get_episode_for_allocating(user: User, pk: int) -> Episode:
     if not can_allocate(user, episode):
         raise refuse(user, "casework.episode", pk, "allocate", "No episode found")
     return episode
+
+
+def get_case_note(user: User, episode: Episode, pk: int) -> CaseNote:
+    """A case note of `episode`, which the user has already been allowed to work."""
+    found: CaseNote | None = CaseNote.objects.filter(episode=episode, pk=pk).select_related("recorded_by").first()
+    if found is None:
+        raise refuse(user, "casework.casenote", pk, "change", "No case note found")
+    return found
 
 
 def holds_caseload(user: User) -> bool:

@@ -1,15 +1,27 @@
 """The casework forms: the allocation note, the head of service's decision, the legal basis and
 the lead practitioner. Each parses what was typed; the service re-checks every rule."""
 
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from earlyhelp.casework.allocating import AllocationNote, ChildAtAllocation
 from earlyhelp.casework.caseloads import Caseload, users_granted
-from earlyhelp.casework.models import CapacityEscalation, CaseworkSettings, CodedNeed, Episode, EpisodeChild, LegalBasis
+from earlyhelp.casework.models import (
+    CapacityEscalation,
+    CaseNote,
+    CaseworkSettings,
+    CodedNeed,
+    Episode,
+    EpisodeChild,
+    LegalBasis,
+    Oversight,
+)
 from earlyhelp.casework.schedule import AllocationTimescales
+from earlyhelp.casework.visiting import ConsentAtFirstVisit, VisitDetails
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
@@ -262,3 +274,133 @@ class LeadPractitionerForm(VersionedForm):
             .order_by("full_name")
         )
         lead.label_from_instance = lambda user: f"{user.full_name}, {user.organisation_name}"  # type: ignore[method-assign,assignment]
+
+
+def _time_of_day(text: str) -> time | None:
+    """“14:30”, “2:30pm”, “9am” → a time; None when it is not one."""
+    cleaned = text.strip().lower().replace(".", ":").replace(" ", "")
+    afternoon = cleaned.endswith("pm")
+    cleaned = cleaned.removesuffix("pm").removesuffix("am")
+    hours, _, minutes = cleaned.partition(":")
+    if not (hours.isdigit() and (minutes.isdigit() or minutes == "")) or len(hours) > 2 or len(minutes) > 2:
+        return None
+    hour, minute = int(hours), int(minutes or 0)
+    if afternoon and hour < 12:
+        hour += 12
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+class VisitForm(forms.Form):
+    """A visit or contact with the family, its case note, and at the first visit the consent."""
+
+    default_renderer = GovukFormRenderer
+
+    kind = forms.ChoiceField(
+        label="What was it?",
+        choices=CaseNote.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of visit or contact it was"},
+    )
+    happened_on = GovukDateField(label="When did it happen?", past_only=True)
+    happened_time = forms.CharField(
+        label="At what time?",
+        help_text="For example 14:30 or 2:30pm",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time it happened, for example 14:30"},
+    )
+    successful = forms.ChoiceField(
+        label="Did you see the family?",
+        choices=[("yes", "Yes"), ("no", "No: nobody was in, or they would not see me")],
+        widget=forms.RadioSelect,
+        initial="yes",
+        error_messages={"required": "Say whether you saw the family"},
+    )
+    who_was_seen = forms.CharField(
+        label="Who was seen",
+        required=False,
+        max_length=500,
+        help_text="Each child seen, and whether on their own.",
+    )
+    note = forms.CharField(
+        label="Case note",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Write it now or within 24 hours: what happened, what was seen and heard, what happens next.",
+    )
+    consent_in_writing = forms.ChoiceField(
+        label="If this is the first visit: did the family give consent in writing?",
+        choices=[("yes", "Yes, in writing"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Consent is obtained again at the first visit, in writing where possible (FF §12.1).",
+    )
+    consent_given_by = forms.CharField(label="Who signed it", required=False, max_length=200)
+    consent_given_on = GovukDateField(label="Date it was signed", required=False, past_only=True)
+    consent_not_in_writing_because = forms.CharField(
+        label="If not in writing: why not?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_happened_time(self) -> time:
+        found = _time_of_day(str(self.cleaned_data.get("happened_time") or ""))
+        if found is None:
+            raise forms.ValidationError("Enter the time like 14:30 or 2:30pm")
+        return found
+
+    def details(self) -> VisitDetails:
+        data = self.cleaned_data
+        day, at = data.get("happened_on"), data.get("happened_time")
+        happened = timezone.make_aware(datetime.combine(day, at)) if day and at else None
+        in_writing = {"yes": True, "no": False}.get(data.get("consent_in_writing") or "")
+        return VisitDetails(
+            kind=data["kind"],
+            happened_at=happened,
+            successful=data.get("successful") != "no",
+            who_was_seen=data.get("who_was_seen") or "",
+            note=data.get("note") or "",
+            consent=ConsentAtFirstVisit(
+                in_writing=in_writing,
+                given_by=data.get("consent_given_by") or "",
+                given_on=data.get("consent_given_on"),
+                not_in_writing_because=data.get("consent_not_in_writing_because") or "",
+            ),
+        )
+
+
+class CaseNoteForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    note = forms.CharField(
+        label="Case note",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": "Write the case note: what happened, what was seen and heard, what is next"},
+    )
+
+    def __init__(self, *args: Any, case_note: CaseNote, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=case_note.version, **kwargs)
+        if not self.is_bound:
+            self.initial["note"] = case_note.note
+
+
+class OversightForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    point = forms.ChoiceField(
+        label="Oversight at which point?",
+        choices=[choice for choice in Oversight.Point.choices if choice[0] != Oversight.Point.ALLOCATION],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the point of the oversight"},
+    )
+    note = forms.CharField(
+        label="Oversight note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you reviewed, what you decided, and what happens next (FF §19.1).",
+        error_messages={"required": "Write the oversight note"},
+    )

@@ -258,6 +258,13 @@ class Episode(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes_overseen"
     )
 
+    # The first successful visit (FF §12.1), and the family's consent obtained again at it: in
+    # writing where possible, and why not when it was not (FF §12.1, practice standards).
+    first_visit_at = models.DateTimeField(null=True, blank=True)
+    written_consent_on = models.DateField(null=True, blank=True)
+    written_consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_not_in_writing_because = models.TextField(blank=True)
+
     closed_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
 
@@ -284,6 +291,12 @@ class Episode(VersionedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="closed_episode_says_when"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_visit_at__isnull=True)
+                | Q(written_consent_on__isnull=False)
+                | ~Q(consent_not_in_writing_because=""),
+                name="first_visit_records_consent_in_writing_or_why_not",
             ),
         ]
 
@@ -537,3 +550,58 @@ class Oversight(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.episode.reference}: {self.get_point_display()}"
+
+
+class CaseNote(VersionedModel):
+    """A visit to the family or another contact with them, and its case note, due within 24 hours
+    of it (FF §17.1; counted in working hours, `CaseworkSettings.case_note_working_hours`).
+
+    A visit can be recorded first and its note written later: until then the note is due, and a
+    note written after its moment is shown as late. The episode's first successful visit is its
+    first visit (FF §12.1), where consent is obtained again in writing where possible."""
+
+    class Kind(models.TextChoices):
+        HOME_VISIT = "home_visit", "Home visit"
+        VISIT_ELSEWHERE = "visit_elsewhere", "Visit somewhere else (school, a children's centre)"
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        MEETING = "meeting", "Meeting with the family and others"
+        OTHER = "other", "Other contact with the family"
+
+    VISITS = (Kind.HOME_VISIT, Kind.VISIT_ELSEWHERE)
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="case_notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    happened_at = models.DateTimeField()
+    # A visit where nobody was in, or the family would not see the coach, is not successful: the
+    # first visit's clocks keep running (FF §13.1 "first (successful) visit").
+    successful = models.BooleanField(default=True)
+    who_was_seen = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    written_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    is_first_visit = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["episode", "-happened_at", "-pk"]
+        indexes = [models.Index(fields=["episode", "written_at"], name="case_note_episode_written")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(note="") | Q(written_at__isnull=False), name="written_case_note_says_when"
+            ),
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(is_first_visit=True), name="one_first_visit_per_episode"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.episode.reference}"
+
+    @property
+    def is_visit(self) -> bool:
+        return self.kind in self.VISITS
+
+    @property
+    def is_written(self) -> bool:
+        return self.written_at is not None

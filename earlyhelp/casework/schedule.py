@@ -59,6 +59,15 @@ def allocation_defaults(
 
 
 @dataclass(frozen=True)
+class VisitDates:
+    """A visit or contact, for its case note's clock."""
+
+    what: str
+    happened_at: datetime
+    written_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class EpisodeDates:
     """The moments an episode's timescales run from and are met by."""
 
@@ -74,6 +83,7 @@ class EpisodeDates:
     first_meeting_at: datetime | None = None
     manager_review_at: datetime | None = None
     closed_at: datetime | None = None
+    visits: tuple[VisitDates, ...] = ()
 
 
 def allocation_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
@@ -127,8 +137,26 @@ def episode_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime)
                 set_by_manager=True,
             )
         )
+    dues += case_note_dues(dates.visits, rules, hours)
     dues.append(intervention_due(dates, rules, allocated_on=allocated_on))
     return dues
+
+
+def case_note_dues(visits: tuple[VisitDates, ...], rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
+    """Each visit's case note: within 24 hours of it (FF §17.1), counted in working hours."""
+    amount = rules.case_note_working_hours
+    return [
+        Due(
+            what=f"Case note: {visit.what}",
+            rule=f"Within {Unit.WORKING_HOURS.amount_label(amount)} of the visit",
+            source="FF §17.1: visits recorded as a case note within 24 hours",
+            unit=Unit.WORKING_HOURS,
+            moment=due_moment(visit.happened_at, amount, hours),
+            done_at=visit.written_at,
+            for_case_note=True,
+        )
+        for visit in visits
+    ]
 
 
 def _first_visit_dues(

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from earlyhelp.casework.caseloads import Caseload, caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
     CapacityEscalation,
+    CaseNote,
     Episode,
     EpisodeChild,
     EpisodeReferral,
@@ -19,13 +21,30 @@ from earlyhelp.casework.models import (
     Oversight,
     WellbeingScore,
 )
-from earlyhelp.casework.schedule import EpisodeDates, TimescaleRules, deadline, episode_dues, pending_soonest_first
+from earlyhelp.casework.schedule import (
+    EpisodeDates,
+    TimescaleRules,
+    VisitDates,
+    deadline,
+    episode_dues,
+    pending_soonest_first,
+)
 from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, State, Unit
 from earlyhelp.frontdoor.clock import WorkingTime
 from earlyhelp.organisations.models import Authority, Team, User
 
 
-def episode_dates(episode: Episode, *, manager_review_at: datetime | None = None) -> EpisodeDates:
+def visit_dates(kind_label: str, happened_at: datetime, written_at: datetime | None) -> VisitDates:
+    return VisitDates(
+        what=f"{kind_label.lower()} on {timezone.localtime(happened_at):%-d %B %Y}",
+        happened_at=happened_at,
+        written_at=written_at,
+    )
+
+
+def episode_dates(
+    episode: Episode, *, manager_review_at: datetime | None = None, visits: tuple[VisitDates, ...] = ()
+) -> EpisodeDates:
     return EpisodeDates(
         referred_at=episode.referred_at,
         reached_team_at=episode.reached_team_at,
@@ -35,7 +54,9 @@ def episode_dates(episode: Episode, *, manager_review_at: datetime | None = None
         first_meeting_due=episode.first_meeting_due,
         manager_review_due=episode.manager_review_due,
         manager_review_at=manager_review_at,
+        first_visit_at=episode.first_visit_at,
         closed_at=episode.closed_at,
+        visits=visits,
     )
 
 
@@ -116,12 +137,25 @@ def _reviews_with_a_manager(episodes: list[Episode]) -> dict[int, datetime]:
     return found
 
 
+def _notes_to_write(episodes: list[Episode]) -> dict[int, tuple[VisitDates, ...]]:
+    """Each episode's visits whose case note is not written yet, in one query."""
+    found: dict[int, list[VisitDates]] = {}
+    kinds = dict(CaseNote.Kind.choices)
+    rows = CaseNote.objects.filter(episode__in=episodes, written_at__isnull=True).values_list(
+        "episode_id", "kind", "happened_at"
+    )
+    for episode_id, kind, happened_at in rows:
+        found.setdefault(episode_id, []).append(visit_dates(str(kinds.get(kind, kind)), happened_at, None))
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
     listed = list(_with_children(episodes))
     reviews = _reviews_with_a_manager(listed)
+    notes = _notes_to_write(listed)
     rows = []
     for episode in listed:
-        dates = episode_dates(episode, manager_review_at=reviews.get(episode.pk))
+        dates = episode_dates(episode, manager_review_at=reviews.get(episode.pk), visits=notes.get(episode.pk, ()))
         dues = pending_soonest_first(episode_dues(dates, clock.rules, clock.hours), now, clock.hours)
         rows.append(
             FamilyRow(
@@ -207,7 +241,22 @@ class CaseFile:
     lead_changes: list[LeadPractitionerChange]
     oversights: list[Oversight]
     escalations: list[CapacityEscalation]
+    case_notes: list[CaseNote]
     dues: list[ShownDue]
+
+    @property
+    def timescales(self) -> list[ShownDue]:
+        """Every timescale but the case notes', which are shown beside their notes."""
+        return [item for item in self.dues if not item.due.for_case_note]
+
+    @property
+    def case_note_dues(self) -> list[ShownDue]:
+        """Each case note's own clock, in the order of `case_notes`."""
+        return [item for item in self.dues if item.due.for_case_note]
+
+    @property
+    def notes_with_clocks(self) -> list[tuple[CaseNote, ShownDue]]:
+        return list(zip(self.case_notes, self.case_note_dues, strict=True))
 
     def timeline(self) -> list[TimelineEntry]:
         entries = [
@@ -283,7 +332,10 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
     children = list(EpisodeChild.objects.filter(episode=episode).select_related("person").prefetch_related("needs"))
     oversights = list(Oversight.objects.filter(episode=episode).select_related("recorded_by"))
     review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
-    dues = episode_dues(episode_dates(episode, manager_review_at=review), clock.rules, clock.hours)
+    case_notes = list(CaseNote.objects.filter(episode=episode).select_related("recorded_by"))
+    visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in case_notes)
+    dates = episode_dates(episode, manager_review_at=review, visits=visits)
+    dues = episode_dues(dates, clock.rules, clock.hours)
     return CaseFile(
         episode=episode,
         children=children,
@@ -296,5 +348,6 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
         ),
         oversights=oversights,
         escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
+        case_notes=case_notes,
         dues=[shown(due, now, clock.hours) for due in dues],
     )

@@ -23,11 +23,11 @@ from earlyhelp.frontdoor.clock import WorkingTime
 
 
 class Unit(StrEnum):
-    WORKING_HOURS = "working_hours"
-    WORKING_DAYS = "working_days"
-    DAYS = "days"
-    WEEKS = "weeks"
-    MONTHS = "months"
+    WORKING_HOURS = "working_hours"  # pragma: no mutate (a name only: never stored or shown)
+    WORKING_DAYS = "working_days"  # pragma: no mutate (a name only: never stored or shown)
+    DAYS = "days"  # pragma: no mutate (a name only: never stored or shown)
+    WEEKS = "weeks"  # pragma: no mutate (a name only: never stored or shown)
+    MONTHS = "months"  # pragma: no mutate (a name only: never stored or shown)
 
     def amount_label(self, amount: int) -> str:
         """“5 working days”, “1 week”, “6 months”."""
@@ -77,11 +77,11 @@ def due_moment(start: datetime, working_hours: int, hours: WorkingTime) -> datet
 
 
 class State(StrEnum):
-    DONE = "done"
-    DONE_LATE = "done_late"
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    ON_TIME = "on_time"
+    DONE = "done"  # pragma: no mutate (a name only: never stored or shown)
+    DONE_LATE = "done_late"  # pragma: no mutate (a name only: never stored or shown)
+    OVERDUE = "overdue"  # pragma: no mutate (a name only: never stored or shown)
+    DUE_SOON = "due_soon"  # pragma: no mutate (a name only: never stored or shown)
+    ON_TIME = "on_time"  # pragma: no mutate (a name only: never stored or shown)
 
 
 STATE_LABELS = {
@@ -127,6 +127,8 @@ class Due:
     done_at: datetime | None = None
     # Set by a manager rather than counted (the allocation note, FF §8.1).
     set_by_manager: bool = False
+    # A visit's case note: shown beside its note rather than with the episode's timescales.
+    for_case_note: bool = False
 
     def met_by(self, when: datetime, hours: WorkingTime) -> bool:
         """Done by `when`: before the moment, or on the last day where the service is."""
@@ -161,11 +163,10 @@ class Due:
         unit = Unit.WORKING_HOURS if self.moment is not None else self.unit
         if unit in (Unit.WEEKS, Unit.MONTHS):
             unit = Unit.DAYS
-        if self.moment is None and left == 0:
-            return "Due today"
-        if self.moment is not None and left == 0:
-            return "Due within the hour" if self.met_by(now, hours) else "Just overdue"
-        if left > 0:
+        if left == 0:
+            # Whole hours are rounded down, so an hour timescale past its moment is already -1.
+            return "Due within the hour" if self.moment is not None else "Due today"
+        if left > 0:  # pragma: no mutate (0 was answered above)
             return f"{unit.amount_label(left)} left"
         return f"{unit.amount_label(-left)} overdue"
 

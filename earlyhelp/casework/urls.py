@@ -13,6 +13,9 @@ urlpatterns = [
     path("episodes/<int:pk>/ask-the-head-of-service/", views.escalate, name="escalate"),
     path("episodes/<int:pk>/legal-basis/", views.legal_basis, name="legal-basis"),
     path("episodes/<int:pk>/lead-practitioner/", views.lead_practitioner, name="lead-practitioner"),
+    path("episodes/<int:pk>/visits/add/", views.visit_add, name="visit-add"),
+    path("episodes/<int:pk>/case-notes/<int:note_pk>/", views.case_note, name="case-note"),
+    path("episodes/<int:pk>/oversight/add/", views.oversight_add, name="oversight-add"),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
 ]

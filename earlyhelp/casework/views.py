@@ -10,15 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, allocating, leading, selectors
+from earlyhelp.casework import access, allocating, leading, selectors, visiting
 from earlyhelp.casework.caseloads import caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
 from earlyhelp.casework.forms import (
     AllocationForm,
     CapacityDecisionForm,
+    CaseNoteForm,
     EscalationForm,
     LeadPractitionerForm,
     LegalBasisForm,
+    OversightForm,
+    VisitForm,
 )
 from earlyhelp.casework.models import CapacityEscalation, CodedNeed, EpisodeChild
 from earlyhelp.casework.schedule import allocation_defaults
@@ -251,3 +254,66 @@ def lead_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("casework:episode", pk=found.pk)
     record_view(actor=user, target=found)
     return render(request, "casework/lead_practitioner.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_note = visiting.case_note_record(actor=user, episode=found, details=form.details())
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            written = "with its case note" if case_note.is_written else "; write its case note within 24 hours"
+            messages.success(
+                request, f"{case_note.get_kind_display()} recorded{' ' if case_note.is_written else ''}{written}."
+            )
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(
+        request,
+        "casework/visit_add.html",
+        {"episode": found, "form": form, "first_visit_recorded": found.first_visit_at is not None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_note(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    note = access.get_case_note(user, found, note_pk)
+    form = CaseNoteForm(request.POST or None, case_note=note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visiting.case_note_write(
+                actor=user, case_note=note, note=form.cleaned_data["note"], seen_version=form.seen_version
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Case note saved.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=note)
+    return render(request, "casework/case_note.html", {"episode": found, "case_note": note, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_allocating(user, pk)
+    form = OversightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visiting.oversight_record(
+                actor=user, episode=found, point=form.cleaned_data["point"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Oversight recorded.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(request, "casework/oversight_add.html", {"episode": found, "form": form})
