@@ -3,6 +3,7 @@ case note due within 24 working hours and a late one shown late, and a team lead
 (the case review with a manager among it)."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,9 +22,9 @@ from tests.factories import episode_allocated, episode_awaiting
 pytestmark = pytest.mark.django_db
 
 
-def a_visit(**changes) -> VisitDetails:
+def a_visit(**changes: Any) -> VisitDetails:
     """A successful home visit an hour ago, its note written, consent signed at it."""
-    values = {
+    values: dict[str, Any] = {
         "kind": CaseNote.Kind.HOME_VISIT,
         "happened_at": timezone.now() - timedelta(hours=1),
         "successful": True,
