@@ -300,3 +300,11 @@ def test_my_families_and_the_team_page_make_a_fixed_number_of_queries(team, coac
         episode_allocated(team, coach, team_leader, children=[_child(number)], adults=[])
     large = (queries_for(mine, "/my-families/"), queries_for(leaders, f"/teams/{team.pk}/"))
     assert small == large
+
+
+def test_my_families_shows_each_step_once_at_its_most_pressing_clock(team, coach, team_leader, frameworks):
+    episode_allocated(team, coach, team_leader)
+    text = signed_in(coach).get("/my-families/").content.decode()
+    # The first visit has two clocks and the assessment two before any visit: one line each.
+    assert text.count("First visit (") == 1
+    assert text.count("Assessment authorised (") == 1

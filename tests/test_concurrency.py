@@ -280,3 +280,35 @@ def test_two_team_leaders_allocating_one_family_at_once_give_it_one_coach(
     assert Allocation.objects.filter(episode=episode).count() == 1
     loser = next(response for response in responses if response.status_code == 200).content.decode()
     assert "Someone else saved changes" in loser
+
+
+def test_two_people_writing_one_case_note_at_once_lose_neither_words(
+    postgresql_only, committed_db, coach, team_leader, team, frameworks
+):
+    """The coach and the team leader both open a visit's unwritten note and save at once: one is
+    saved, the other is told and keeps what they typed."""
+    from earlyhelp.casework.models import CaseNote
+    from earlyhelp.casework.visiting import case_note_record
+    from tests.factories import episode_allocated
+    from tests.test_casework_visits import a_visit
+
+    episode = episode_allocated(team, coach, team_leader)
+    note = case_note_record(actor=coach, episode=episode, details=a_visit(note=""))
+    work = iter([(coach, "Words of the coach"), (team_leader, "Words of the leader")])
+    lock = threading.Lock()
+
+    def write() -> Any:
+        with lock:
+            user, words = next(work)
+        return signed_in(user).post(
+            f"/episodes/{episode.pk}/case-notes/{note.pk}/", {"version": str(note.version), "note": words}
+        )
+
+    responses = at_once(2, write)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert "Someone else saved changes" in loser
+    saved = CaseNote.objects.get(pk=note.pk).note
+    assert saved in ("Words of the coach", "Words of the leader")
+    assert ("Words of the coach" if saved == "Words of the leader" else "Words of the leader") in loser

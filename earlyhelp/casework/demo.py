@@ -7,16 +7,24 @@ demo authority runs the Family Help configuration, with one child in need overse
 worker and one family led by a school's practitioner.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework import allocating, leading
+from earlyhelp.casework import allocating, leading, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
-from earlyhelp.casework.models import Allocation, Episode, LegalBasis, ServiceModel, WellbeingScore
+from earlyhelp.casework.models import (
+    Allocation,
+    CaseNote,
+    Episode,
+    EpisodeReferral,
+    LegalBasis,
+    ServiceModel,
+    WellbeingScore,
+)
 from earlyhelp.casework.schedule import allocation_defaults
 from earlyhelp.frontdoor import deciding, matching, receiving
 from earlyhelp.frontdoor.models import Contact, ContactPerson
@@ -75,6 +83,7 @@ def load(authority: Authority) -> int:
             weight=Decimal(weight),
         )
         _dated_back(actor=leader, episode=episode, days=days_ago)
+        _visits(episode=episode, number=number)
         made.append(episode)
     if len(made) > 3:  # a tiny demo has too few families for these
         _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
@@ -212,6 +221,56 @@ def _dated_back(*, actor: User, episode: Episode, days: int) -> None:
     record_change(
         actor=actor, verb=AuditEvent.Verb.UPDATED, target=episode, changes={"demo": f"dated back {days} days"}
     )
+    for link in EpisodeReferral.objects.filter(episode=episode):
+        link.joined_at = episode.reached_team_at
+        link.save(update_fields=["joined_at"])
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=link, changes={"demo": "dated back"})
+
+
+# Days after allocation each family was visited: the first visit, then about every two weeks.
+VISIT_DAYS = (3, 14, 27, 41, 55, 69, 84, 98, 112, 126, 140, 155, 170, 185)
+
+
+def _visits(*, episode: Episode, number: int) -> None:
+    """Visits since allocation, their case notes mostly written the same day; the latest left to
+    write in every third family, and one family's written late. The newest families are not
+    visited yet, so their first visit is still due."""
+    fresh = Episode.objects.get(pk=episode.pk)
+    assert fresh.allocated_at is not None
+    assert fresh.coach is not None
+    now = timezone.now()
+    days = [day for day in VISIT_DAYS if fresh.allocated_at + timedelta(days=day) < now - timedelta(hours=3)]
+    for index, day in enumerate(days):
+        happened = timezone.localtime(fresh.allocated_at + timedelta(days=day)).replace(hour=10, minute=30)
+        latest = index == len(days) - 1
+        note = visiting.case_note_record(
+            actor=fresh.coach,
+            episode=Episode.objects.get(pk=episode.pk),
+            details=visiting.VisitDetails(
+                kind=CaseNote.Kind.HOME_VISIT if index % 3 else CaseNote.Kind.VISIT_ELSEWHERE,
+                happened_at=happened,
+                successful=True,
+                who_was_seen="The children (each on their own for part of the visit) and their parent",
+                note="" if latest and number % 3 == 0 else "Went through the plan with the family; next steps agreed.",
+                consent=visiting.ConsentAtFirstVisit(
+                    in_writing=number % 5 != 2,
+                    given_by="The children's parent",
+                    given_on=happened.date(),
+                    not_in_writing_because="Forms left with the family to sign and return",
+                ),
+            ),
+        )
+        if note.is_written:
+            late = number == 4 and latest
+            _written_at(actor=fresh.coach, case_note=note, at=happened + timedelta(days=3 if late else 0, hours=4))
+
+
+@audited
+def _written_at(*, actor: User, case_note: CaseNote, at: datetime) -> None:
+    case_note = CaseNote.objects.get(pk=case_note.pk)
+    case_note.written_at = at
+    case_note.save(update_fields=["written_at"])
+    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=case_note, changes={"demo": "dated back"})
 
 
 def _child_in_need(*, authority: Authority, episode: Episode, coach: User | None) -> None:

@@ -114,6 +114,18 @@ class FamilyRow:
         return self.pending[0] if self.pending else None
 
     @property
+    def next_steps(self) -> list[ShownDue]:
+        """The most pressing clock of each step (the first visit's two clocks are one step):
+        what a list shows; the case file shows every clock."""
+        seen: set[str] = set()
+        steps = []
+        for item in self.pending:
+            if item.due.what not in seen:
+                seen.add(item.due.what)
+                steps.append(item)
+        return steps
+
+    @property
     def overdue(self) -> list[ShownDue]:
         return [item for item in self.pending if item.is_overdue]
 
