@@ -311,3 +311,17 @@ def test_what_is_left_is_said_in_the_timescales_own_words_at_its_edges():
     assert working.left(at(date(2026, 12, 29)), HOURS) == 0
     weeks = Due(what="x", rule="x", source="x", unit=Unit.WEEKS, day=date(2026, 12, 14))
     assert weeks.left_label(at(date(2026, 12, 4)), HOURS) == "10 days left"
+
+
+def test_only_a_visits_case_note_clock_is_marked_as_a_case_notes():
+    from earlyhelp.casework.schedule import VisitDates
+
+    referred = at(date(2026, 12, 1), 11)
+    dates = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=referred,
+        allocated_at=referred,
+        visits=(VisitDates("home visit on 2 December 2026", at(date(2026, 12, 2), 14)),),
+    )
+    marked = [(due.what, due.moment) for due in episode_dues(dates, RULES, HOURS) if due.for_case_note]
+    assert marked == [("Case note: home visit on 2 December 2026", at(date(2026, 12, 3), 14))]
