@@ -4,6 +4,7 @@ form in its error state, passes axe-core (WCAG 2.2 A/AA)."""
 import re
 
 import pytest
+from django.utils import timezone
 
 from earlyhelp.casework.models import Episode
 from tests.conftest import PASSWORD
@@ -61,6 +62,29 @@ def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
     accessible_page.check()
     accessible_page.goto("/my-families/")
     assert "The Brennan family" in page.content()
+
+    # The coach records the first visit: first sent empty (its error state), then with consent.
+    accessible_page.goto(f"/episodes/{waiting.pk}/visits/add/")
+    page.get_by_role("button", name="Save").click()
+    accessible_page.check()
+    assert page.locator(".govuk-error-summary").is_visible()
+    page.get_by_label("Home visit").check()
+    today = timezone.localdate()
+    page.locator("#id_happened_on_0").fill(str(today.day))
+    page.locator("#id_happened_on_1").fill(str(today.month))
+    page.locator("#id_happened_on_2").fill(str(today.year))
+    page.get_by_label("At what time?").fill("00:05")
+    page.get_by_label("Who was seen").fill("Maya, on her own, and her mother")
+    page.get_by_label("Case note").fill("Introductory visit: explained the service; Maya drew her family.")
+    page.get_by_label("Yes, in writing").check()
+    page.get_by_label("Who signed it").fill("Siobhan Brennan")
+    page.locator("#id_consent_given_on_0").fill(str(today.day))
+    page.locator("#id_consent_given_on_1").fill(str(today.month))
+    page.locator("#id_consent_given_on_2").fill(str(today.year))
+    page.get_by_role("button", name="Save").click()
+    accessible_page.check()
+    assert "Consent in writing from Siobhan Brennan" in page.content()
+    assert "First visit" in page.content()
 
     page.context.clear_cookies()
     accessible_page.goto("/sign-in/")
