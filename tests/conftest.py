@@ -156,12 +156,13 @@ def committed_db(transactional_db) -> Iterator[None]:
     from django.db import connection
 
     from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
-    from earlyhelp.casework.configuration import needs_lists_load
+    from earlyhelp.casework.configuration import assessment_templates_load, needs_lists_load
     from earlyhelp.directory.models import Need
     from earlyhelp.directory.needs import needs_ensure
 
     install_append_only_guard(connection)
     needs_ensure(Need)
     needs_lists_load()
+    assessment_templates_load()
     yield
     remove_append_only_guard(connection)

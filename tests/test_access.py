@@ -83,6 +83,20 @@ def a_case_note():
     return case_note_record(actor=User.objects.get(full_name="Family coach"), episode=episode, details=a_visit())
 
 
+def an_assessment():
+    from earlyhelp.casework.assessing import assessment_start
+    from earlyhelp.casework.models import AssessmentTemplate
+
+    episode = an_episode()
+    existing = episode.assessments.first()
+    if existing is not None:
+        return existing
+    coach = User.objects.get(full_name="Family coach")
+    return assessment_start(
+        actor=coach, episode=episode, template=AssessmentTemplate.objects.filter(active=True).first()
+    )
+
+
 def an_escalation():
     from earlyhelp.casework.allocating import capacity_escalate
 
@@ -242,6 +256,11 @@ MATRIX = {
         NOBODY | LEADER | {"coach": 200},
     ),
     "casework:oversight-add": (lambda o: f"/episodes/{an_episode().pk}/oversight/add/", NOBODY | LEADER),
+    "casework:assessment": (lambda o: f"/episodes/{an_episode().pk}/assessment/", NOBODY | LEADER | {"coach": 200}),
+    "casework:assessment-detail": (
+        lambda o: "/episodes/{0.episode_id}/assessments/{0.pk}/".format(an_assessment()),
+        expect(200, 404, 404),
+    ),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",

@@ -9,7 +9,7 @@
 
 from django.db.models import QuerySet
 
-from earlyhelp.casework.models import CapacityEscalation, CaseNote, Episode
+from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
@@ -80,6 +80,18 @@ def get_case_note(user: User, episode: Episode, pk: int) -> CaseNote:
     found: CaseNote | None = CaseNote.objects.filter(episode=episode, pk=pk).select_related("recorded_by").first()
     if found is None:
         raise refuse(user, "casework.casenote", pk, "change", "No case note found")
+    return found
+
+
+def get_assessment(user: User, episode: Episode, pk: int) -> Assessment:
+    """An assessment of `episode`, which the user has already been allowed to see."""
+    found: Assessment | None = (
+        Assessment.objects.filter(episode=episode, pk=pk)
+        .select_related("template", "level_of_need", "authorised_by")
+        .first()
+    )
+    if found is None:
+        raise refuse(user, "casework.assessment", pk, "open", "No assessment found")
     return found
 
 

@@ -13,6 +13,8 @@ from earlyhelp.frontdoor.clock import WorkingTime, rules_of, working_time
 from earlyhelp.organisations.models import Authority
 
 SHIPPED_NEEDS = Path(__file__).parent / "needs"
+SHIPPED_ASSESSMENTS = Path(__file__).parent / "assessments"
+SECTION_KINDS = ("text", "per_child", "munro", "scale")
 
 
 def casework_settings_of(authority: Authority) -> CaseworkSettings:
@@ -80,4 +82,27 @@ def needs_lists_load(needs_list_model: Any = NeedsList, coded_need_model: Any = 
         newest = loaded[-1]
         newest.in_use = True
         newest.save(update_fields=["in_use"])
+    return loaded
+
+
+def assessment_templates_load(template_model: Any = None) -> list[Any]:
+    """Load each shipped assessment layout not loaded yet (a changed file needs a new version).
+    Takes the model so that a migration can pass its historical one."""
+    from earlyhelp.casework.models import AssessmentTemplate
+
+    model = template_model or AssessmentTemplate
+    loaded = []
+    for path in sorted(SHIPPED_ASSESSMENTS.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for section in data["sections"]:
+            if section["kind"] not in SECTION_KINDS:
+                raise ValueError(f"{path.name}: section {section['key']} has an unknown kind {section['kind']!r}")
+        template, created = model.objects.get_or_create(
+            name=data["name"],
+            version=str(data["version"]),
+            defaults={"title": data["title"], "definition": {"sections": data["sections"]}},
+        )
+        if created:
+            model.objects.filter(name=data["name"]).exclude(pk=template.pk).update(active=False)
+            loaded.append(template)
     return loaded

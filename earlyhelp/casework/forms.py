@@ -9,8 +9,11 @@ from django import forms
 from django.utils import timezone
 
 from earlyhelp.casework.allocating import AllocationNote, ChildAtAllocation
+from earlyhelp.casework.assessing import MUNRO_QUESTIONS, WELLBEING
 from earlyhelp.casework.caseloads import Caseload, users_granted
 from earlyhelp.casework.models import (
+    Assessment,
+    AssessmentTemplate,
     CapacityEscalation,
     CaseNote,
     CaseworkSettings,
@@ -25,6 +28,7 @@ from earlyhelp.casework.visiting import ConsentAtFirstVisit, VisitDetails
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
+from earlyhelp.thresholds.models import LevelOfNeedDecision
 
 
 def _coach_label(load: Caseload) -> str:
@@ -403,4 +407,151 @@ class OversightForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What you reviewed, what you decided, and what happens next (FF §19.1).",
         error_messages={"required": "Write the oversight note"},
+    )
+
+
+class AssessmentStartForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    template = forms.ModelChoiceField(
+        label="Which assessment?",
+        queryset=AssessmentTemplate.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the assessment to use"},
+    )
+
+
+def _level_label(decision: LevelOfNeedDecision) -> str:
+    when = timezone.localtime(decision.decided_at)
+    return f"{decision.person.full_name}: level {decision.level} ({decision.level_name}), {when:%-d %B %Y}"
+
+
+class AssessmentForm(VersionedForm):
+    """The assessment's sections as its layout gives them, each child's views and wellbeing, and
+    the level of need recorded through the thresholds tool."""
+
+    default_renderer = GovukFormRenderer
+
+    level_of_need = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=LevelOfNeedDecision.objects.none(),
+        required=False,
+        empty_label="Not recorded yet",
+        help_text=(
+            "Recorded with the thresholds tool for a child on this episode; the decision keeps its framework version."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        assessment: Assessment,
+        children: list[EpisodeChild],
+        settings: CaseworkSettings,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, record_version=assessment.version, **kwargs)
+        self.assessment, self.children = assessment, children
+        answers = assessment.answers or {}
+        self.sections: list[tuple[dict[str, str], list[str]]] = []
+        for section in assessment.template.sections:
+            names = self._section_fields(section, answers.get(section["key"]))
+            self.sections.append((section, names))
+        lowest, highest = settings.wellbeing_scale_lowest, settings.wellbeing_scale_highest
+        scores = answers.get(WELLBEING) or {}
+        self.wellbeing_names = []
+        for child in children:
+            name = f"{WELLBEING}-{child.person_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{child.person.full_name}'s wellbeing now",
+                choices=[("", "Choose a score"), *[(str(value), str(value)) for value in range(lowest, highest + 1)]],
+                required=False,
+            )
+            self.initial[name] = scores.get(str(child.person_id), "")
+            self.wellbeing_names.append(name)
+        level = self.fields["level_of_need"]
+        assert isinstance(level, forms.ModelChoiceField)
+        level.queryset = LevelOfNeedDecision.objects.filter(
+            person__in=[child.person for child in children]
+        ).select_related("person", "framework_version__framework")
+        level.label_from_instance = _level_label  # type: ignore[method-assign,assignment]
+        self.initial["level_of_need"] = assessment.level_of_need_id
+
+    def _section_fields(self, section: dict[str, str], value: Any) -> list[str]:
+        key, kind, title = section["key"], section["kind"], section["title"]
+        help_text = section.get("help", "")
+        names = []
+        if kind == "per_child":
+            for child in self.children:
+                name = f"{key}-{child.person_id}"
+                self.fields[name] = forms.CharField(
+                    label=f"{child.person.full_name}'s views",
+                    required=False,
+                    max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=help_text,
+                )
+                self.initial[name] = (value or {}).get(str(child.person_id), "")
+                names.append(name)
+        elif kind == "munro":
+            for question, label in MUNRO_QUESTIONS:
+                name = f"{key}-{question}"
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+                self.initial[name] = (value or {}).get(question, "")
+                names.append(name)
+        elif kind == "scale":
+            self.fields[key] = forms.ChoiceField(
+                label=title,
+                choices=[("", "Choose"), *[(str(value), str(value)) for value in range(11)]],
+                required=False,
+                help_text=help_text,
+            )
+            self.initial[key] = value or ""
+            names.append(key)
+        else:
+            self.fields[key] = forms.CharField(
+                label=title,
+                required=False,
+                max_length=10000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=help_text,
+            )
+            self.initial[key] = value or ""
+            names.append(key)
+        return names
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        found: dict[str, Any] = {}
+        for section, names in self.sections:
+            key, kind = section["key"], section["kind"]
+            if kind == "per_child":
+                found[key] = {str(child.person_id): data.get(f"{key}-{child.person_id}", "") for child in self.children}
+            elif kind == "munro":
+                found[key] = {question: data.get(f"{key}-{question}", "") for question, _ in MUNRO_QUESTIONS}
+            else:
+                found[key] = data.get(names[0], "")
+        found[WELLBEING] = {
+            str(child.person_id): data.get(f"{WELLBEING}-{child.person_id}", "") for child in self.children
+        }
+        return found
+
+
+class SignOffForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    decision = forms.ChoiceField(
+        label="Do you authorise this assessment?",
+        choices=[("authorise", "Yes, authorise it"), ("return", "No, return it to be written further")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you authorise the assessment"},
+    )
+    note = forms.CharField(
+        label="Your oversight, or what needs to change",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write your oversight, or what needs to change"},
     )

@@ -261,6 +261,8 @@ class Episode(VersionedModel):
     # The first successful visit (FF §12.1), and the family's consent obtained again at it: in
     # writing where possible, and why not when it was not (FF §12.1, practice standards).
     first_visit_at = models.DateTimeField(null=True, blank=True)
+    # When a team leader authorised the assessment (FF §10.4): the assessment's clocks stop.
+    assessment_authorised_at = models.DateTimeField(null=True, blank=True)
     written_consent_on = models.DateField(null=True, blank=True)
     written_consent_given_by = models.CharField(max_length=200, blank=True)
     consent_not_in_writing_because = models.TextField(blank=True)
@@ -605,3 +607,87 @@ class CaseNote(VersionedModel):
     @property
     def is_written(self) -> bool:
         return self.written_at is not None
+
+
+class AssessmentTemplate(models.Model):
+    """A published assessment layout (`assessments/*.yaml`): the early help assessment (CAF) and a
+    strengths-based one. A changed layout is a new version; an assessment keeps the one it used."""
+
+    name = models.SlugField(max_length=60)
+    version = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    definition = models.JSONField()
+    active = models.BooleanField(default=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="assessment_template_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def sections(self) -> list[dict[str, str]]:
+        return list(self.definition.get("sections", []))
+
+
+class Assessment(VersionedModel):
+    """The family's assessment: written by the coach, sent for sign-off, and authorised (or
+    returned) by a team leader (FF §10.4). Due 20 days from referral, the KPI's clock."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being written"
+        AWAITING_SIGN_OFF = "awaiting_sign_off", "Waiting for a team leader's sign-off"
+        AUTHORISED = "authorised", "Authorised"
+
+    # Sent for sign-off, then authorised or returned to be written further (ADR 11).
+    TRANSITIONS = Transitions(
+        {
+            Status.DRAFT: (Status.AWAITING_SIGN_OFF,),
+            Status.AWAITING_SIGN_OFF: (Status.AUTHORISED, Status.DRAFT),
+        }
+    )
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="assessments")
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    # {section key: text}, a per-child section {person id: text}, the Munro section {question: text}.
+    answers = models.JSONField(default=dict, blank=True)
+    level_of_need = models.ForeignKey(
+        "thresholds.LevelOfNeedDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    returned_because = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["episode", "-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=~Q(status="authorised"), name="one_unfinished_assessment_per_episode"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="authorised") | Q(authorised_at__isnull=False, level_of_need__isnull=False),
+                name="authorised_assessment_says_when_and_its_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} for {self.episode.reference}"
+
+    def status_change(self, to: "Assessment.Status", *also: str) -> str:
+        """Move to `to` if `TRANSITIONS` allows it, saving `also` (fields set for the move) with
+        it; the caller holds the row lock and audits. Returns the status before."""
+        before = self.status
+        self.TRANSITIONS.check(before, to, what="The assessment")
+        self.status = to
+        self.save(update_fields=["status", *also])
+        return before

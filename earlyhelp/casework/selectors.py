@@ -11,6 +11,7 @@ from earlyhelp.casework.caseloads import Caseload, caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
+    Assessment,
     CapacityEscalation,
     CaseNote,
     Episode,
@@ -55,6 +56,7 @@ def episode_dates(
         manager_review_due=episode.manager_review_due,
         manager_review_at=manager_review_at,
         first_visit_at=episode.first_visit_at,
+        assessment_authorised_at=episode.assessment_authorised_at,
         closed_at=episode.closed_at,
         visits=visits,
     )
@@ -254,6 +256,7 @@ class CaseFile:
     oversights: list[Oversight]
     escalations: list[CapacityEscalation]
     case_notes: list[CaseNote]
+    assessments: list[Assessment]
     dues: list[ShownDue]
 
     @property
@@ -333,6 +336,22 @@ class CaseFile:
             for item in self.escalations
             if item.decided_at is not None
         ]
+        entries += [
+            TimelineEntry(
+                at=item.happened_at,
+                title=item.get_kind_display()
+                + (" (first visit)" if item.is_first_visit else "")
+                + ("" if item.successful else ": nobody seen"),
+                by=str(item.recorded_by),
+                text=item.note or "Case note not written yet",
+            )
+            for item in self.case_notes
+        ]
+        entries += [
+            TimelineEntry(at=item.authorised_at, title=f"{item.template} authorised", by=str(item.authorised_by))
+            for item in self.assessments
+            if item.authorised_at is not None
+        ]
         return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
     def wellbeing_of(self, child: EpisodeChild) -> list[WellbeingScore]:
@@ -361,5 +380,38 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
         oversights=oversights,
         escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
         case_notes=case_notes,
+        assessments=list(Assessment.objects.filter(episode=episode).select_related("template", "authorised_by")),
         dues=[shown(due, now, clock.hours) for due in dues],
     )
+
+
+@dataclass(frozen=True)
+class WrittenSection:
+    title: str
+    answers: list[tuple[str, str]]  # (label, text): one, or one per child or question
+
+
+def assessment_as_written(assessment: Assessment, children: list[EpisodeChild]) -> list[WrittenSection]:
+    """The assessment's answers in its layout's order, with each child's name and each of
+    Munro's questions, for the page and the family's printed copy."""
+    from earlyhelp.casework.assessing import MUNRO_QUESTIONS, WELLBEING
+
+    answers = assessment.answers or {}
+    written = []
+    for section in assessment.template.sections:
+        value = answers.get(section["key"])
+        if section["kind"] == "per_child":
+            parts = [(child.person.full_name, (value or {}).get(str(child.person_id), "")) for child in children]
+        elif section["kind"] == "munro":
+            parts = [(label, (value or {}).get(question, "")) for question, label in MUNRO_QUESTIONS]
+        else:
+            parts = [("", str(value or ""))]
+        written.append(WrittenSection(title=section["title"], answers=parts))
+    scores = answers.get(WELLBEING) or {}
+    written.append(
+        WrittenSection(
+            title="Wellbeing now",
+            answers=[(child.person.full_name, str(scores.get(str(child.person_id), ""))) for child in children],
+        )
+    )
+    return written

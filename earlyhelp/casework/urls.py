@@ -16,6 +16,8 @@ urlpatterns = [
     path("episodes/<int:pk>/visits/add/", views.visit_add, name="visit-add"),
     path("episodes/<int:pk>/case-notes/<int:note_pk>/", views.case_note, name="case-note"),
     path("episodes/<int:pk>/oversight/add/", views.oversight_add, name="oversight-add"),
+    path("episodes/<int:pk>/assessment/", views.assessment, name="assessment"),
+    path("episodes/<int:pk>/assessments/<int:assessment_pk>/", views.assessment_detail, name="assessment-detail"),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
 ]

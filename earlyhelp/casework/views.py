@@ -10,23 +10,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, allocating, leading, selectors, visiting
+from earlyhelp.casework import access, allocating, assessing, leading, selectors, visiting
 from earlyhelp.casework.caseloads import caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
 from earlyhelp.casework.forms import (
     AllocationForm,
+    AssessmentForm,
+    AssessmentStartForm,
     CapacityDecisionForm,
     CaseNoteForm,
     EscalationForm,
     LeadPractitionerForm,
     LegalBasisForm,
     OversightForm,
+    SignOffForm,
     VisitForm,
 )
-from earlyhelp.casework.models import CapacityEscalation, CodedNeed, EpisodeChild
+from earlyhelp.casework.models import Assessment, CapacityEscalation, CodedNeed, Episode, EpisodeChild
 from earlyhelp.casework.schedule import allocation_defaults
-from earlyhelp.core.forms import service_errors_show
-from earlyhelp.organisations.models import user_of
+from earlyhelp.casework.selectors import assessment_as_written
+from earlyhelp.core.forms import data_with, service_errors_show
+from earlyhelp.organisations.models import User, user_of
 
 
 @require_http_methods(["GET"])
@@ -317,3 +321,97 @@ def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("casework:episode", pk=found.pk)
     record_view(actor=user, target=found)
     return render(request, "casework/oversight_add.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the family's assessment, or write the one being written."""
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    current = Assessment.objects.filter(episode=found).exclude(status=Assessment.Status.AUTHORISED).first()
+    if current is not None and current.status != Assessment.Status.DRAFT:
+        return redirect("casework:assessment-detail", pk=found.pk, assessment_pk=current.pk)
+    record_view(actor=user, target=found)
+    if current is None:
+        return _assessment_start(request, user, found)
+    settings = casework_settings_of(found.authority)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    record_listed(actor=user, shown=[child.person for child in children], where=f"assessment of {found.reference}")
+    form = AssessmentForm(request.POST or None, assessment=current, children=children, settings=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessing.assessment_save(
+                actor=user,
+                assessment=current,
+                answers=form.answers(),
+                level_of_need=form.cleaned_data.get("level_of_need"),
+                seen_version=form.seen_version,
+            )
+            if request.POST.get("action") == "submit":
+                current.refresh_from_db()
+                assessing.assessment_submit(actor=user, assessment=current)
+        except ValidationError as error:
+            service_errors_show(form, error)
+            form.data = data_with(form.data, version=str(Assessment.objects.get(pk=current.pk).version))
+        else:
+            sent = request.POST.get("action") == "submit"
+            messages.success(request, "Assessment sent for a team leader's sign-off." if sent else "Assessment saved.")
+            return redirect("casework:episode", pk=found.pk) if sent else redirect("casework:assessment", pk=found.pk)
+    return render(
+        request,
+        "casework/assessment.html",
+        {"episode": found, "assessment": current, "form": form, "children": children},
+    )
+
+
+def _assessment_start(request: HttpRequest, user: User, found: Episode) -> HttpResponse:
+    form = AssessmentStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessing.assessment_start(actor=user, episode=found, template=form.cleaned_data["template"])
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            return redirect("casework:assessment", pk=found.pk)
+    return render(request, "casework/assessment_start.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
+    """The assessment as written (printable for the family), and a team leader's sign-off."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    shown = access.get_assessment(user, found, assessment_pk)
+    can_sign_off = shown.status == Assessment.Status.AWAITING_SIGN_OFF and access.can_allocate(user, found)
+    form = SignOffForm(request.POST or None) if can_sign_off else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Nothing to sign off")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "authorise":
+                    assessing.assessment_authorise(actor=user, assessment=shown, note=data["note"])
+                else:
+                    assessing.assessment_return(actor=user, assessment=shown, because=data["note"])
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(
+                    request, "Assessment authorised." if data["decision"] == "authorise" else "Assessment returned."
+                )
+                return redirect("casework:episode", pk=found.pk)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    record_view(actor=user, target=shown)
+    record_listed(actor=user, shown=[child.person for child in children], where=f"assessment of {found.reference}")
+    return render(
+        request,
+        "casework/assessment_detail.html",
+        {
+            "episode": found,
+            "assessment": shown,
+            "form": form,
+            "written": assessment_as_written(shown, children),
+            "can_work": access.can_work(user, found),
+        },
+    )

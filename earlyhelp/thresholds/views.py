@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from earlyhelp.audit.trail import record_view
@@ -124,7 +125,9 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") == "save":
             saved = _save_decision(request, form, user=user, person=person, version=version)
             if saved:
-                return redirect(reverse("people:person-detail", args=[person.pk]) + "#level-of-need")
+                return redirect(
+                    _back_to(request) or reverse("people:person-detail", args=[person.pk]) + "#level-of-need"
+                )
         elif not form.data.get("level") and result.level is not None:
             form = _with_level(request, definition, result.level)
     return render(
@@ -141,6 +144,14 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "selected": indicators_selected(definition, form.chosen),
         },
     )
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where the page was opened from (`?next=`, only a path on this site): the assessment that
+    asked for the level of need, say."""
+    wanted = request.GET.get("next", "")
+    safe = wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+    return wanted if safe else ""
 
 
 def _with_level(request: HttpRequest, definition: FrameworkDefinition, level: int) -> LevelOfNeedDecisionForm:
