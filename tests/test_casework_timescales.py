@@ -325,3 +325,103 @@ def test_only_a_visits_case_note_clock_is_marked_as_a_case_notes():
     )
     marked = [(due.what, due.moment) for due in episode_dues(dates, RULES, HOURS) if due.for_case_note]
     assert marked == [("Case note: home visit on 2 December 2026", at(date(2026, 12, 3), 14))]
+
+
+def test_the_pure_rules_start_from_the_same_numbers_as_an_authoritys_settings():
+    from dataclasses import fields
+
+    from earlyhelp.casework.models import CaseworkSettings
+
+    for field in fields(TimescaleRules):
+        assert getattr(RULES, field.name) == CaseworkSettings._meta.get_field(field.name).default, field.name
+
+
+def test_every_timescale_names_its_rule_and_its_source_in_the_documents():
+    from earlyhelp.casework.schedule import VisitDates
+
+    referred = at(date(2026, 12, 1), 11)
+    dates = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=referred,
+        allocated_at=referred,
+        first_visit_due=date(2026, 12, 20),
+        assessment_due=date(2026, 12, 30),
+        first_meeting_due=date(2027, 1, 20),
+        manager_review_due=date(2026, 12, 29),
+        first_visit_at=at(date(2026, 12, 4)),
+        assessment_authorised_at=at(date(2026, 12, 18)),
+        visits=(VisitDates("home visit on 4 December 2026", at(date(2026, 12, 4))),),
+    )
+    table = [(due.what, due.rule, due.source) for due in episode_dues(dates, RULES, HOURS)]
+    assert table == [
+        (
+            "Allocate to a family coach",
+            "Within 8 working hours of reaching the team",
+            "FF §8.1: within 24 hours of receipt",
+        ),
+        (
+            "Allocate to a family coach (every referral)",
+            "Within 24 working hours of reaching the team",
+            "The service's limit: all allocated within 72 hours",
+        ),
+        ("First visit", "5 working days from allocation", "FF §12.1"),
+        ("First visit", "5 days from referral", "FF §9.1, the practice standards and the KPI “contact to first visit”"),
+        ("First visit", "Set in the allocation note", "FF §8.1: the manager sets this family's timescales"),
+        ("Assessment authorised", "20 days from referral", "FF §10.4 and the KPI “assessment completion time”"),
+        ("Assessment authorised", "20 days from allocation", "FF §12.2, §13.1"),
+        ("Assessment authorised", "15 days from the first visit", "FF §13.1"),
+        ("Assessment authorised", "Set in the allocation note", "FF §8.1: the manager sets this family's timescales"),
+        (
+            "First Team Around the Family meeting",
+            "30 days from referral",
+            "FF §11.1 and the KPI “time to initial meeting”",
+        ),
+        ("First Team Around the Family meeting", "10 days from the assessment", "FF §11.1"),
+        (
+            "First Team Around the Family meeting",
+            "Set in the allocation note",
+            "FF §8.1: the manager sets this family's timescales",
+        ),
+        ("Case review with a manager", "Set in the allocation note", "FF §8.1 and the practice standards"),
+        (
+            "Case note: home visit on 4 December 2026",
+            "Within 8 working hours of the visit",
+            "FF §17.1: visits recorded as a case note within 24 hours",
+        ),
+        (
+            "Close within the length of an intervention",
+            "6 months from allocation",
+            "FF §13.1, §15.1 and the practice standards: should not exceed 6 months",
+        ),
+    ]
+
+
+def test_a_date_the_note_leaves_at_the_frameworks_default_is_not_shown_twice():
+    referred = at(date(2026, 12, 1), 11)
+    defaults = allocation_defaults(referred_at=referred, allocated_on=referred.date(), rules=RULES, hours=HOURS)
+    dates = EpisodeDates(
+        referred_at=referred,
+        reached_team_at=referred,
+        allocated_at=referred,
+        first_visit_due=defaults.first_visit,
+        assessment_due=defaults.assessment,
+        first_meeting_due=defaults.first_meeting,
+        manager_review_due=defaults.manager_review,
+    )
+    rules = [due.rule for due in episode_dues(dates, RULES, HOURS)]
+    assert rules.count("Set in the allocation note") == 1  # the case review with a manager only
+
+
+def test_what_is_waiting_is_soonest_first_whether_counted_to_a_day_or_a_moment():
+    from earlyhelp.casework.schedule import deadline, pending_soonest_first
+
+    by_day = Due(what="day", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 7))
+    by_moment = Due(what="moment", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 16))
+    earlier = Due(what="earlier", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 9))
+    done = Due(what="done", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 1), done_at=at(date(2026, 12, 1)))
+    order = [
+        due.what for due in pending_soonest_first([by_day, by_moment, done, earlier], at(date(2026, 12, 7)), HOURS)
+    ]
+    assert order == ["earlier", "moment", "day"]
+    assert deadline(by_day, HOURS) == at(date(2026, 12, 7), 17)
+    assert deadline(by_moment, HOURS) == at(date(2026, 12, 7), 16)

@@ -8,7 +8,7 @@ all ask the same questions here, and nothing is counted twice in two ways.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from earlyhelp.casework.timescales import Due, State, Unit, due_moment, last_day, months_later
+from earlyhelp.casework.timescales import Due, Unit, due_moment, last_day, months_later
 from earlyhelp.frontdoor.clock import WorkingTime
 
 
@@ -287,9 +287,6 @@ def intervention_due(dates: EpisodeDates, rules: TimescaleRules, *, allocated_on
         day=months_later(allocated_on, rules.intervention_months),
         done_at=dates.closed_at,
     )
-
-
-PENDING = (State.OVERDUE, State.DUE_SOON, State.ON_TIME)
 
 
 def pending_soonest_first(dues: list[Due], now: datetime, hours: WorkingTime) -> list[Due]:
