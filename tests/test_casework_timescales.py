@@ -333,7 +333,8 @@ def test_the_pure_rules_start_from_the_same_numbers_as_an_authoritys_settings():
     from earlyhelp.casework.models import CaseworkSettings
 
     for field in fields(TimescaleRules):
-        assert getattr(RULES, field.name) == CaseworkSettings._meta.get_field(field.name).default, field.name
+        setting = CaseworkSettings._meta.get_field(field.name)
+        assert getattr(RULES, field.name) == getattr(setting, "default", None), field.name
 
 
 def test_every_timescale_names_its_rule_and_its_source_in_the_documents():
