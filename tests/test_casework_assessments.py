@@ -232,3 +232,15 @@ def test_the_thresholds_tool_returns_to_the_assessment_that_asked_and_nowhere_el
     assert response["Location"] == back
     elsewhere = signed_in(coach).post(f"/people/{child.pk}/level-of-need/?next=https://evil.example/", data)
     assert elsewhere["Location"].startswith(f"/people/{child.pk}/")
+
+
+def test_a_sign_off_after_someone_else_signed_it_off_is_refused_and_says_so(episode, coach, team_leader):
+    assessment = written_and_sent(episode, coach)
+    assessing.assessment_authorise(actor=team_leader, assessment=assessment, note="Agreed")
+    response = signed_in(team_leader).post(
+        f"/episodes/{episode.pk}/assessments/{assessment.pk}/", {"decision": "return", "note": "Late"}
+    )
+    assert response.status_code == 200
+    assert "Your sign-off has not been saved" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.AUTHORISED

@@ -312,3 +312,36 @@ def test_two_people_writing_one_case_note_at_once_lose_neither_words(
     saved = CaseNote.objects.get(pk=note.pk).note
     assert saved in ("Words of the coach", "Words of the leader")
     assert ("Words of the coach" if saved == "Words of the leader" else "Words of the leader") in loser
+
+
+def test_two_team_leaders_signing_off_one_assessment_at_once_sign_it_off_once(
+    postgresql_only, committed_db, coach, team_leader, second_team_leader, team, frameworks
+):
+    """One authorises while the other returns it, at the same moment: one wins, the other is
+    told the assessment is no longer waiting, and there is one oversight, one set of scores."""
+    from earlyhelp.casework.models import Assessment, Oversight, WellbeingScore
+    from tests.factories import episode_allocated
+    from tests.test_casework_assessments import written_and_sent
+
+    episode = episode_allocated(team, coach, team_leader)
+    assessment = written_and_sent(episode, coach)
+    work = iter([(team_leader, "authorise"), (second_team_leader, "return")])
+    lock = threading.Lock()
+
+    def sign_off() -> Any:
+        with lock:
+            user, decision = next(work)
+        return signed_in(user).post(
+            f"/episodes/{episode.pk}/assessments/{assessment.pk}/", {"decision": decision, "note": f"{decision}ed"}
+        )
+
+    responses = at_once(2, sign_off)
+    assert not [response for response in responses if isinstance(response, Exception)], responses
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    loser = next(response for response in responses if response.status_code == 200).content.decode()
+    assert "Your sign-off has not been saved" in loser or "not waiting for sign-off" in loser
+    assessment.refresh_from_db()
+    assert assessment.status in (Assessment.Status.AUTHORISED, Assessment.Status.DRAFT)
+    authorised = assessment.status == Assessment.Status.AUTHORISED
+    assert Oversight.objects.filter(episode=episode, point="assessment").count() == int(authorised)
+    assert WellbeingScore.objects.filter(episode=episode, point="assessment").count() == int(authorised)

@@ -384,9 +384,11 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
     shown = access.get_assessment(user, found, assessment_pk)
     can_sign_off = shown.status == Assessment.Status.AWAITING_SIGN_OFF and access.can_allocate(user, found)
     form = SignOffForm(request.POST or None) if can_sign_off else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404("Nothing to sign off")
+    no_longer_waiting = ""
+    if request.method == "POST" and form is None:
+        # Someone else signed it off first (or it was never sent): say so, change nothing.
+        no_longer_waiting = f"The assessment is {shown.get_status_display().lower()}: it is not waiting for sign-off"
+    if request.method == "POST" and form is not None:
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -413,5 +415,6 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
             "form": form,
             "written": assessment_as_written(shown, children),
             "can_work": access.can_work(user, found),
+            "no_longer_waiting": no_longer_waiting,
         },
     )
