@@ -385,24 +385,13 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
     can_sign_off = shown.status == Assessment.Status.AWAITING_SIGN_OFF and access.can_allocate(user, found)
     form = SignOffForm(request.POST or None) if can_sign_off else None
     no_longer_waiting = ""
-    if request.method == "POST" and form is None:
-        # Someone else signed it off first (or it was never sent): say so, change nothing.
+    if request.method == "POST" and form is None and access.can_allocate(user, found):
+        # Someone else signed it off first: say so, change nothing.
         no_longer_waiting = f"The assessment is {shown.get_status_display().lower()}: it is not waiting for sign-off"
-    if request.method == "POST" and form is not None:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "authorise":
-                    assessing.assessment_authorise(actor=user, assessment=shown, note=data["note"])
-                else:
-                    assessing.assessment_return(actor=user, assessment=shown, because=data["note"])
-            except ValidationError as error:
-                service_errors_show(form, error)
-            else:
-                messages.success(
-                    request, "Assessment authorised." if data["decision"] == "authorise" else "Assessment returned."
-                )
-                return redirect("casework:episode", pk=found.pk)
+    if request.method == "POST" and form is not None and form.is_valid():
+        signed = _sign_off(request, user, shown, form)
+        if signed:
+            return redirect("casework:episode", pk=found.pk)
     children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
     record_view(actor=user, target=shown)
     record_listed(actor=user, shown=[child.person for child in children], where=f"assessment of {found.reference}")
@@ -418,3 +407,17 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
             "no_longer_waiting": no_longer_waiting,
         },
     )
+
+
+def _sign_off(request: HttpRequest, user: User, shown: Assessment, form: SignOffForm) -> bool:
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "authorise":
+            assessing.assessment_authorise(actor=user, assessment=shown, note=data["note"])
+        else:
+            assessing.assessment_return(actor=user, assessment=shown, because=data["note"])
+    except ValidationError as error:
+        service_errors_show(form, error)
+        return False
+    messages.success(request, "Assessment authorised." if data["decision"] == "authorise" else "Assessment returned.")
+    return True
