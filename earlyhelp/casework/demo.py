@@ -14,14 +14,18 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework import allocating, leading, visiting
+from earlyhelp.casework import allocating, assessing, leading, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
+    Assessment,
+    AssessmentTemplate,
     CaseNote,
     Episode,
+    EpisodeChild,
     EpisodeReferral,
     LegalBasis,
+    Oversight,
     ServiceModel,
     WellbeingScore,
 )
@@ -84,6 +88,7 @@ def load(authority: Authority) -> int:
         )
         _dated_back(actor=leader, episode=episode, days=days_ago)
         _visits(episode=episode, number=number)
+        _assessed(actor=leader, episode=episode, number=number, days_ago=days_ago)
         made.append(episode)
     if len(made) > 3:  # a tiny demo has too few families for these
         _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
@@ -263,6 +268,80 @@ def _visits(*, episode: Episode, number: int) -> None:
         if note.is_written:
             late = number == 4 and latest
             _written_at(actor=fresh.coach, case_note=note, at=happened + timedelta(days=3 if late else 0, hours=4))
+
+
+def _assessed(*, actor: User, episode: Episode, number: int, days_ago: int) -> None:
+    """Families allocated more than a fortnight ago have an assessment: most authorised about 18
+    days after allocation, one a week late, one waiting for sign-off, one still being written."""
+    if days_ago < 12:
+        return
+    fresh = Episode.objects.get(pk=episode.pk)
+    coach = fresh.coach
+    assert coach is not None
+    assert fresh.contact is not None
+    template = AssessmentTemplate.objects.filter(active=True).order_by("name")[number % 2]
+    assessment = assessing.assessment_start(actor=coach, episode=fresh, template=template)
+    children = list(EpisodeChild.objects.filter(episode=fresh).select_related("person"))
+    answers = _demo_answers(template, children)
+    assessing.assessment_save(
+        actor=coach,
+        assessment=assessment,
+        answers=answers,
+        level_of_need=fresh.contact.level_of_need,
+        seen_version=None,
+    )
+    if days_ago < 20:
+        return  # still being written
+    assessing.assessment_submit(actor=coach, assessment=Assessment.objects.get(pk=assessment.pk))
+    if days_ago < 30:
+        return  # waiting for the team leader
+    assessing.assessment_authorise(
+        actor=actor,
+        assessment=Assessment.objects.get(pk=assessment.pk),
+        note="Agreed: a clear picture of the family's strengths and worries. Arrange the first TAF meeting.",
+    )
+    allocated_at = fresh.allocated_at
+    assert allocated_at is not None
+    _authorised_at(
+        actor=actor, assessment_pk=assessment.pk, at=allocated_at + timedelta(days=25 if number == 5 else 18)
+    )
+
+
+def _demo_answers(template: AssessmentTemplate, children: list[EpisodeChild]) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for section in template.sections:
+        kind, key = section["kind"], section["key"]
+        if kind == "per_child":
+            answers[key] = {str(child.person_id): "I like it when we all have tea together." for child in children}
+        elif kind == "munro":
+            answers[key] = {question: "Talked through with the family." for question, _ in assessing.MUNRO_QUESTIONS}
+        elif kind == "scale":
+            answers[key] = "6"
+        else:
+            answers[key] = "Written with the family at the second visit."
+    answers[assessing.WELLBEING] = {str(child.person_id): "6" for child in children}
+    return answers
+
+
+@audited
+def _authorised_at(*, actor: User, assessment_pk: int, at: datetime) -> None:
+    """Date an authorisation back, with the episode's clock, the scores and the oversight."""
+    assessment = Assessment.objects.get(pk=assessment_pk)
+    assessment.authorised_at = at
+    assessment.save(update_fields=["authorised_at"])
+    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=assessment, changes={"demo": "dated back"})
+    episode = Episode.objects.get(pk=assessment.episode_id)
+    episode.assessment_authorised_at = at
+    episode.save(update_fields=["assessment_authorised_at"])
+    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=episode, changes={"demo": "dated back"})
+    for score in WellbeingScore.objects.filter(episode=episode, point=WellbeingScore.Point.ASSESSMENT):
+        score.recorded_at = at
+        score.save(update_fields=["recorded_at"])
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=score, changes={"demo": "dated back"})
+    for oversight in Oversight.objects.filter(episode=episode, point=Oversight.Point.ASSESSMENT):
+        oversight.recorded_at = at
+        oversight.save(update_fields=["recorded_at"])
+        record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=oversight, changes={"demo": "dated back"})
 
 
 @audited
