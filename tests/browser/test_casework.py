@@ -86,6 +86,17 @@ def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
     assert "Consent in writing from Siobhan Brennan" in page.content()
     assert "First visit" in page.content()
 
+    # The assessment: chosen, then sent before it is written (its error state).
+    accessible_page.goto(f"/episodes/{waiting.pk}/assessment/")
+    page.get_by_label("Early help assessment (CAF)").check()
+    page.get_by_role("button", name="Start").click()
+    accessible_page.check()
+    page.get_by_label("Strengths and resilience in the family").fill("Mum and Maya are close; Grandma helps.")
+    page.get_by_role("button", name="Save and send for sign-off").click()
+    accessible_page.check()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Mum and Maya are close" in page.content()
+
     page.context.clear_cookies()
     accessible_page.goto("/sign-in/")
     page.get_by_label("Email address").fill(head_of_service.email)
