@@ -97,6 +97,23 @@ def an_assessment():
     )
 
 
+def a_plan_action():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from earlyhelp.casework.planning import ActionDetails, plan_action_add
+
+    episode = an_episode()
+    existing = episode.plan_actions.first()
+    if existing is not None:
+        return existing
+    details = ActionDetails(
+        "Morning routine chart", "Mum", timezone.localdate() + timedelta(days=14), "On time", "Register"
+    )
+    return plan_action_add(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
+
+
 def an_escalation():
     from earlyhelp.casework.allocating import capacity_escalate
 
@@ -261,6 +278,20 @@ MATRIX = {
         lambda o: "/episodes/{0.episode_id}/assessments/{0.pk}/".format(an_assessment()),
         expect(200, 404, 404),
     ),
+    "casework:team-around-the-family": (
+        lambda o: f"/episodes/{an_episode().pk}/team-around-the-family/",
+        expect(200, 404, 404),
+    ),
+    "casework:member-leave": (
+        lambda o: f"/episodes/{an_episode().pk}/team-around-the-family/1/leave/",
+        expect(405, 405, 405, others=405),
+    ),
+    "casework:plan": (lambda o: f"/episodes/{an_episode().pk}/plan/", expect(200, 404, 404)),
+    "casework:plan-action": (
+        lambda o: "/episodes/{0.episode_id}/plan/{0.pk}/".format(a_plan_action()),
+        NOBODY | LEADER | {"coach": 200},
+    ),
+    "casework:meeting-add": (lambda o: f"/episodes/{an_episode().pk}/meetings/add/", NOBODY | LEADER | {"coach": 200}),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",

@@ -248,6 +248,7 @@ def queries_for(client, url) -> int:
 def _grow_case(episode: Episode, team, coach, leader, times: int) -> None:
     """A long case: the coach changed back and forth, the lead practitioner handed over, the
     legal basis reviewed, many times over (what two years of a case looks like to the page)."""
+    from earlyhelp.casework.planning import ActionDetails, MemberDetails, plan_action_add, team_member_add
     from earlyhelp.casework.visiting import case_note_record, oversight_record
     from tests.test_casework_visits import a_visit
 
@@ -262,6 +263,16 @@ def _grow_case(episode: Episode, team, coach, leader, times: int) -> None:
             ),
         )
         oversight_record(actor=leader, episode=episode, point="review", note=f"Review {number}")
+        team_member_add(
+            actor=leader,
+            episode=episode,
+            member=MemberDetails(name=f"Member {number}", role="Teacher", agency="School"),
+        )
+        plan_action_add(
+            actor=leader,
+            episode=episode,
+            details=ActionDetails(f"Action {number}", "Mum", timezone.localdate() + timedelta(days=number), "x", "y"),
+        )
         episode.refresh_from_db()
         episode_allocate(
             actor=leader,
@@ -297,7 +308,8 @@ def test_my_families_and_the_team_page_make_a_fixed_number_of_queries(team, coac
     mine, leaders = signed_in(coach), signed_in(team_leader)
     small = (queries_for(mine, "/my-families/"), queries_for(leaders, f"/teams/{team.pk}/"))
     for number in range(3, 9):
-        episode_allocated(team, coach, team_leader, children=[_child(number)], adults=[])
+        grown = episode_allocated(team, coach, team_leader, children=[_child(number)], adults=[])
+        _grow_case(grown, team, coach, team_leader, 2)
     large = (queries_for(mine, "/my-families/"), queries_for(leaders, f"/teams/{team.pk}/"))
     assert small == large
 

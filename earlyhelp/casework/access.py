@@ -9,7 +9,7 @@
 
 from django.db.models import QuerySet
 
-from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode
+from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode, PlanAction, TeamMember
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
@@ -92,6 +92,20 @@ def get_assessment(user: User, episode: Episode, pk: int) -> Assessment:
     )
     if found is None:
         raise refuse(user, "casework.assessment", pk, "open", "No assessment found")
+    return found
+
+
+def get_team_member(user: User, episode: Episode, pk: int) -> TeamMember:
+    found: TeamMember | None = TeamMember.objects.filter(episode=episode, pk=pk).first()
+    if found is None:
+        raise refuse(user, "casework.teammember", pk, "change", "No member found")
+    return found
+
+
+def get_plan_action(user: User, episode: Episode, pk: int) -> PlanAction:
+    found: PlanAction | None = PlanAction.objects.filter(episode=episode, pk=pk).first()
+    if found is None:
+        raise refuse(user, "casework.planaction", pk, "change", "No plan action found")
     return found
 
 

@@ -21,8 +21,12 @@ from earlyhelp.casework.models import (
     Episode,
     EpisodeChild,
     LegalBasis,
+    Meeting,
     Oversight,
+    PlanAction,
+    TeamMember,
 )
+from earlyhelp.casework.planning import ActionDetails, MeetingDetails, MemberDetails
 from earlyhelp.casework.schedule import AllocationTimescales
 from earlyhelp.casework.visiting import ConsentAtFirstVisit, VisitDetails
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
@@ -555,3 +559,160 @@ class SignOffForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write your oversight, or what needs to change"},
     )
+
+
+class TeamMemberForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the member's name"})
+    is_family = forms.BooleanField(label="A member of the family", required=False)
+    role = forms.CharField(
+        label="Role, or how they are related to the children",
+        max_length=200,
+        help_text="For example ‘class teacher’, ‘health visitor’, ‘mother’, ‘Maya (age 10)’",
+        error_messages={"required": "Enter their role, or how they are related to the children"},
+    )
+    agency = forms.CharField(label="Agency", max_length=200, required=False, help_text="Leave empty for the family")
+    email = forms.EmailField(label="Email address (optional)", required=False, max_length=254)
+
+    def member(self) -> MemberDetails:
+        data = self.cleaned_data
+        return MemberDetails(
+            name=data["name"],
+            role=data["role"],
+            agency=data.get("agency") or "",
+            is_family=bool(data.get("is_family")),
+            email=data.get("email") or "",
+        )
+
+
+class PlanActionForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    what = forms.CharField(
+        label="What needs to happen",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what needs to happen"},
+    )
+    who = forms.CharField(label="Who will do it", max_length=200, error_messages={"required": "Say who will do it"})
+    by_when = GovukDateField(label="By when")
+    outcome_sought = forms.CharField(
+        label="The outcome sought",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the action is for: the outcome sought"},
+    )
+    measure = forms.CharField(
+        label="How everyone will know it is working",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say how everyone will know it is working"},
+    )
+
+    def details(self) -> ActionDetails:
+        data = self.cleaned_data
+        return ActionDetails(
+            what=data["what"],
+            who=data["who"],
+            by_when=data.get("by_when"),
+            outcome_sought=data["outcome_sought"],
+            measure=data["measure"],
+        )
+
+
+class PlanActionUpdateForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    status = forms.ChoiceField(
+        label="Where does it stand?",
+        choices=PlanAction.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the action stands"},
+    )
+    by_when = GovukDateField(label="By when")
+    progress = forms.CharField(
+        label="Progress",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened, measured as the plan says.",
+    )
+
+    def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=action.version, **kwargs)
+        if not self.is_bound:
+            self.initial.update(status=action.status, by_when=action.by_when, progress=action.progress)
+
+
+class MeetingForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    kind = forms.ChoiceField(
+        label="Which meeting?",
+        choices=Meeting.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which meeting it was"},
+    )
+    held_on = GovukDateField(label="When was it held?", past_only=True)
+    held_time = forms.CharField(
+        label="At what time?",
+        help_text="For example 14:30 or 2:30pm",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time it was held, for example 14:30"},
+    )
+    attended = forms.MultipleChoiceField(
+        label="Who attended",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Members of the Team Around the Family, the family among them.",
+    )
+    minutes = forms.CharField(
+        label="Minutes",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What was discussed and agreed, and how the plan changes.",
+        error_messages={"required": "Write the minutes"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: list[TeamMember],
+        children: list[EpisodeChild],
+        settings: CaseworkSettings,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        attended = self.fields["attended"]
+        assert isinstance(attended, forms.MultipleChoiceField)
+        attended.choices = [(str(member.pk), f"{member.name}, {member.agency or member.role}") for member in members]
+        self.children = children
+        lowest, highest = settings.wellbeing_scale_lowest, settings.wellbeing_scale_highest
+        self.wellbeing_names = []
+        for child in children:
+            name = f"wellbeing-{child.person_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{child.person.full_name}'s wellbeing (at a review)",
+                choices=[("", "Choose a score"), *[(str(value), str(value)) for value in range(lowest, highest + 1)]],
+                required=False,
+            )
+            self.wellbeing_names.append(name)
+
+    def clean_held_time(self) -> time:
+        found = _time_of_day(str(self.cleaned_data.get("held_time") or ""))
+        if found is None:
+            raise forms.ValidationError("Enter the time like 14:30 or 2:30pm")
+        return found
+
+    def details(self) -> MeetingDetails:
+        data = self.cleaned_data
+        day, at = data.get("held_on"), data.get("held_time")
+        scores = {child.person_id: data.get(f"wellbeing-{child.person_id}") or "" for child in self.children}
+        return MeetingDetails(
+            kind=data["kind"],
+            held_at=timezone.make_aware(datetime.combine(day, at)) if day and at else None,
+            minutes=data["minutes"],
+            attended=[int(pk) for pk in data.get("attended") or []],
+            wellbeing={pk: int(score) if score.isdigit() else None for pk, score in scores.items()},
+        )

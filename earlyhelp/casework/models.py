@@ -263,6 +263,12 @@ class Episode(VersionedModel):
     first_visit_at = models.DateTimeField(null=True, blank=True)
     # When a team leader authorised the assessment (FF §10.4): the assessment's clocks stop.
     assessment_authorised_at = models.DateTimeField(null=True, blank=True)
+    # The initial planning meeting, where the plan was agreed; the latest TAF meeting (reviews
+    # fall due 6 weeks after it); the latest successful visit (visits at least every 2 weeks
+    # once there is a plan).
+    first_meeting_at = models.DateTimeField(null=True, blank=True)
+    last_meeting_at = models.DateTimeField(null=True, blank=True)
+    last_visit_at = models.DateTimeField(null=True, blank=True)
     written_consent_on = models.DateField(null=True, blank=True)
     written_consent_given_by = models.CharField(max_length=200, blank=True)
     consent_not_in_writing_because = models.TextField(blank=True)
@@ -378,6 +384,7 @@ class WellbeingScore(AuditedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="wellbeing_scores")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="wellbeing_scores")
     point = models.CharField(max_length=20, choices=Point.choices)
+    meeting = models.ForeignKey("Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="wellbeing")
     score = models.PositiveSmallIntegerField()
     scale_lowest = models.PositiveSmallIntegerField()
     scale_highest = models.PositiveSmallIntegerField()
@@ -691,3 +698,91 @@ class Assessment(VersionedModel):
         self.status = to
         self.save(update_fields=["status", *also])
         return before
+
+
+class TeamMember(AuditedModel):
+    """A member of the Team Around the Family (T&P §5, FF §11.1): the family's own members
+    included, with their agency; a member who leaves stays on the record with when they left."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="team_members")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, help_text="Their role, or how they are related to the children")
+    agency = models.CharField(max_length=200, blank=True, help_text="Empty for a member of the family")
+    is_family = models.BooleanField(default=False)
+    email = models.EmailField(blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["episode", "-is_family", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency or 'family'})"
+
+
+class Meeting(AuditedModel):
+    """A Team Around the Family meeting: the initial planning meeting, where the plan is agreed,
+    then formal reviews at least every 6 weeks (FF §11, §13.1), each with its attendance."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial planning meeting"
+        REVIEW = "review", "Review meeting"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    held_at = models.DateTimeField()
+    minutes = models.TextField()
+    attended = models.ManyToManyField(TeamMember, blank=True, related_name="meetings_attended")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "held_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(kind="initial"), name="one_initial_planning_meeting_per_episode"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.episode.reference}"
+
+
+class PlanAction(VersionedModel):
+    """One action of the family's plan (FF §11.1): what, who, by when, the outcome sought and how
+    progress is measured; its progress recorded as the plan is reviewed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "In progress"
+        DONE = "done", "Done"
+        STOPPED = "stopped", "No longer needed"
+
+    TRANSITIONS = Transitions({Status.OPEN: (Status.DONE, Status.STOPPED), Status.DONE: (Status.OPEN,)})
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plan_actions")
+    what = models.TextField()
+    who = models.CharField(max_length=200)
+    by_when = models.DateField()
+    outcome_sought = models.TextField()
+    measure = models.TextField(help_text="How everyone will know it is working")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    progress = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "by_when", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False), name="done_plan_action_says_when"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -68,6 +68,15 @@ class VisitDates:
 
 
 @dataclass(frozen=True)
+class ActionDates:
+    """A plan action, for its own date."""
+
+    what: str
+    by_when: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
 class EpisodeDates:
     """The moments an episode's timescales run from and are met by."""
 
@@ -84,6 +93,9 @@ class EpisodeDates:
     manager_review_at: datetime | None = None
     closed_at: datetime | None = None
     visits: tuple[VisitDates, ...] = ()
+    last_meeting_at: datetime | None = None
+    last_visit_at: datetime | None = None
+    actions: tuple[ActionDates, ...] = ()
 
 
 def allocation_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
@@ -138,7 +150,47 @@ def episode_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime)
             )
         )
     dues += case_note_dues(dates.visits, rules, hours)
+    dues += plan_dues(dates, rules, hours)
     dues.append(intervention_due(dates, rules, allocated_on=allocated_on))
+    return dues
+
+
+def plan_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
+    """Once the plan is agreed at the initial planning meeting: a review at least every 6 weeks
+    from the latest meeting (FF §13.1), a visit at least every 2 weeks from the latest visit or the
+    plan (FF §12.3), and each action by its own date. None once the episode is closed."""
+    if dates.first_meeting_at is None or dates.closed_at is not None:
+        return []
+    last_meeting = dates.last_meeting_at or dates.first_meeting_at
+    last_contact = max(dates.last_visit_at or dates.first_meeting_at, dates.first_meeting_at)
+    weeks_review, weeks_visit = rules.review_interval_weeks, rules.visit_interval_weeks
+    dues = [
+        Due(
+            what="Review meeting",
+            rule=f"At least every {Unit.WEEKS.amount_label(weeks_review)} from the last meeting",
+            source="FF §13.1: formal review meetings at least every 6 weeks",
+            unit=Unit.WEEKS,
+            day=last_day(_local_day(last_meeting, hours), weeks_review, Unit.WEEKS, hours),
+        ),
+        Due(
+            what="Visit",
+            rule=f"At least every {Unit.WEEKS.amount_label(weeks_visit)} once there is a plan",
+            source="FF §12.3 and the practice standards: visits not less than every 2 weeks",
+            unit=Unit.WEEKS,
+            day=last_day(_local_day(last_contact, hours), weeks_visit, Unit.WEEKS, hours),
+        ),
+    ]
+    dues += [
+        Due(
+            what=f"Plan action: {action.what}",
+            rule="By the date in the plan",
+            source="FF §11.1: each action says when it is to be done",
+            unit=Unit.DAYS,
+            day=action.by_when,
+            done_at=datetime.combine(action.done_on, hours.opens, hours.zone) if action.done_on else None,
+        )
+        for action in dates.actions
+    ]
     return dues
 
 

@@ -19,10 +19,14 @@ from earlyhelp.casework.models import (
     EpisodeReferral,
     LeadPractitionerChange,
     LegalBasisChange,
+    Meeting,
     Oversight,
+    PlanAction,
+    TeamMember,
     WellbeingScore,
 )
 from earlyhelp.casework.schedule import (
+    ActionDates,
     EpisodeDates,
     TimescaleRules,
     VisitDates,
@@ -44,7 +48,11 @@ def visit_dates(kind_label: str, happened_at: datetime, written_at: datetime | N
 
 
 def episode_dates(
-    episode: Episode, *, manager_review_at: datetime | None = None, visits: tuple[VisitDates, ...] = ()
+    episode: Episode,
+    *,
+    manager_review_at: datetime | None = None,
+    visits: tuple[VisitDates, ...] = (),
+    actions: tuple[ActionDates, ...] = (),
 ) -> EpisodeDates:
     return EpisodeDates(
         referred_at=episode.referred_at,
@@ -57,9 +65,17 @@ def episode_dates(
         manager_review_at=manager_review_at,
         first_visit_at=episode.first_visit_at,
         assessment_authorised_at=episode.assessment_authorised_at,
+        first_meeting_at=episode.first_meeting_at,
+        last_meeting_at=episode.last_meeting_at,
+        last_visit_at=episode.last_visit_at,
         closed_at=episode.closed_at,
         visits=visits,
+        actions=actions,
     )
+
+
+def action_dates(action: PlanAction) -> ActionDates:
+    return ActionDates(what=action.what[:80], by_when=action.by_when, done_on=action.completed_on)
 
 
 @dataclass(frozen=True)
@@ -163,13 +179,29 @@ def _notes_to_write(episodes: list[Episode]) -> dict[int, tuple[VisitDates, ...]
     return {key: tuple(value) for key, value in found.items()}
 
 
+def _open_actions(episodes: list[Episode]) -> dict[int, tuple[ActionDates, ...]]:
+    """Each episode's plan actions still open, in one query."""
+    found: dict[int, list[ActionDates]] = {}
+    for action in PlanAction.objects.filter(episode__in=episodes, status=PlanAction.Status.OPEN).only(
+        "episode_id", "what", "by_when", "completed_on"
+    ):
+        found.setdefault(action.episode_id, []).append(action_dates(action))
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
     listed = list(_with_children(episodes))
     reviews = _reviews_with_a_manager(listed)
     notes = _notes_to_write(listed)
+    actions = _open_actions(listed)
     rows = []
     for episode in listed:
-        dates = episode_dates(episode, manager_review_at=reviews.get(episode.pk), visits=notes.get(episode.pk, ()))
+        dates = episode_dates(
+            episode,
+            manager_review_at=reviews.get(episode.pk),
+            visits=notes.get(episode.pk, ()),
+            actions=actions.get(episode.pk, ()),
+        )
         dues = pending_soonest_first(episode_dues(dates, clock.rules, clock.hours), now, clock.hours)
         rows.append(
             FamilyRow(
@@ -257,7 +289,14 @@ class CaseFile:
     escalations: list[CapacityEscalation]
     case_notes: list[CaseNote]
     assessments: list[Assessment]
+    members: list[TeamMember]
+    meetings: list[Meeting]
+    actions: list[PlanAction]
     dues: list[ShownDue]
+
+    @property
+    def current_members(self) -> list[TeamMember]:
+        return [member for member in self.members if member.left_at is None]
 
     @property
     def timescales(self) -> list[ShownDue]:
@@ -348,6 +387,10 @@ class CaseFile:
             for item in self.case_notes
         ]
         entries += [
+            TimelineEntry(at=item.held_at, title=item.get_kind_display(), by=str(item.recorded_by), text=item.minutes)
+            for item in self.meetings
+        ]
+        entries += [
             TimelineEntry(at=item.authorised_at, title=f"{item.template} authorised", by=str(item.authorised_by))
             for item in self.assessments
             if item.authorised_at is not None
@@ -365,7 +408,10 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
     review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
     case_notes = list(CaseNote.objects.filter(episode=episode).select_related("recorded_by"))
     visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in case_notes)
-    dates = episode_dates(episode, manager_review_at=review, visits=visits)
+    actions = list(PlanAction.objects.filter(episode=episode))
+    dates = episode_dates(
+        episode, manager_review_at=review, visits=visits, actions=tuple(action_dates(action) for action in actions)
+    )
     dues = episode_dues(dates, clock.rules, clock.hours)
     return CaseFile(
         episode=episode,
@@ -381,6 +427,11 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
         escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
         case_notes=case_notes,
         assessments=list(Assessment.objects.filter(episode=episode).select_related("template", "authorised_by")),
+        members=list(TeamMember.objects.filter(episode=episode)),
+        meetings=list(
+            Meeting.objects.filter(episode=episode).select_related("recorded_by").prefetch_related("attended")
+        ),
+        actions=actions,
         dues=[shown(due, now, clock.hours) for due in dues],
     )
 

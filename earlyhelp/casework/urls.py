@@ -18,6 +18,11 @@ urlpatterns = [
     path("episodes/<int:pk>/oversight/add/", views.oversight_add, name="oversight-add"),
     path("episodes/<int:pk>/assessment/", views.assessment, name="assessment"),
     path("episodes/<int:pk>/assessments/<int:assessment_pk>/", views.assessment_detail, name="assessment-detail"),
+    path("episodes/<int:pk>/team-around-the-family/", views.team_around_the_family, name="team-around-the-family"),
+    path("episodes/<int:pk>/team-around-the-family/<int:member_pk>/leave/", views.member_leave, name="member-leave"),
+    path("episodes/<int:pk>/plan/", views.plan, name="plan"),
+    path("episodes/<int:pk>/plan/<int:action_pk>/", views.plan_action, name="plan-action"),
+    path("episodes/<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, allocating, assessing, leading, selectors, visiting
+from earlyhelp.casework import access, allocating, assessing, leading, planning, selectors, visiting
 from earlyhelp.casework.caseloads import caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
 from earlyhelp.casework.forms import (
@@ -22,15 +22,29 @@ from earlyhelp.casework.forms import (
     EscalationForm,
     LeadPractitionerForm,
     LegalBasisForm,
+    MeetingForm,
     OversightForm,
+    PlanActionForm,
+    PlanActionUpdateForm,
     SignOffForm,
+    TeamMemberForm,
     VisitForm,
 )
-from earlyhelp.casework.models import Assessment, CapacityEscalation, CodedNeed, Episode, EpisodeChild
+from earlyhelp.casework.models import (
+    Assessment,
+    CapacityEscalation,
+    CodedNeed,
+    Episode,
+    EpisodeChild,
+    Meeting,
+    PlanAction,
+    TeamMember,
+)
 from earlyhelp.casework.schedule import allocation_defaults
 from earlyhelp.casework.selectors import assessment_as_written
 from earlyhelp.core.forms import data_with, service_errors_show
 from earlyhelp.organisations.models import User, user_of
+from earlyhelp.people.access import refuse
 
 
 @require_http_methods(["GET"])
@@ -421,3 +435,123 @@ def _sign_off(request: HttpRequest, user: User, shown: Assessment, form: SignOff
         return False
     messages.success(request, "Assessment authorised." if data["decision"] == "authorise" else "Assessment returned.")
     return True
+
+
+@require_http_methods(["GET", "POST"])
+def team_around_the_family(request: HttpRequest, pk: int) -> HttpResponse:
+    """The members of the Team Around the Family, and adding one (those who work the episode)."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    working = access.can_work(user, found)
+    form = TeamMemberForm(request.POST or None) if working else None
+    if request.method == "POST":
+        if form is None:
+            raise refuse(user, "casework.episode", found.pk, "change", "No episode found")
+        if form.is_valid():
+            try:
+                planning.team_member_add(actor=user, episode=found, member=form.member())
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, f"{form.cleaned_data['name']} added to the Team Around the Family.")
+                return redirect("casework:team-around-the-family", pk=found.pk)
+    members = list(TeamMember.objects.filter(episode=found))
+    record_view(actor=user, target=found)
+    return render(request, "casework/team_around_the_family.html", {"episode": found, "members": members, "form": form})
+
+
+@require_http_methods(["POST"])
+def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    member = access.get_team_member(user, found, member_pk)
+    try:
+        planning.team_member_leave(actor=user, member=member)
+    except ValidationError as error:
+        messages.success(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{member.name} has left the Team Around the Family.")
+    return redirect("casework:team-around-the-family", pk=found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's plan as everyone's copy (printable), and adding an action."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    working = access.can_work(user, found)
+    form = PlanActionForm(request.POST or None) if working else None
+    if request.method == "POST":
+        if form is None:
+            raise refuse(user, "casework.episode", found.pk, "change", "No episode found")
+        if form.is_valid():
+            try:
+                planning.plan_action_add(actor=user, episode=found, details=form.details())
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, "Action added to the plan.")
+                return redirect("casework:plan", pk=found.pk)
+    record_view(actor=user, target=found)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    record_listed(actor=user, shown=[child.person for child in children], where=f"plan of {found.reference}")
+    return render(
+        request,
+        "casework/plan.html",
+        {
+            "episode": found,
+            "form": form,
+            "children": children,
+            "actions": list(PlanAction.objects.filter(episode=found)),
+            "members": list(TeamMember.objects.filter(episode=found, left_at__isnull=True)),
+            "meetings": list(Meeting.objects.filter(episode=found).order_by("-held_at")[:1]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    action = access.get_plan_action(user, found, action_pk)
+    form = PlanActionUpdateForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            planning.plan_action_update(
+                actor=user,
+                action=action,
+                status=data["status"],
+                progress=data.get("progress") or "",
+                by_when=data.get("by_when"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Plan action updated.")
+            return redirect("casework:plan", pk=found.pk)
+    record_view(actor=user, target=action)
+    return render(request, "casework/plan_action.html", {"episode": found, "action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    members = list(TeamMember.objects.filter(episode=found, left_at__isnull=True))
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    form = MeetingForm(
+        request.POST or None, members=members, children=children, settings=casework_settings_of(found.authority)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = planning.meeting_record(actor=user, episode=found, details=form.details())
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"{meeting.get_kind_display()} recorded.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=[child.person for child in children], where=f"meeting for {found.reference}")
+    return render(request, "casework/meeting_add.html", {"episode": found, "form": form, "members": members})

@@ -70,6 +70,8 @@ def case_note_record(*, actor: User, episode: Episode, details: VisitDetails) ->
     note = details.note.strip()
     if first:
         _first_visit_move(actor=actor, episode=episode, happened_at=details.happened_at, consent=details.consent)
+    if details.kind in CaseNote.VISITS and details.successful:
+        _last_visit_move(actor=actor, episode=episode, happened_at=details.happened_at)
     case_note = CaseNote.objects.create(
         episode=episode,
         kind=details.kind,
@@ -156,6 +158,25 @@ def _first_visit_move(
     changes["version"] = version_move_on(episode, seen=None)
     episode.save(update_fields=fields)
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=episode, changes=changes)
+
+
+def _last_visit_move(*, actor: User, episode: Episode, happened_at: datetime) -> None:
+    """The latest successful visit: once there is a plan, the next is due within 2 weeks."""
+    if episode.last_visit_at is not None and episode.last_visit_at >= happened_at:
+        return
+    before = episode.last_visit_at
+    episode.last_visit_at = happened_at
+    versions = version_move_on(episode, seen=None)
+    episode.save(update_fields=["last_visit_at", "version"])
+    record_change(
+        actor=actor,
+        verb=AuditEvent.Verb.UPDATED,
+        target=episode,
+        changes={
+            "last_visit_at": [before.isoformat() if before else None, happened_at.isoformat()],
+            "version": versions,
+        },
+    )
 
 
 @audited
