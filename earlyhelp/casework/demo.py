@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework import allocating, assessing, leading, visiting
+from earlyhelp.casework import allocating, assessing, leading, planning, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
@@ -89,6 +89,7 @@ def load(authority: Authority) -> int:
         _dated_back(actor=leader, episode=episode, days=days_ago)
         _visits(episode=episode, number=number)
         _assessed(actor=leader, episode=episode, number=number, days_ago=days_ago)
+        _planned(episode=episode, days_ago=days_ago)
         made.append(episode)
     if len(made) > 3:  # a tiny demo has too few families for these
         _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
@@ -307,6 +308,70 @@ def _assessed(*, actor: User, episode: Episode, number: int, days_ago: int) -> N
     )
 
 
+def _planned(*, episode: Episode, days_ago: int) -> None:
+    """Assessed families have a Team Around the Family and a plan, agreed at the initial planning
+    meeting about three weeks after allocation, and reviewed every six weeks since."""
+    fresh = Episode.objects.get(pk=episode.pk)
+    if fresh.assessment_authorised_at is None or fresh.allocated_at is None:
+        return
+    coach = fresh.coach
+    assert coach is not None
+    child = EpisodeChild.objects.filter(episode=fresh).select_related("person").first()
+    assert child is not None
+    members = [
+        planning.team_member_add(
+            actor=coach,
+            episode=fresh,
+            member=planning.MemberDetails(name="The children's parent", role="Parent", is_family=True),
+        ),
+        planning.team_member_add(
+            actor=coach,
+            episode=fresh,
+            member=planning.MemberDetails(name="Ms Patel", role="Class teacher", agency="Kingsthorpe Primary School"),
+        ),
+    ]
+    for what, who, weeks in (
+        ("A morning routine chart, and a calm start to the school day", "The parent, with the coach", 6),
+        ("Weekly check-in with the class teacher about how the week went", "Ms Patel", 10),
+    ):
+        planning.plan_action_add(
+            actor=coach,
+            episode=fresh,
+            details=planning.ActionDetails(
+                what=what,
+                who=who,
+                by_when=timezone.localdate() + timedelta(weeks=weeks),
+                outcome_sought=f"{child.person.first_name} settled and on time at school",
+                measure="The school's register, and the family's own scale at each review",
+            ),
+        )
+    first = timezone.localtime(fresh.allocated_at + timedelta(days=22)).replace(hour=15, minute=30)
+    planning.meeting_record(
+        actor=coach,
+        episode=Episode.objects.get(pk=episode.pk),
+        details=planning.MeetingDetails(
+            kind="initial",
+            held_at=first,
+            minutes="The family and the school agreed the plan: routines first, then the school's check-ins.",
+            attended=[member.pk for member in members],
+        ),
+    )
+    review = first + timedelta(weeks=6)
+    while review < timezone.now() - timedelta(days=1):
+        planning.meeting_record(
+            actor=coach,
+            episode=Episode.objects.get(pk=episode.pk),
+            details=planning.MeetingDetails(
+                kind="review",
+                held_at=review,
+                minutes="Reviewed the plan with the family: mornings are calmer; keep going.",
+                attended=[member.pk for member in members],
+                wellbeing={entry.person_id: 7 for entry in EpisodeChild.objects.filter(episode=fresh)},
+            ),
+        )
+        review += timedelta(weeks=6)
+
+
 def _demo_answers(template: AssessmentTemplate, children: list[EpisodeChild]) -> dict[str, object]:
     answers: dict[str, object] = {}
     for section in template.sections:
@@ -321,6 +386,14 @@ def _demo_answers(template: AssessmentTemplate, children: list[EpisodeChild]) ->
             answers[key] = "Written with the family at the second visit."
     answers[assessing.WELLBEING] = {str(child.person_id): "6" for child in children}
     return answers
+
+
+@audited
+def _recorded_at(*, actor: User, oversight: Oversight, at: datetime) -> None:
+    oversight = Oversight.objects.get(pk=oversight.pk)
+    oversight.recorded_at = at
+    oversight.save(update_fields=["recorded_at"])
+    record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=oversight, changes={"demo": "dated back"})
 
 
 @audited
