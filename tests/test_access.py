@@ -114,6 +114,27 @@ def a_plan_action():
     return plan_action_add(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
 
 
+def a_closed_episode():
+    from earlyhelp.casework.closing import ClosureDetails, episode_close
+    from earlyhelp.casework.models import Episode
+
+    closed = Episode.objects.filter(status=Episode.Status.CLOSED).first()
+    if closed is not None:
+        return closed
+    episode = an_episode()
+    child = episode.children.get()
+    details = ClosureDetails(
+        end_reason="consent_withdrawn",
+        summary="The family asked us to stop.",
+        social_care_referral="not_refer",
+        social_care_because="No worry beyond the original concern; the school stays involved",
+        wellbeing={child.person_id: 6},
+    )
+    return episode_close(
+        actor=User.objects.get(full_name="Team leader"), episode=episode, details=details, seen_version=None
+    )
+
+
 def an_escalation():
     from earlyhelp.casework.allocating import capacity_escalate
 
@@ -292,6 +313,8 @@ MATRIX = {
         NOBODY | LEADER | {"coach": 200},
     ),
     "casework:meeting-add": (lambda o: f"/episodes/{an_episode().pk}/meetings/add/", NOBODY | LEADER | {"coach": 200}),
+    "casework:close": (lambda o: f"/episodes/{an_episode().pk}/close/", NOBODY | LEADER),
+    "casework:closure-letter": (lambda o: f"/episodes/{a_closed_episode().pk}/closure-letter/", expect(200, 404, 404)),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",

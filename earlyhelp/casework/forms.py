@@ -11,6 +11,7 @@ from django.utils import timezone
 from earlyhelp.casework.allocating import AllocationNote, ChildAtAllocation
 from earlyhelp.casework.assessing import MUNRO_QUESTIONS, WELLBEING
 from earlyhelp.casework.caseloads import Caseload, users_granted
+from earlyhelp.casework.closing import ClosureDetails
 from earlyhelp.casework.models import (
     Assessment,
     AssessmentTemplate,
@@ -674,6 +675,17 @@ class MeetingForm(forms.Form):
         help_text="What was discussed and agreed, and how the plan changes.",
         error_messages={"required": "Write the minutes"},
     )
+    feedback_offered = forms.BooleanField(
+        label="At an ending meeting: the family was offered the chance to give feedback",
+        required=False,
+        help_text="They must be offered it (FF §18.1), whether or not they take it.",
+    )
+    family_feedback = forms.CharField(
+        label="The family's feedback, in their words (if they gave it)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(
         self,
@@ -714,5 +726,75 @@ class MeetingForm(forms.Form):
             held_at=timezone.make_aware(datetime.combine(day, at)) if day and at else None,
             minutes=data["minutes"],
             attended=[int(pk) for pk in data.get("attended") or []],
+            wellbeing={pk: int(score) if score.isdigit() else None for pk, score in scores.items()},
+            feedback_offered=bool(data.get("feedback_offered")),
+            family_feedback=data.get("family_feedback") or "",
+        )
+
+
+class ClosureForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    end_reason = forms.ChoiceField(
+        label="Why is the work ending?",
+        choices=[choice for choice in Episode.EndReason.choices if choice[0] != Episode.EndReason.STEPPED_UP],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the work is ending"},
+    )
+    transition_to = forms.CharField(
+        label="If moving on: to whom?",
+        max_length=300,
+        required=False,
+        help_text="The universal service or single agency, and the lead practitioner there.",
+    )
+    social_care_referral = forms.ChoiceField(
+        label="If the family disengaged or withdrew consent: refer to children's social care?",
+        choices=[("refer", "Yes, refer"), ("not_refer", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    social_care_because = forms.CharField(
+        label="Why (disengagement or withdrawn consent)",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    open_actions_because = forms.CharField(
+        label="If plan actions are still open: why close now?",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    summary = forms.CharField(
+        label="Closure summary",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What changed for the family, and what happens if things slip. It goes in the closure letter.",
+        required=False,  # the service names it with every other missing part at once
+    )
+
+    def __init__(
+        self, *args: Any, episode: Episode, children: list[EpisodeChild], settings: CaseworkSettings, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, record_version=episode.version, **kwargs)
+        self.children = children
+        lowest, highest = settings.wellbeing_scale_lowest, settings.wellbeing_scale_highest
+        for child in children:
+            self.fields[f"wellbeing-{child.person_id}"] = forms.ChoiceField(
+                label=f"{child.person.full_name}'s wellbeing now",
+                choices=[("", "Choose a score"), *[(str(value), str(value)) for value in range(lowest, highest + 1)]],
+                required=False,
+            )
+
+    def details(self) -> ClosureDetails:
+        data = self.cleaned_data
+        scores = {child.person_id: data.get(f"wellbeing-{child.person_id}") or "" for child in self.children}
+        return ClosureDetails(
+            end_reason=data["end_reason"],
+            summary=data["summary"],
+            transition_to=data.get("transition_to") or "",
+            open_actions_because=data.get("open_actions_because") or "",
+            social_care_referral=data.get("social_care_referral") or "",
+            social_care_because=data.get("social_care_because") or "",
             wellbeing={pk: int(score) if score.isdigit() else None for pk, score in scores.items()},
         )

@@ -140,7 +140,7 @@ def lead_practitioner_change(
     )
     record_change(actor=actor, verb=AuditEvent.Verb.CREATED, target=change, changes={"handover": change.handover})
     if before is not None:
-        _partner_sight_end(actor=actor, episode=episode, practitioner=before, on=handed_over_on)
+        partner_sight_end(actor=actor, episode=episode, practitioner=before, on=handed_over_on)
     _partner_sight_start(actor=actor, episode=episode, practitioner=lead)
     return episode
 
@@ -186,7 +186,7 @@ def _partner_sight_start(*, actor: User, episode: Episode, practitioner: User) -
             )
 
 
-def _partner_sight_end(*, actor: User, episode: Episode, practitioner: User, on: date) -> None:
+def partner_sight_end(*, actor: User, episode: Episode, practitioner: User, on: date) -> None:
     """At handover the previous lead's sight of the family ends: only the involvements leading
     gave them; any they had as referrer or worker stay."""
     members = FamilyMembership.objects.filter(family_id=episode.family_id).values_list("person_id", flat=True)

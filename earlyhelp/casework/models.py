@@ -275,6 +275,21 @@ class Episode(VersionedModel):
 
     closed_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closure_summary = models.TextField(blank=True)
+    # Who the family moves on to (a lead practitioner in a universal service, a single agency).
+    transition_to = models.CharField(max_length=300, blank=True)
+    # Closing with plan actions still open: why (the team leader says so, FF §15.1).
+    open_actions_because = models.TextField(blank=True)
+    # Disengagement or withdrawn consent (FF §16.1): whether to refer to children's social care.
+    social_care_referral = models.CharField(
+        max_length=20,
+        choices=[("refer", "Refer to children's social care"), ("not_refer", "Do not refer")],
+        blank=True,
+    )
+    social_care_because = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -546,6 +561,7 @@ class Oversight(AuditedModel):
         TRANSFER = "transfer", "Transfer"
         CLOSURE = "closure", "Closure"
         CASE_REVIEW = "case_review", "Case review with a manager"
+        PAST_SIX_MONTHS = "past_six_months", "Past 6 months: what happens next"
         OTHER = "other", "Other oversight"
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="oversights")
@@ -728,12 +744,16 @@ class Meeting(AuditedModel):
     class Kind(models.TextChoices):
         INITIAL = "initial", "Initial planning meeting"
         REVIEW = "review", "Review meeting"
+        ENDING = "ending", "Ending meeting"
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     held_at = models.DateTimeField()
     minutes = models.TextField()
     attended = models.ManyToManyField(TeamMember, blank=True, related_name="meetings_attended")
+    # At the ending meeting the family must be offered the chance to give feedback (FF §18.1).
+    feedback_offered = models.BooleanField(default=False)
+    family_feedback = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -742,6 +762,9 @@ class Meeting(AuditedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["episode"], condition=Q(kind="initial"), name="one_initial_planning_meeting_per_episode"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="ending") | Q(feedback_offered=True), name="ending_meeting_offers_feedback"
             ),
         ]
 

@@ -190,6 +190,8 @@ class MeetingDetails:
     minutes: str
     attended: list[int] = field(default_factory=list)
     wellbeing: dict[int, int | None] = field(default_factory=dict)
+    feedback_offered: bool = False
+    family_feedback: str = ""
 
 
 @audited
@@ -214,8 +216,15 @@ def meeting_record(*, actor: User, episode: Episode, details: MeetingDetails) ->
     if problems:
         raise ValidationError(problems)
     assert details.held_at is not None
+    ending = details.kind == Meeting.Kind.ENDING
     meeting = Meeting.objects.create(
-        episode=episode, kind=details.kind, held_at=details.held_at, minutes=details.minutes.strip(), recorded_by=actor
+        episode=episode,
+        kind=details.kind,
+        held_at=details.held_at,
+        minutes=details.minutes.strip(),
+        recorded_by=actor,
+        feedback_offered=ending and details.feedback_offered,
+        family_feedback=details.family_feedback.strip() if ending else "",
     )
     meeting.attended.set(members)
     record_change(
@@ -263,6 +272,8 @@ def _meeting_problems(episode: Episode, details: MeetingDetails) -> dict[str, st
         problems["held_on"] = "The meeting must be after the referral"
     if not details.minutes.strip():
         problems["minutes"] = "Write the minutes: what was discussed, what was agreed, the plan's changes"
+    if details.kind == Meeting.Kind.ENDING and not details.feedback_offered:
+        problems["feedback_offered"] = "At the ending meeting the family must be offered the chance to give feedback"
     return problems
 
 
@@ -272,6 +283,8 @@ def _meeting_order_problem(episode: Episode, kind: str) -> str:
     has_initial = Meeting.objects.filter(episode=episode, kind=Meeting.Kind.INITIAL).exists()
     if kind not in Meeting.Kind.values:
         return "Choose which meeting it was"
+    if kind == Meeting.Kind.ENDING:
+        return ""
     if kind == Meeting.Kind.REVIEW:
         return "" if has_initial else "Reviews follow the initial planning meeting: record that first"
     if has_initial:

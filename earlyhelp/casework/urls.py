@@ -23,6 +23,8 @@ urlpatterns = [
     path("episodes/<int:pk>/plan/", views.plan, name="plan"),
     path("episodes/<int:pk>/plan/<int:action_pk>/", views.plan_action, name="plan-action"),
     path("episodes/<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
+    path("episodes/<int:pk>/close/", views.close, name="close"),
+    path("episodes/<int:pk>/closure-letter/", views.closure_letter, name="closure-letter"),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, allocating, assessing, leading, planning, selectors, visiting
+from earlyhelp.casework import access, allocating, assessing, closing, leading, planning, selectors, visiting
 from earlyhelp.casework.caseloads import caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
 from earlyhelp.casework.forms import (
@@ -19,6 +19,7 @@ from earlyhelp.casework.forms import (
     AssessmentStartForm,
     CapacityDecisionForm,
     CaseNoteForm,
+    ClosureForm,
     EscalationForm,
     LeadPractitionerForm,
     LegalBasisForm,
@@ -555,3 +556,53 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=found)
     record_listed(actor=user, shown=[child.person for child in children], where=f"meeting for {found.reference}")
     return render(request, "casework/meeting_add.html", {"episode": found, "form": form, "members": members})
+
+
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team leader closes the family's case (FF §15–16)."""
+    user = user_of(request)
+    found = access.get_episode_for_allocating(user, pk)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    form = ClosureForm(
+        request.POST or None, episode=found, children=children, settings=casework_settings_of(found.authority)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            closing.episode_close(actor=user, episode=found, details=form.details(), seen_version=form.seen_version)
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"{found.family}'s case is closed. Print the closure letter for the family.")
+            return redirect("casework:closure-letter", pk=found.pk)
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=[child.person for child in children], where=f"closing {found.reference}")
+    open_actions = PlanAction.objects.filter(episode=found, status=PlanAction.Status.OPEN).count()
+    ending = Meeting.objects.filter(episode=found, kind=Meeting.Kind.ENDING).order_by("-held_at").first()
+    return render(
+        request,
+        "casework/close.html",
+        {"episode": found, "form": form, "open_actions": open_actions, "ending": ending},
+    )
+
+
+@require_http_methods(["GET"])
+def closure_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter to the family at closure, with the final plan (FF §15.1): printable."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    if found.is_open:
+        raise refuse(user, "casework.episode", found.pk, "open the closure letter of", "No closure letter yet")
+    record_view(actor=user, target=found)
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    record_listed(actor=user, shown=[child.person for child in children], where=f"closure letter {found.reference}")
+    return render(
+        request,
+        "casework/closure_letter.html",
+        {
+            "episode": found,
+            "children": children,
+            "actions": list(PlanAction.objects.filter(episode=found)),
+            "authority": found.authority,
+        },
+    )
