@@ -174,3 +174,29 @@ def test_closing_on_the_page_and_the_closure_letter(episode, coach, team_leader)
     case = client.get(f"/episodes/{episode.pk}/").content.decode()
     assert "Closure letter" in case
     assert "Close the case" not in case
+
+
+def test_an_episode_past_6_months_shows_as_a_breach_until_the_team_leader_records_what_happens_next(
+    team, coach, team_leader, frameworks
+):
+    from earlyhelp.casework.selectors import Clock, family_rows, my_episodes
+
+    episode = episode_allocated(team, coach, team_leader)
+    long_ago = timezone.now() - timedelta(days=200)
+    from earlyhelp.audit.trail import audited_writes, record_change
+
+    with audited_writes():  # as if allocated 200 days ago
+        fresh = Episode.objects.get(pk=episode.pk)
+        fresh.referred_at = fresh.reached_team_at = fresh.allocated_at = long_ago
+        fresh.save(update_fields=["referred_at", "reached_team_at", "allocated_at"])
+        record_change(actor=team_leader, verb="updated", target=fresh, changes={"test": "dated back"})
+    clock = Clock.of(episode.authority)
+    [row] = family_rows(my_episodes(coach), clock=clock, now=timezone.now())
+    assert row.past_intervention_length
+    assert row.past_six_months_decided is None
+    visiting.oversight_record(actor=team_leader, episode=fresh, point="past_six_months", note="Extend 4 weeks: review")
+    [row] = family_rows(my_episodes(coach), clock=clock, now=timezone.now())
+    assert row.past_six_months_decided is not None
+    text = signed_in(team_leader).get(f"/teams/{team.pk}/").content.decode()
+    assert "Past 6 months: a breach" in text
+    assert "What happens next decided" in text

@@ -126,6 +126,8 @@ class FamilyRow:
     episode: Episode
     children: list[EpisodeChild]
     pending: list[ShownDue] = field(default_factory=list)
+    # When the team leader recorded what happens next for an episode past 6 months.
+    past_six_months_decided: datetime | None = None
 
     @property
     def next_due(self) -> ShownDue | None:
@@ -158,12 +160,13 @@ def _with_children(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     )
 
 
-def _reviews_with_a_manager(episodes: list[Episode]) -> dict[int, datetime]:
-    """When each episode's case review with a manager was recorded (the first), in one query."""
-    found: dict[int, datetime] = {}
-    rows = Oversight.objects.filter(episode__in=episodes, point=Oversight.Point.CASE_REVIEW).order_by("recorded_at")
-    for episode_id, recorded_at in rows.values_list("episode_id", "recorded_at"):
-        found.setdefault(episode_id, recorded_at)
+def _oversight_at(episodes: list[Episode], points: tuple[str, ...]) -> dict[tuple[int, str], datetime]:
+    """When each episode's oversight at each of `points` was first recorded, in one query: the
+    case review with a manager, and the team leader's decision on an episode past 6 months."""
+    found: dict[tuple[int, str], datetime] = {}
+    rows = Oversight.objects.filter(episode__in=episodes, point__in=points).order_by("recorded_at")
+    for episode_id, point, recorded_at in rows.values_list("episode_id", "point", "recorded_at"):
+        found.setdefault((episode_id, point), recorded_at)
     return found
 
 
@@ -191,14 +194,14 @@ def _open_actions(episodes: list[Episode]) -> dict[int, tuple[ActionDates, ...]]
 
 def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
     listed = list(_with_children(episodes))
-    reviews = _reviews_with_a_manager(listed)
+    oversight = _oversight_at(listed, (Oversight.Point.CASE_REVIEW, Oversight.Point.PAST_SIX_MONTHS))
     notes = _notes_to_write(listed)
     actions = _open_actions(listed)
     rows = []
     for episode in listed:
         dates = episode_dates(
             episode,
-            manager_review_at=reviews.get(episode.pk),
+            manager_review_at=oversight.get((episode.pk, Oversight.Point.CASE_REVIEW)),
             visits=notes.get(episode.pk, ()),
             actions=actions.get(episode.pk, ()),
         )
@@ -208,6 +211,7 @@ def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> 
                 episode=episode,
                 children=episode.children_shown,  # type: ignore[attr-defined]
                 pending=[shown(due, now, clock.hours) for due in dues],
+                past_six_months_decided=oversight.get((episode.pk, Oversight.Point.PAST_SIX_MONTHS)),
             )
         )
     # Families with something due first, the soonest (most overdue) first.
