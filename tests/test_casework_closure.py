@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from earlyhelp.audit.models import AuditEvent
 from earlyhelp.casework import closing, leading, planning, visiting
 from earlyhelp.casework.closing import ClosureDetails
 from earlyhelp.casework.models import Episode, Oversight, WellbeingScore
@@ -189,7 +190,7 @@ def test_an_episode_past_6_months_shows_as_a_breach_until_the_team_leader_record
         fresh = Episode.objects.get(pk=episode.pk)
         fresh.referred_at = fresh.reached_team_at = fresh.allocated_at = long_ago
         fresh.save(update_fields=["referred_at", "reached_team_at", "allocated_at"])
-        record_change(actor=team_leader, verb="updated", target=fresh, changes={"test": "dated back"})
+        record_change(actor=team_leader, verb=AuditEvent.Verb.UPDATED, target=fresh, changes={"test": "dated back"})
     clock = Clock.of(episode.authority)
     [row] = family_rows(my_episodes(coach), clock=clock, now=timezone.now())
     assert row.past_intervention_length
