@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework import allocating, assessing, leading, planning, visiting
+from earlyhelp.casework import allocating, assessing, closing, leading, planning, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
@@ -91,9 +91,10 @@ def load(authority: Authority) -> int:
         _assessed(actor=leader, episode=episode, number=number, days_ago=days_ago)
         _planned(episode=episode, days_ago=days_ago)
         made.append(episode)
-    if len(made) > 3:  # a tiny demo has too few families for these
+    if len(made) > 8:  # a tiny demo has too few families for these
         _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
         _partner_lead(episode=made[1])
+        _closed(actor=leader, episode=made[8])
     if len(children) > len(CASELOADS):
         waiting = _referred(front_door=front_door, team=team, child=children[-1], needs=["family-conflict"])
         _dated_back(actor=leader, episode=waiting, days=2)
@@ -423,6 +424,40 @@ def _written_at(*, actor: User, case_note: CaseNote, at: datetime) -> None:
     case_note.written_at = at
     case_note.save(update_fields=["written_at"])
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=case_note, changes={"demo": "dated back"})
+
+
+def _closed(*, actor: User, episode: Episode) -> None:
+    """One family's work ended: the ending meeting, its feedback, and the team leader's closure."""
+    fresh = Episode.objects.get(pk=episode.pk)
+    coach = fresh.coach
+    assert coach is not None
+    for note in CaseNote.objects.filter(episode=fresh, written_at__isnull=True):
+        visiting.case_note_write(actor=coach, case_note=note, note="Visit written up.", seen_version=None)
+    members = list(fresh.team_members.filter(left_at__isnull=True))
+    planning.meeting_record(
+        actor=coach,
+        episode=fresh,
+        details=planning.MeetingDetails(
+            kind="ending",
+            held_at=timezone.now() - timedelta(days=2),
+            minutes="Goodbye meeting: the family and the school agreed the school leads from here.",
+            attended=[member.pk for member in members],
+            feedback_offered=True,
+            family_feedback="Tom listened to us and never judged. Mornings are so much better.",
+        ),
+    )
+    closing.episode_close(
+        actor=actor,
+        episode=Episode.objects.get(pk=episode.pk),
+        details=closing.ClosureDetails(
+            end_reason=Episode.EndReason.UNIVERSAL_SERVICE,
+            summary="Mornings are calm and the children are on time; the family know who to call if it slips.",
+            transition_to="Kingsthorpe Primary School, with Ms Patel as lead practitioner",
+            open_actions_because="The school carries on the weekly check-ins as part of its own support.",
+            wellbeing={child.person_id: 8 for child in EpisodeChild.objects.filter(episode=fresh)},
+        ),
+        seen_version=None,
+    )
 
 
 def _child_in_need(*, authority: Authority, episode: Episode, coach: User | None) -> None:
