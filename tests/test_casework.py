@@ -101,7 +101,7 @@ def test_allocation_names_every_missing_part_of_the_note_and_saves_nothing(team,
         episode,
         note=" ",
         first_visit_due=None,
-        assessment_due=timezone.localdate() - timedelta(days=1),
+        assessment_due=timezone.localdate() - timedelta(days=30),
         weight=Decimal("9"),
         children=[],
     )
@@ -442,7 +442,7 @@ def test_a_change_of_coach_keeps_the_familys_clock_and_records_each_date_before_
     episode = episode_allocated(team, coach, team_leader)
     other = UserFactory(authority=team.area.authority, team=team, roles=[Role.FAMILY_COACH])
     before = episode.first_visit_due
-    too_early = episode.allocated_at.date() - timedelta(days=1)
+    too_early = episode.referred_at.date() - timedelta(days=1)
     with pytest.raises(ValidationError) as raised:
         allocating.episode_allocate(
             actor=team_leader,
@@ -450,7 +450,7 @@ def test_a_change_of_coach_keeps_the_familys_clock_and_records_each_date_before_
             note=allocation_note(other, episode, first_visit_due=too_early),
             seen_version=None,
         )
-    assert "on or after the allocation" in raised.value.message_dict["first_visit_due"][0]
+    assert "on or after the referral" in raised.value.message_dict["first_visit_due"][0]
     allocating.episode_allocate(
         actor=team_leader,
         episode=episode,

@@ -163,13 +163,11 @@ def _note_problems(
 
 def _date_problems(*, episode: Episode, note: AllocationNote) -> dict[str, str]:
     problems: dict[str, str] = {}
-    # A first allocation sets dates from today on; a change of coach keeps the family's clock, so
-    # a date already passed may stay as it was (still overdue), but none may go before the start.
-    if episode.allocated_at is None:
-        earliest, words = timezone.localdate(), "today or later"
-    else:
-        earliest = timezone.localtime(episode.allocated_at).date()
-        words = f"on or after the allocation on {earliest:%-d %B %Y}"
+    # The note sets this family's dates, starting from the framework's clocks, which run from the
+    # referral: for a family referred some time ago they may already have passed, and stay so
+    # (shown overdue). None may go before the referral itself.
+    earliest = timezone.localtime(episode.referred_at).date()
+    words = f"on or after the referral on {earliest:%-d %B %Y}"
     for name in DUE_FIELDS:
         value = getattr(note, name)
         if value is None:
