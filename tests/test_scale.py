@@ -3,6 +3,7 @@ written (audited, openable, findable), repeatably; search's word rules and its b
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.frontdoor.models import Contact, TriageDecision
@@ -143,3 +144,35 @@ def test_a_due_date_is_found_by_a_date_of_birth_search(front_door):
     UnbornFactory(last_name="Awaited", expected_date_of_delivery=due)
     page = _found(signed_in(front_door), date_of_birth_0=due.day, date_of_birth_1=due.month, date_of_birth_2=due.year)
     assert "Awaited" in page
+
+
+def test_generated_casework_gives_allocated_families_episodes_and_the_pages_open(frameworks):
+    from earlyhelp.casework.models import CaseNote, Episode, Meeting
+    from earlyhelp.organisations.models import User
+
+    result = county.generate(people=600, seed=5, years=2, demo_families=2, say=lambda text: None)
+    allocated = set(TriageDecision.objects.filter(outcome="allocate").values_list("contact__family", flat=True))
+    assert allocated <= set(Episode.objects.values_list("family_id", flat=True))
+    assert result.episodes > 0
+    assert Episode.objects.filter(status="open").exists()
+    assert Episode.objects.filter(status="closed").exists()
+    assert set(Episode.objects.values_list("pk", flat=True)) <= set(
+        AuditEvent.objects.filter(target_type="casework.episode", verb="created").values_list("target_id", flat=True)
+    )
+    coach = User.objects.get(email="coach@demo.earlyhelp.test")
+    long_case = Episode.objects.filter(coach=coach, contact__isnull=True).get()
+    assert CaseNote.objects.filter(episode=long_case).count() > 40
+    assert Meeting.objects.filter(episode=long_case).count() > 12
+    leader = signed_in(User.objects.get(email="teamleader@demo.earlyhelp.test"))
+    assert leader.get(f"/episodes/{long_case.pk}/").status_code == 200
+    assert leader.get(f"/teams/{coach.team_id}/").status_code == 200
+    assert signed_in(coach).get("/my-families/").status_code == 200
+    # The ids carry on after the generated rows: the service adds to a generated case.
+    from earlyhelp.casework.visiting import VisitDetails, case_note_record
+
+    note = case_note_record(
+        actor=coach,
+        episode=long_case,
+        details=VisitDetails(kind="phone", happened_at=timezone.now(), successful=True, note="Rang mum"),
+    )
+    assert note.pk == CaseNote.objects.order_by("-pk").values_list("pk", flat=True).first()

@@ -35,6 +35,7 @@ from earlyhelp.organisations.roles import Role
 from earlyhelp.people.identifiers import nhs_number_check_digit, upn_check_letter
 from earlyhelp.people.models import Family, FamilyMembership, Gender, Involvement, Person, Relationship
 from earlyhelp.people.names import name_normalise, name_sound
+from earlyhelp.site import county_casework as casework
 from earlyhelp.site import demo
 from earlyhelp.thresholds.models import FrameworkVersion, LevelOfNeedDecision
 from earlyhelp.thresholds.rules import Facts, recommend
@@ -82,6 +83,7 @@ class Generated:
     families: int = 0
     relationships: int = 0
     contacts: int = 0
+    episodes: int = 0
     audit_rows: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -105,6 +107,15 @@ class _FamilyKept:
     pk: int
     area_id: int
     members: tuple[_Member, ...]
+
+
+@dataclass(frozen=True)
+class _Allocated:
+    contact_pk: int
+    received_at: datetime
+    decided_at: datetime
+    team_id: int
+    family: _FamilyKept
 
 
 class _Json(str):
@@ -221,6 +232,9 @@ def generate(
         builder.contacts(count=round(people * CONTACTS_PER_PERSON_A_YEAR * years), result=result, say=say)
         result.timings["contacts"] = time.perf_counter() - step
         builder.partner_involvements()
+        step = time.perf_counter()
+        casework.episodes(builder, result=result, say=say)
+        result.timings["episodes"] = time.perf_counter() - step
         result.audit_rows = builder.audit.flush() + builder.audit_written
         _reset_sequences(builder.models_written)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -260,6 +274,8 @@ class _CountyBuilder:
         self.upn_used = set(Person.objects.exclude(upn="").values_list("upn", flat=True))
         self.sounds: dict[str, str] = {}
         self.kept: list[_FamilyKept] = []
+        # Each family's latest allocation to a family support team: its episode (casework).
+        self.allocated: dict[int, _Allocated] = {}
         self.audit = _Table(AuditEvent)
         self.audit_written = 0
         self.models_written: set[type[models.Model]] = {AuditEvent}
@@ -637,6 +653,11 @@ class _CountyBuilder:
             tell_family=True,
         )
         self._audited(AuditEvent.Verb.CREATED, TriageDecision, decision_pk, decided_at, decider)
+        team_id = tables[TriageDecision].rows[-1][tables[TriageDecision].attnames.index("team_id")]
+        if outcome == "allocate" and team_id is not None:
+            self.allocated[family.pk] = _Allocated(
+                contact_pk=contact_pk, received_at=when, decided_at=decided_at, team_id=team_id, family=family
+            )
         # The decider found the child in a search and opened the record; later someone else read it.
         self._audited(AuditEvent.Verb.SEARCHED, Person, children[0].pk, when + timedelta(minutes=20), decider)
         self._audited(AuditEvent.Verb.VIEWED, Person, children[0].pk, when + timedelta(minutes=21), decider)
