@@ -52,11 +52,16 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 PASSWORD = "demo-early-help"
 FRONT_DOOR = "frontdoor@demo.earlyhelp.test"
 TEAM_LEADER = "teamleader@demo.earlyhelp.test"
+COACH = "coach@demo.earlyhelp.test"
 
 # The targets of issue 11 (docs/performance.md), in milliseconds unless said otherwise.
 PAGE_MEDIAN = 30
 PAGE_P95 = 100
 MOST_QUERIES = 12
+# Casework pages read one query per kind of record a case holds (issue 12 asks for a number that
+# does not grow with the case, not for the front door's 12): their own ceiling.
+MOST_QUERIES_CASEWORK = 30
+CASEWORK_PAGES = ("my families (coach)", "team page (team leader)", "two-year case file")
 SEARCH_P95 = {250_000: 50, 1_000_000: 100}
 SEARCH_P95_CONCURRENT = 200
 LOAD_REQUESTS_A_SECOND = 150
@@ -197,6 +202,8 @@ class Samples:
     contacts: list[int]
     searches: dict[str, list[dict[str, str]]]
     people_held: int
+    long_case: int = 0
+    team: int = 0
 
 
 def samples_of(database: str) -> Samples:
@@ -210,6 +217,7 @@ def _samples_here(count: int = 40) -> None:
     from django.db.models import Count
 
     from earlyhelp.frontdoor.models import Contact
+    from earlyhelp.organisations.models import User
     from earlyhelp.people.models import FamilyMembership, Person
 
     chooser = random.Random(2026)
@@ -260,9 +268,24 @@ def _samples_here(count: int = 40) -> None:
                 "contacts": contacts[: count * 4 : 4] or contacts[:count],
                 "searches": searches,
                 "people_held": Person.objects.count(),
+                "long_case": _long_case(),
+                "team": User.objects.filter(email=COACH).values_list("team_id", flat=True).first() or 0,
             }
         )
     )
+
+
+def _long_case() -> int:
+    """The demo coach's longest open case: the generator's two-year case."""
+    from earlyhelp.casework.models import Episode
+
+    found = (
+        Episode.objects.filter(coach__email=COACH, status=Episode.Status.OPEN)
+        .order_by("allocated_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return int(found or 0)
 
 
 # The server --------------------------------------------------------------------------------------
@@ -395,6 +418,9 @@ def page_paths(samples: Samples) -> dict[str, tuple[str, Callable[[int], str]]]:
         "a contact": (FRONT_DOOR, lambda n: f"/front-door/contacts/{nth(samples.contacts, n)}/"),
         "person page": (FRONT_DOOR, lambda n: f"/people/{nth(samples.people, n)}/"),
         "family page": (FRONT_DOOR, lambda n: f"/families/{nth(samples.families, n)}/"),
+        "my families (coach)": (COACH, lambda n: "/my-families/"),
+        "team page (team leader)": (TEAM_LEADER, lambda n: f"/teams/{samples.team}/"),
+        "two-year case file": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/"),
     }
 
 
@@ -490,7 +516,7 @@ def production_checks(port: int) -> dict[str, Any]:
 
 
 def pages_measured(port: int, samples: Samples, repeats: int) -> tuple[list[Figure], dict[str, dict[str, str]]]:
-    browsers = {FRONT_DOOR: Browser(port), TEAM_LEADER: Browser(port)}
+    browsers = {FRONT_DOOR: Browser(port), TEAM_LEADER: Browser(port), COACH: Browser(port)}
     for email, browser in browsers.items():
         browser.sign_in(email)
     pages = page_paths(samples)
@@ -504,7 +530,8 @@ def pages_measured(port: int, samples: Samples, repeats: int) -> tuple[list[Figu
         browser = browsers[email]
         answers = measure(browser, [path_of(n) for n in range(repeats)])
         figure = summarise(what, answers, median_target=PAGE_MEDIAN, p95_target=PAGE_P95)
-        figure.met = figure.met and figure.queries <= MOST_QUERIES and figure.statuses == [200]
+        ceiling = MOST_QUERIES_CASEWORK if what in CASEWORK_PAGES else MOST_QUERIES
+        figure.met = figure.met and figure.queries <= ceiling and figure.statuses == [200]
         figures.append(figure)
     return figures, {email: browser.cookies for email, browser in browsers.items()}
 

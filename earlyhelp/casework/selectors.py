@@ -297,6 +297,8 @@ class CaseFile:
     meetings: list[Meeting]
     actions: list[PlanAction]
     dues: list[ShownDue]
+    # Who recorded the case notes, meetings and oversight, by id: one query, not a join per row.
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def current_members(self) -> list[TeamMember]:
@@ -315,6 +317,22 @@ class CaseFile:
     @property
     def notes_with_clocks(self) -> list[tuple[CaseNote, ShownDue]]:
         return list(zip(self.case_notes, self.case_note_dues, strict=True))
+
+    # The case file shows the latest of its longest lists, with the rest a click away (`?all=1`):
+    # a two-year case opens as fast as a new one (docs/performance.md).
+    SHOWN = 12
+
+    def latest_notes(self, *, every: bool) -> list[tuple[CaseNote, ShownDue, str]]:
+        notes = self.notes_with_clocks
+        shown = notes if every else notes[: self.SHOWN]
+        return [(note, due, self.names.get(note.recorded_by_id, "")) for note, due in shown]
+
+    def latest_meetings(self, *, every: bool) -> list[Meeting]:
+        return self.meetings if every else self.meetings[-self.SHOWN :]
+
+    def latest_events(self, *, every: bool) -> list[TimelineEntry]:
+        events = self.timeline()
+        return events if every else events[: self.SHOWN * 2]
 
     def timeline(self) -> list[TimelineEntry]:
         entries = [
@@ -354,7 +372,7 @@ class CaseFile:
             TimelineEntry(
                 at=item.recorded_at,
                 title=f"Management oversight: {item.get_point_display()}",
-                by=str(item.recorded_by),
+                by=self.names.get(item.recorded_by_id, ""),
                 text=item.note,
             )
             for item in self.oversights
@@ -385,13 +403,18 @@ class CaseFile:
                 title=item.get_kind_display()
                 + (" (first visit)" if item.is_first_visit else "")
                 + ("" if item.successful else ": nobody seen"),
-                by=str(item.recorded_by),
+                by=self.names.get(item.recorded_by_id, ""),
                 text=item.note or "Case note not written yet",
             )
             for item in self.case_notes
         ]
         entries += [
-            TimelineEntry(at=item.held_at, title=item.get_kind_display(), by=str(item.recorded_by), text=item.minutes)
+            TimelineEntry(
+                at=item.held_at,
+                title=item.get_kind_display(),
+                by=self.names.get(item.recorded_by_id, ""),
+                text=item.minutes,
+            )
             for item in self.meetings
         ]
         entries += [
@@ -407,12 +430,19 @@ class CaseFile:
 
 def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
     """Everything the case file shows: one query per kind of record, whatever the case's length."""
-    children = list(EpisodeChild.objects.filter(episode=episode).select_related("person").prefetch_related("needs"))
-    oversights = list(Oversight.objects.filter(episode=episode).select_related("recorded_by"))
+    children = list(
+        EpisodeChild.objects.filter(episode=episode)
+        .select_related("person")
+        .prefetch_related(Prefetch("needs", to_attr="needs_shown"))
+    )
+    oversights = list(Oversight.objects.filter(episode=episode))
     review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
-    case_notes = list(CaseNote.objects.filter(episode=episode).select_related("recorded_by"))
+    case_notes = list(CaseNote.objects.filter(episode=episode))
     visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in case_notes)
     actions = list(PlanAction.objects.filter(episode=episode))
+    meetings = list(Meeting.objects.filter(episode=episode).prefetch_related(Prefetch("attended", to_attr="attendees")))
+    recorders = {item.recorded_by_id for item in [*case_notes, *oversights, *meetings]}
+    names = dict(User.objects.filter(pk__in=recorders).values_list("pk", "full_name"))
     dates = episode_dates(
         episode, manager_review_at=review, visits=visits, actions=tuple(action_dates(action) for action in actions)
     )
@@ -430,11 +460,10 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
         oversights=oversights,
         escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
         case_notes=case_notes,
+        names=names,
         assessments=list(Assessment.objects.filter(episode=episode).select_related("template", "authorised_by")),
         members=list(TeamMember.objects.filter(episode=episode)),
-        meetings=list(
-            Meeting.objects.filter(episode=episode).select_related("recorded_by").prefetch_related("attended")
-        ),
+        meetings=meetings,
         actions=actions,
         dues=[shown(due, now, clock.hours) for due in dues],
     )

@@ -97,11 +97,16 @@ def episode(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=found)
     case = selectors.case_file(found, clock=clock, now=timezone.now())
     record_listed(actor=user, shown=[child.person for child in case.children], where=f"episode {found.reference}")
+    every = request.GET.get("all") == "1"
     return render(
         request,
         "casework/episode.html",
         {
             "case": case,
+            "every": every,
+            "notes": case.latest_notes(every=every),
+            "meetings": case.latest_meetings(every=every),
+            "events": case.latest_events(every=every),
             "episode": found,
             "can_work": access.can_work(user, found),
             "can_allocate": access.can_allocate(user, found),
