@@ -14,6 +14,7 @@ from earlyhelp.casework.models import (
     Assessment,
     CapacityEscalation,
     CaseNote,
+    CaseworkSettings,
     Episode,
     EpisodeChild,
     EpisodeReferral,
@@ -113,10 +114,12 @@ class Clock:
 
     rules: TimescaleRules
     hours: WorkingTime
+    settings: CaseworkSettings | None = None
 
     @classmethod
     def of(cls, authority: Authority) -> "Clock":
-        return cls(rules=timescale_rules(casework_settings_of(authority)), hours=working_time_of(authority))
+        settings = casework_settings_of(authority)
+        return cls(rules=timescale_rules(settings), hours=working_time_of(authority), settings=settings)
 
 
 @dataclass

@@ -110,7 +110,7 @@ def episode(request: HttpRequest, pk: int) -> HttpResponse:
             "episode": found,
             "can_work": access.can_work(user, found),
             "can_allocate": access.can_allocate(user, found),
-            "settings": casework_settings_of(found.authority),
+            "settings": clock.settings,
         },
     )
 
