@@ -320,3 +320,20 @@ def test_my_families_shows_each_step_once_at_its_most_pressing_clock(team, coach
     # The first visit has two clocks and the assessment two before any visit: one line each.
     assert text.count("First visit (") == 1
     assert text.count("Assessment authorised (") == 1
+
+
+def test_the_team_page_lists_open_families_a_page_at_a_time_with_counts_of_them_all(
+    team, coach, team_leader, frameworks, monkeypatch
+):
+    from earlyhelp.casework import views
+
+    monkeypatch.setattr(views, "TEAM_PAGE_SIZE", 2)
+    for number in range(3):
+        episode_allocated(team, coach, team_leader, children=[_child(number + 20)], adults=[])
+    client = signed_in(team_leader)
+    first = client.get(f"/teams/{team.pk}/").content.decode()
+    second = client.get(f"/teams/{team.pk}/", {"page": "2"}).content.decode()
+    shown = [text.count(">Child2") for text in (first, second)]  # the children are Child20, Child21, Child22
+    assert shown == [2, 1]
+    assert "Page 1 of 2" in first
+    assert "3 of 15" in first  # the caseload counts every family

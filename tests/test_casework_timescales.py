@@ -426,3 +426,34 @@ def test_what_is_waiting_is_soonest_first_whether_counted_to_a_day_or_a_moment()
     assert order == ["earlier", "moment", "day"]
     assert deadline(by_day, HOURS) == at(date(2026, 12, 7), 17)
     assert deadline(by_moment, HOURS) == at(date(2026, 12, 7), 16)
+
+
+def _walked(start: date, end: date, hours) -> int:
+    """Working days counted the slow way, day by day: what the fast count must agree with."""
+    if end < start:
+        return -_walked(end, start, hours)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += hours.is_working_day(day)
+    return count
+
+
+@given(
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=-800, max_value=800),
+    st.sampled_from(
+        [
+            ("mon", "tue", "wed", "thu", "fri"),
+            ("mon", "tue", "wed", "thu"),
+            ("tue", "wed", "thu", "fri", "sat"),
+            ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        ]
+    ),
+)
+def test_working_days_between_agrees_with_walking_the_calendar(start, offset, days):
+    from earlyhelp.frontdoor.clock import ClockRules
+
+    hours = working_time(ClockRules("09:00-17:00", days, "GB-ENG", ("2026-12-29", "2027-08-02"), 8, 2))
+    end = start + timedelta(days=offset)
+    assert working_days_between(start, end, hours) == _walked(start, end, hours)

@@ -4,6 +4,7 @@ form, call one service, render or redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,6 +48,8 @@ from earlyhelp.core.forms import data_with, service_errors_show
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people.access import refuse
 
+TEAM_PAGE_SIZE = 50
+
 
 @require_http_methods(["GET"])
 def my_families(request: HttpRequest) -> HttpResponse:
@@ -75,14 +78,17 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = access.get_team_for_user(user, pk)
     clock = selectors.Clock.of(user.authority)
     page = selectors.team_page(chosen, clock=clock, now=timezone.now())
+    # The open families a page at a time, the soonest due first; the counts above cover them all.
+    families = Paginator(page.families, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
     record_listed(
-        actor=user, shown=[row.episode for row in page.awaiting + page.families], where=f"team page of {chosen}"
+        actor=user, shown=[row.episode for row in [*page.awaiting, *families]], where=f"team page of {chosen}"
     )
     return render(
         request,
         "casework/team.html",
         {
             "page": page,
+            "families": families,
             "teams": list(access.teams_visible_to(user)),
             "can_allocate": access.leads_team(user, chosen.pk),
         },

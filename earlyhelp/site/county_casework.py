@@ -12,6 +12,7 @@ the generated front door allocated gets its episode, written in bulk like the re
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 OPEN_WITHIN = timedelta(days=150)
 FAMILIES_PER_COACH = 14
 LONG_CASE_DAYS = 730
+# A county's open early help caseload: about 1,500 families at 250,000 people, in teams of some
+# 18 coaches holding about 250 families each (the newest allocations; the rest have closed).
+OPEN_PER_FAMILY = 0.018
+FAMILIES_PER_TEAM = 250
 
 
 def episodes(builder: "_CountyBuilder", *, result: "Generated", say: Callable[[str], None]) -> None:
@@ -66,11 +71,16 @@ def episodes(builder: "_CountyBuilder", *, result: "Generated", say: Callable[[s
     builder.models_written.update(models)
     writer = _Writer(builder, tables)
     allocations = sorted(builder.allocated.values(), key=lambda item: item.decided_at)
-    open_ones = [item for item in allocations if builder.now - item.decided_at < OPEN_WITHIN]
+    recent = [item for item in allocations if builder.now - item.decided_at < OPEN_WITHIN]
+    open_ones = recent[-max(30, round(len(builder.kept) * OPEN_PER_FAMILY)) :]
+    teams = writer.teams(len(open_ones))
+    open_ones = [replace(item, team_id=teams[index % len(teams)].pk) for index, item in enumerate(open_ones)]
+    still_open = {item.contact_pk: item for item in open_ones}
     coaches = writer.coaches(open_ones)
     for item in allocations:
-        if builder.now - item.decided_at < OPEN_WITHIN:
-            writer.episode(item, coach=coaches.pop(item.team_id))
+        if item.contact_pk in still_open:
+            chosen = still_open[item.contact_pk]
+            writer.episode(chosen, coach=coaches.pop(chosen.team_id))
         else:
             writer.episode(item, coach=None)
         result.episodes += 1
@@ -102,6 +112,23 @@ class _Writer:
         self.random = builder.random
         self.now = builder.now
         self.leader = User.objects.get(email=f"teamleader@{demo.DEMO_EMAIL_DOMAIN}")
+
+    def teams(self, open_families: int) -> list[Team]:
+        """The family support teams, with more made (one per area in turn) until each holds
+        about `FAMILIES_PER_TEAM` open families."""
+        teams = list(
+            Team.objects.filter(area__authority=self.builder.authority, kind=Team.Kind.FAMILY_SUPPORT).order_by("pk")
+        )
+        needed = max(len(teams), -(-open_families // FAMILIES_PER_TEAM))
+        areas = self.builder.areas
+        for number in range(len(teams), needed):
+            area = areas[number % len(areas)]
+            teams.append(
+                Team.objects.create(
+                    area=area, name=f"Family Support Team {area.name} {number}", kind=Team.Kind.FAMILY_SUPPORT
+                )
+            )
+        return teams
 
     def coaches(self, open_ones: list["_Allocated"]) -> _CoachesOfTeams:
         """Enough coaches in each team for its open families, the demo's own among them."""
