@@ -3,6 +3,7 @@ number of queries however many families or however long the case (tests/test_que
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -81,11 +82,17 @@ def action_dates(action: PlanAction) -> ActionDates:
 
 @dataclass(frozen=True)
 class ShownDue:
-    """A timescale as a page shows it: its state in words and colour, and what is left."""
+    """A timescale as a page shows it: its state in words and colour, and what is left (worked
+    out only for the timescales a page shows: a team page counts many more than it lists)."""
 
     due: Due
     state: State
-    left: str
+    now: datetime
+    hours: WorkingTime
+
+    @cached_property
+    def left(self) -> str:
+        return "" if self.due.done_at is not None else self.due.left_label(self.now, self.hours)
 
     @property
     def label(self) -> str:
@@ -103,9 +110,7 @@ class ShownDue:
 
 
 def shown(due: Due, now: datetime, hours: WorkingTime) -> ShownDue:
-    state = due.state(now, hours)
-    left = "" if due.done_at is not None else due.left_label(now, hours)
-    return ShownDue(due=due, state=state, left=left)
+    return ShownDue(due=due, state=due.state(now, hours), now=now, hours=hours)
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,10 @@ class FamilyRow:
     """One family on My families or the team page: what is due, soonest first."""
 
     episode: Episode
-    children: list[EpisodeChild]
+    children: list[str]
     pending: list[ShownDue] = field(default_factory=list)
+    coach_name: str = ""
+    lead_name: str = ""
     # When the team leader recorded what happens next for an episode past 6 months.
     past_six_months_decided: datetime | None = None
 
@@ -157,10 +164,51 @@ class FamilyRow:
         return any(item.is_overdue and item.due.unit == Unit.MONTHS for item in self.pending)
 
 
-def _with_children(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
-    return episodes.select_related("family", "team", "coach", "lead_practitioner").prefetch_related(
-        Prefetch("children", queryset=EpisodeChild.objects.select_related("person"), to_attr="children_shown")
+# What a list of families reads of each episode: its dates and names, not every field and
+# every related record (a team page holds a couple of hundred families).
+ROW_FIELDS = (
+    "id",
+    "authority_id",
+    "family__name",
+    "team_id",
+    "status",
+    "legal_basis",
+    "coach_id",
+    "lead_practitioner_id",
+    "referred_at",
+    "reached_team_at",
+    "opened_at",
+    "allocated_at",
+    "first_visit_due",
+    "assessment_due",
+    "first_meeting_due",
+    "manager_review_due",
+    "first_visit_at",
+    "assessment_authorised_at",
+    "first_meeting_at",
+    "last_meeting_at",
+    "last_visit_at",
+    "closed_at",
+)
+
+
+def _children_names(episodes: list[Episode]) -> dict[int, list[str]]:
+    """Each episode's children by name, in one query."""
+    found: dict[int, list[str]] = {}
+    rows = (
+        EpisodeChild.objects.filter(episode__in=episodes)
+        .order_by("episode_id", "person__date_of_birth", "pk")
+        .values_list("episode_id", "person__first_name", "person__middle_names", "person__last_name")
     )
+    for episode_id, *names in rows:
+        found.setdefault(episode_id, []).append(" ".join(part for part in names if part))
+    return found
+
+
+def _user_names(episodes: list[Episode]) -> dict[int, str]:
+    """The coaches' and lead practitioners' names, in one query."""
+    ids = {pk for episode in episodes for pk in (episode.coach_id, episode.lead_practitioner_id) if pk}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
 
 
 def _oversight_at(episodes: list[Episode], points: tuple[str, ...]) -> dict[tuple[int, str], datetime]:
@@ -196,7 +244,9 @@ def _open_actions(episodes: list[Episode]) -> dict[int, tuple[ActionDates, ...]]
 
 
 def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
-    listed = list(_with_children(episodes))
+    listed = list(episodes.select_related("family").only(*ROW_FIELDS))
+    children = _children_names(listed)
+    names = _user_names(listed)
     oversight = _oversight_at(listed, (Oversight.Point.CASE_REVIEW, Oversight.Point.PAST_SIX_MONTHS))
     notes = _notes_to_write(listed)
     actions = _open_actions(listed)
@@ -212,8 +262,10 @@ def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> 
         rows.append(
             FamilyRow(
                 episode=episode,
-                children=episode.children_shown,  # type: ignore[attr-defined]
+                children=children.get(episode.pk, []),
                 pending=[shown(due, now, clock.hours) for due in dues],
+                coach_name=names.get(episode.coach_id or 0, ""),
+                lead_name=names.get(episode.lead_practitioner_id or 0, ""),
                 past_six_months_decided=oversight.get((episode.pk, Oversight.Point.PAST_SIX_MONTHS)),
             )
         )

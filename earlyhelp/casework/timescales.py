@@ -18,6 +18,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from earlyhelp.frontdoor.clock import WorkingTime
 
@@ -31,14 +32,22 @@ class Unit(StrEnum):
 
     def amount_label(self, amount: int) -> str:
         """“5 working days”, “1 week”, “6 months”."""
-        singular = {
-            Unit.WORKING_HOURS: "working hour",
-            Unit.WORKING_DAYS: "working day",
-            Unit.DAYS: "day",
-            Unit.WEEKS: "week",
-            Unit.MONTHS: "month",
-        }[self]
-        return f"{amount} {singular}" if amount == 1 else f"{amount} {singular}s"
+        return _amount_label(self, amount)
+
+
+SINGULAR = {
+    Unit.WORKING_HOURS: "working hour",
+    Unit.WORKING_DAYS: "working day",
+    Unit.DAYS: "day",
+    Unit.WEEKS: "week",
+    Unit.MONTHS: "month",
+}
+
+
+# Pages word hundreds of timescales with the same few amounts: each is written out once.
+@lru_cache(maxsize=512)  # pragma: no mutate (the size changes only how often it is worked out again)
+def _amount_label(unit: Unit, amount: int) -> str:
+    return f"{amount} {SINGULAR[unit]}" if amount == 1 else f"{amount} {SINGULAR[unit]}s"
 
 
 def months_later(day: date, months: int) -> date:
