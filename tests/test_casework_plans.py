@@ -234,3 +234,22 @@ def test_the_plan_and_the_meetings_on_their_pages(episode, coach, team_leader, a
     front = signed_in(team_leader)
     assert front.get(f"/episodes/{episode.pk}/plan/").status_code == 200
     assert signed_in(alice).get(f"/episodes/{episode.pk}/plan/").status_code == 404
+
+
+def test_the_case_file_names_the_oversight_still_to_record_and_the_team_page_the_work_awaiting_sign_off(
+    episode, coach, team_leader
+):
+    from earlyhelp.casework import visiting
+    from tests.test_casework_visits import a_visit
+
+    visiting.case_note_record(actor=coach, episode=episode, details=a_visit())
+    episode.refresh_from_db()
+    case = case_file(episode, clock=Clock.of(episode.authority), now=timezone.now())
+    assert case.oversight_to_record == ["After the introductory visit"]
+    visiting.oversight_record(actor=team_leader, episode=episode, point="first_visit", note="Good start")
+    case = case_file(episode, clock=Clock.of(episode.authority), now=timezone.now())
+    assert case.oversight_to_record == []
+    written_and_sent(episode, coach)
+    text = signed_in(team_leader).get(f"/teams/{episode.team_id}/").content.decode()
+    assert "Waiting for your sign-off" in text
+    assert "The Brennan family: Early help assessment (CAF)" in text

@@ -292,6 +292,8 @@ class TeamPage:
     awaiting: list[FamilyRow]
     families: list[FamilyRow]
     escalations: list[CapacityEscalation]
+    # Assessments sent for a team leader's sign-off, the longest waiting first.
+    awaiting_sign_off: list[Assessment] = field(default_factory=list)
 
     @property
     def overdue_families(self) -> list[FamilyRow]:
@@ -316,12 +318,19 @@ def team_page(team: Team, *, clock: Clock, now: datetime) -> TeamPage:
     escalations = list(
         CapacityEscalation.objects.filter(episode__team=team, decided_at__isnull=True).select_related("episode")
     )
+    sign_off = list(
+        Assessment.objects.filter(episode__team=team, status=Assessment.Status.AWAITING_SIGN_OFF)
+        .select_related("episode__family", "template")
+        .only("pk", "episode_id", "submitted_at", "episode__family__name", "template__title")
+        .order_by("submitted_at")
+    )
     return TeamPage(
         team=team,
         caseloads=caseloads(coaches_of(team), per_full_time_coach=per_coach),
         awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
         families=[row for row in rows if row.episode.status == Episode.Status.OPEN],
         escalations=escalations,
+        awaiting_sign_off=sign_off,
     )
 
 
@@ -354,6 +363,22 @@ class CaseFile:
     dues: list[ShownDue]
     # Who recorded the case notes, meetings and oversight, by id: one query, not a join per row.
     names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def oversight_to_record(self) -> list[str]:
+        """The points of FF §19.1 reached with no team leader's oversight recorded yet (allocation,
+        the assessment and closure record theirs as they happen)."""
+        recorded = [item.point for item in self.oversights]
+        missing = []
+        if self.episode.first_visit_at and Oversight.Point.FIRST_VISIT not in recorded:
+            missing.append(Oversight.Point.FIRST_VISIT.label)
+        if self.episode.first_meeting_at and Oversight.Point.FIRST_PLAN not in recorded:
+            missing.append(Oversight.Point.FIRST_PLAN.label)
+        reviews = [meeting for meeting in self.meetings if meeting.kind == Meeting.Kind.REVIEW]
+        unseen = len(reviews) - recorded.count(Oversight.Point.REVIEW)
+        for meeting in reviews[len(reviews) - unseen :] if unseen > 0 else []:
+            missing.append(f"{Oversight.Point.REVIEW.label} ({timezone.localtime(meeting.held_at):%-d %B %Y})")
+        return missing
 
     @property
     def current_members(self) -> list[TeamMember]:
