@@ -15,6 +15,7 @@ from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN_PAGES = {"home (front door)", "home (team leader)", "front-door queue", "a contact", "person page", "family page"}
+CASEWORK_PAGES = {"my families (coach)", "team page (team leader)", "two-year case file"}
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +46,14 @@ def test_gunicorn_with_the_production_settings_serves_health_a_page_and_a_static
 
 
 def test_the_benchmark_opens_every_main_page_and_every_kind_of_search(smoke):
-    assert {figure["what"] for figure in smoke["pages"]} == MAIN_PAGES
+    assert {figure["what"] for figure in smoke["pages"]} == MAIN_PAGES | CASEWORK_PAGES
     for figure in smoke["pages"] + smoke["searches"]:
         assert figure["statuses"] == [200], figure
-        # The ceiling of 12 is the benchmark's, on PostgreSQL with Redis (where a session costs no
-        # query); on SQLite here a page may make a query or two more (sessions, BEGIN IMMEDIATE).
-        assert 0 < figure["queries"] <= 14, figure
+        # The ceilings are the benchmark's (12, and 30 for casework's pages), on PostgreSQL with
+        # Redis (where a session costs no query); on SQLite here a page may make a query or two
+        # more (sessions, BEGIN IMMEDIATE).
+        ceiling = 32 if figure["what"] in CASEWORK_PAGES else 14
+        assert 0 < figure["queries"] <= ceiling, figure
         assert figure["median_ms"] > 0
     assert {figure["what"] for figure in smoke["searches"]} >= {"search: surname", "search: date of birth"}
     assert smoke["mixed_load"]["requests"] > 0
