@@ -457,3 +457,79 @@ def test_working_days_between_agrees_with_walking_the_calendar(start, offset, da
     hours = working_time(ClockRules("09:00-17:00", days, "GB-ENG", ("2026-12-29", "2027-08-02"), 8, 2))
     end = start + timedelta(days=offset)
     assert working_days_between(start, end, hours) == _walked(start, end, hours)
+
+
+def test_once_there_is_a_plan_reviews_visits_and_actions_fall_due_from_their_own_last_dates():
+    from earlyhelp.casework.schedule import ActionDates, plan_dues
+
+    planned = at(date(2026, 11, 2), 15)
+    dates = EpisodeDates(
+        referred_at=at(date(2026, 10, 1)),
+        reached_team_at=at(date(2026, 10, 1)),
+        allocated_at=at(date(2026, 10, 2)),
+        first_meeting_at=planned,
+        last_meeting_at=at(date(2026, 11, 16), 10),
+        last_visit_at=at(date(2026, 11, 20), 10),
+        actions=(
+            ActionDates("Routine chart", date(2026, 12, 1)),
+            ActionDates("Clubs", date(2026, 12, 10), done_on=date(2026, 12, 8)),
+        ),
+    )
+    table = [(due.what, due.rule, due.source, due.day, due.done_at) for due in plan_dues(dates, RULES, HOURS)]
+    assert table == [
+        (
+            "Review meeting",
+            "At least every 6 weeks from the last meeting",
+            "FF §13.1: formal review meetings at least every 6 weeks",
+            date(2026, 12, 28),
+            None,
+        ),
+        (
+            "Visit",
+            "At least every 2 weeks once there is a plan",
+            "FF §12.3 and the practice standards: visits not less than every 2 weeks",
+            date(2026, 12, 4),
+            None,
+        ),
+        (
+            "Plan action: Routine chart",
+            "By the date in the plan",
+            "FF §11.1: each action says when it is to be done",
+            date(2026, 12, 1),
+            None,
+        ),
+        (
+            "Plan action: Clubs",
+            "By the date in the plan",
+            "FF §11.1: each action says when it is to be done",
+            date(2026, 12, 10),
+            datetime(2026, 12, 8, 9, 0, tzinfo=LONDON),
+        ),
+    ]
+
+
+def test_before_any_later_meeting_or_visit_the_plans_clocks_run_from_the_plan_and_none_once_closed():
+    from earlyhelp.casework.schedule import plan_dues
+
+    planned = at(date(2026, 11, 2), 15)
+    base = {"referred_at": planned, "reached_team_at": planned, "allocated_at": planned, "first_meeting_at": planned}
+    # A visit before the plan does not start the fortnight: the plan does.
+    dues = plan_dues(EpisodeDates(**base, last_visit_at=at(date(2026, 10, 20))), RULES, HOURS)
+    assert [due.day for due in dues] == [date(2026, 12, 14), date(2026, 11, 16)]
+    assert plan_dues(EpisodeDates(**base, closed_at=at(date(2026, 11, 20))), RULES, HOURS) == []
+    assert plan_dues(EpisodeDates(referred_at=planned, reached_team_at=planned), RULES, HOURS) == []
+
+
+def test_an_assessment_date_the_note_sets_at_another_clocks_day_is_still_shown_as_the_notes():
+    referred, allocated = at(date(2026, 12, 1)), at(date(2026, 12, 4))
+    dates = EpisodeDates(
+        referred_at=referred, reached_team_at=referred, allocated_at=allocated, assessment_due=date(2026, 12, 24)
+    )
+    assessment = [
+        (due.rule, due.day) for due in episode_dues(dates, RULES, HOURS) if due.what == "Assessment authorised"
+    ]
+    assert assessment == [
+        ("20 days from referral", date(2026, 12, 21)),
+        ("20 days from allocation", date(2026, 12, 24)),
+        ("Set in the allocation note", date(2026, 12, 24)),
+    ]
