@@ -2,6 +2,7 @@
 Christmas. Each worked example in docs/casework.md is one of these tests (same dates)."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -512,7 +513,12 @@ def test_before_any_later_meeting_or_visit_the_plans_clocks_run_from_the_plan_an
     from earlyhelp.casework.schedule import plan_dues
 
     planned = at(date(2026, 11, 2), 15)
-    base = {"referred_at": planned, "reached_team_at": planned, "allocated_at": planned, "first_meeting_at": planned}
+    base: dict[str, Any] = {
+        "referred_at": planned,
+        "reached_team_at": planned,
+        "allocated_at": planned,
+        "first_meeting_at": planned,
+    }
     # A visit before the plan does not start the fortnight: the plan does.
     dues = plan_dues(EpisodeDates(**base, last_visit_at=at(date(2026, 10, 20))), RULES, HOURS)
     assert [due.day for due in dues] == [date(2026, 12, 14), date(2026, 11, 16)]
