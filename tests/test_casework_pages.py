@@ -337,3 +337,24 @@ def test_the_team_page_lists_open_families_a_page_at_a_time_with_counts_of_them_
     assert shown == [2, 1]
     assert "Page 1 of 2" in first
     assert "3 of 15" in first  # the caseload counts every family
+
+
+def test_the_plan_team_and_assessment_pages_make_a_fixed_number_of_queries(team, coach, team_leader, frameworks):
+    from earlyhelp.casework.assessing import assessment_start
+    from earlyhelp.casework.models import AssessmentTemplate
+
+    episode = episode_allocated(team, coach, team_leader)
+    assessment = assessment_start(
+        actor=coach, episode=episode, template=AssessmentTemplate.objects.filter(active=True).first()
+    )
+    client = signed_in(coach)
+    pages = [
+        f"/episodes/{episode.pk}/plan/",
+        f"/episodes/{episode.pk}/team-around-the-family/",
+        f"/episodes/{episode.pk}/assessments/{assessment.pk}/",
+        f"/episodes/{episode.pk}/meetings/add/",
+    ]
+    small = [queries_for(client, page) for page in pages]
+    _grow_case(episode, team, coach, team_leader, 6)
+    large = [queries_for(client, page) for page in pages]
+    assert small == large
