@@ -14,6 +14,7 @@ from django.utils import timezone
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.casework import closing, leading, planning, visiting
 from earlyhelp.casework.closing import ClosureDetails
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import Episode, Oversight, WellbeingScore
 from earlyhelp.casework.planning import MeetingDetails, MemberDetails
 from earlyhelp.people.access import people_visible_to
@@ -191,6 +192,7 @@ def test_an_episode_past_6_months_shows_as_a_breach_until_the_team_leader_record
         fresh.referred_at = fresh.reached_team_at = fresh.allocated_at = long_ago
         fresh.save(update_fields=["referred_at", "reached_team_at", "allocated_at"])
         record_change(actor=team_leader, verb=AuditEvent.Verb.UPDATED, target=fresh, changes={"test": "dated back"})
+        deadlines_keep(fresh)
     clock = Clock.of(episode.authority)
     [row] = family_rows(my_episodes(coach), clock=clock, now=timezone.now())
     assert row.past_intervention_length
@@ -200,4 +202,5 @@ def test_an_episode_past_6_months_shows_as_a_breach_until_the_team_leader_record
     assert row.past_six_months_decided is not None
     text = signed_in(team_leader).get(f"/teams/{team.pk}/").content.decode()
     assert "Past 6 months: a breach" in text
+    assert "1</span>past 6 months" in text
     assert "What happens next decided" in text

@@ -421,9 +421,7 @@ def test_what_is_waiting_is_soonest_first_whether_counted_to_a_day_or_a_moment()
     by_moment = Due(what="moment", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 16))
     earlier = Due(what="earlier", rule="x", source="x", unit=Unit.WORKING_HOURS, moment=at(date(2026, 12, 7), 9))
     done = Due(what="done", rule="x", source="x", unit=Unit.DAYS, day=date(2026, 12, 1), done_at=at(date(2026, 12, 1)))
-    order = [
-        due.what for due in pending_soonest_first([by_day, by_moment, done, earlier], at(date(2026, 12, 7)), HOURS)
-    ]
+    order = [due.what for due in pending_soonest_first([by_day, by_moment, done, earlier], HOURS)]
     assert order == ["earlier", "moment", "day"]
     assert deadline(by_day, HOURS) == at(date(2026, 12, 7), 17)
     assert deadline(by_moment, HOURS) == at(date(2026, 12, 7), 16)

@@ -156,6 +156,10 @@ def test_generated_casework_gives_allocated_families_episodes_and_the_pages_open
     assert result.episodes > 0
     assert Episode.objects.filter(status="open").exists()
     assert Episode.objects.filter(status="closed").exists()
+    from earlyhelp.casework.deadlines import deadlines_refresh
+
+    assert deadlines_refresh() == 0  # written in bulk, and each open episode's deadlines kept
+    assert not Episode.objects.filter(status="open", next_deadline__isnull=True).exists()
     assert set(Episode.objects.values_list("pk", flat=True)) <= set(
         AuditEvent.objects.filter(target_type="casework.episode", verb="created").values_list("target_id", flat=True)
     )

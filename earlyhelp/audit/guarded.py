@@ -20,6 +20,26 @@ class AuditedQuerySet(models.QuerySet[Any]):
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
         raise UnauditedWriteError(f"Bulk create of {self.model._meta.label}: create records through a service.")
 
+    def derived_update(self, **kwargs: Any) -> int:
+        """An UPDATE of values the service works out from audited records (the model's
+        `DERIVED_FIELDS`, e.g. an episode's next deadline): nobody types them, and the change
+        that moved them has its audit row. Any other field is refused."""
+        self._only_derived(kwargs)
+        return super().update(**kwargs)
+
+    def derived_bulk_update(self, objs: list[Any], fields: list[str] | tuple[str, ...], batch_size: int) -> int:
+        self._only_derived(fields)
+        # Django's bulk_update runs UPDATEs through the queryset's own update(), refused above.
+        plain: models.QuerySet[Any] = models.QuerySet(self.model, using=self.db)
+        return plain.bulk_update(objs, fields, batch_size=batch_size)
+
+    def _only_derived(self, fields: Any) -> None:
+        allowed = set(getattr(self.model, "DERIVED_FIELDS", ()))
+        if not set(fields) <= allowed:
+            raise UnauditedWriteError(
+                f"Bulk update of {self.model._meta.label}: {sorted(set(fields) - allowed)} are not derived fields."
+            )
+
     def delete(self) -> tuple[int, dict[str, int]]:
         scope = require_scope(self.model)
         for instance in self:

@@ -2,8 +2,13 @@
 Episodes and their records are never edited here: they hold children's data and change only
 through the audited services."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from earlyhelp.casework.deadlines import authority_deadlines_refresh
 from earlyhelp.casework.models import CaseworkSettings, CodedNeed, NeedsList
 from earlyhelp.core.admin import VersionedAdmin
 
@@ -13,6 +18,12 @@ class CaseworkSettingsAdmin(VersionedAdmin):
     """A save from a stale page is refused (ADR 11), as for the authority's other settings."""
 
     list_display = ["authority", "service_model", "first_visit_working_days_from_allocation", "intervention_months"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # New timescales apply at once: every open family's deadlines by the new rules.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            authority_deadlines_refresh(obj.authority)
 
 
 class CodedNeedInline(admin.TabularInline[CodedNeed, NeedsList]):

@@ -21,6 +21,7 @@ from earlyhelp.casework import notifications
 from earlyhelp.casework.access import leads_team
 from earlyhelp.casework.caseloads import caseload_of, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import (
     Allocation,
     CapacityEscalation,
@@ -138,7 +139,7 @@ def episode_allocate(*, actor: User, episode: Episode, note: AllocationNote, see
     )
     record_change(actor=actor, verb=AuditEvent.Verb.CREATED, target=oversight, changes={"point": oversight.point})
     _escalation_settle(actor=actor, episode=episode, used=escalation)
-    return episode
+    return deadlines_keep(episode)
 
 
 def _note_problems(

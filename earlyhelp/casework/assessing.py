@@ -17,6 +17,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.access import can_work, leads_team
 from earlyhelp.casework.configuration import casework_settings_of
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import (
     Assessment,
     AssessmentTemplate,
@@ -247,6 +248,7 @@ def assessment_authorise(*, actor: User, assessment: Assessment, note: str) -> A
         episode=episode, point=Oversight.Point.ASSESSMENT, note=note.strip(), recorded_by=actor, recorded_at=now
     )
     record_change(actor=actor, verb=AuditEvent.Verb.CREATED, target=oversight, changes={"point": oversight.point})
+    deadlines_keep(episode)
     return assessment
 
 

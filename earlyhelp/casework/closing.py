@@ -23,6 +23,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.access import leads_team
 from earlyhelp.casework.configuration import casework_settings_of
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.leading import partner_sight_end
 from earlyhelp.casework.models import CaseNote, Episode, EpisodeChild, Meeting, Oversight, PlanAction, WellbeingScore
 from earlyhelp.core.workflow import locked
@@ -104,7 +105,7 @@ def episode_close(*, actor: User, episode: Episode, details: ClosureDetails, see
     record_change(actor=actor, verb=AuditEvent.Verb.CREATED, target=oversight, changes={"point": oversight.point})
     if episode.lead_practitioner is not None:
         partner_sight_end(actor=actor, episode=episode, practitioner=episode.lead_practitioner, on=timezone.localdate())
-    return episode
+    return deadlines_keep(episode)
 
 
 def closure_problems(*, episode: Episode, details: ClosureDetails, children: list[EpisodeChild]) -> dict[str, str]:

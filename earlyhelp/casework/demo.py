@@ -16,6 +16,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework import allocating, assessing, closing, leading, planning, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
+from earlyhelp.casework.deadlines import deadlines_refresh
 from earlyhelp.casework.models import (
     Allocation,
     Assessment,
@@ -98,6 +99,8 @@ def load(authority: Authority) -> int:
     if len(children) > len(CASELOADS):
         waiting = _referred(front_door=front_door, team=team, child=children[-1], needs=["family-conflict"])
         _dated_back(actor=leader, episode=waiting, days=2)
+    # The demo's dates were moved back past the services: each episode's deadlines worked out again.
+    deadlines_refresh(Episode.objects.filter(authority=authority))
     return len(made)
 
 

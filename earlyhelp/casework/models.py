@@ -291,6 +291,15 @@ class Episode(VersionedModel):
     )
     social_care_because = models.TextField(blank=True)
 
+    # Worked out from the dates above and the episode's visits, oversight and plan actions
+    # (`deadlines.py`) whenever one of them changes, so that a team page sorts, counts and pages
+    # its families in SQL: the end of the soonest timescale not yet met, the last moment at which
+    # none is overdue, and the last moment within the length of an intervention. Never edited.
+    next_deadline = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_after = models.DateTimeField(null=True, blank=True, editable=False)
+    past_intervention_length_after = models.DateTimeField(null=True, blank=True, editable=False)
+    DERIVED_FIELDS = ("next_deadline", "overdue_after", "past_intervention_length_after")
+
     class Meta:
         ordering = ["-opened_at", "-pk"]
         indexes = [

@@ -17,6 +17,7 @@ from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework import notifications
 from earlyhelp.casework.caseloads import team_has_room
 from earlyhelp.casework.configuration import needs_list_in_use
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import (
     CapacityEscalation,
     CodedNeed,
@@ -80,7 +81,7 @@ def episode_open(*, actor: User, decision: TriageDecision) -> Episode:
     _referral_join(actor=actor, episode=episode, contact=contact, opened_it=True)
     _children_add(actor=actor, episode=episode, contact=contact, children=children)
     _capacity_check(actor=actor, episode=episode)
-    return episode
+    return deadlines_keep(episode)
 
 
 def _join(*, actor: User, episode: Episode, contact: Contact, children: list[Person]) -> Episode:

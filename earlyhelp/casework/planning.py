@@ -20,6 +20,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.access import can_work
 from earlyhelp.casework.configuration import casework_settings_of
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import Episode, EpisodeChild, Meeting, PlanAction, TeamMember, WellbeingScore
 from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import User
@@ -142,6 +143,7 @@ def plan_action_add(*, actor: User, episode: Episode, details: ActionDetails) ->
         target=action,
         changes={"what": action.what, "who": action.who, "by_when": action.by_when.isoformat()},
     )
+    deadlines_keep(episode)
     return action
 
 
@@ -151,7 +153,7 @@ def plan_action_update(
 ) -> PlanAction:
     """Record an action's progress, move it on (done, no longer needed, or open again), or give
     it a new date; refused from a stale page."""
-    _locked_for_work(actor, action.episode, "status")
+    episode = _locked_for_work(actor, action.episode, "status")
     action = locked(action)
     problems: dict[str, str] = {}
     if status not in PlanAction.Status.values:
@@ -180,6 +182,7 @@ def plan_action_update(
         changes={name: [before[name], value] for name, value in after.items() if before[name] != value}
         | {"version": versions},
     )
+    deadlines_keep(episode)
     return action
 
 
@@ -256,6 +259,7 @@ def meeting_record(*, actor: User, episode: Episode, details: MeetingDetails) ->
                 changes={"score": score.score, "point": score.point},
             )
     _meeting_dates_move(actor=actor, episode=episode, meeting=meeting)
+    deadlines_keep(episode)
     return meeting
 
 

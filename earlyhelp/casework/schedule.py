@@ -6,7 +6,7 @@ all ask the same questions here, and nothing is counted twice in two ways.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from earlyhelp.casework.timescales import Due, Unit, due_moment, last_day, months_later
 from earlyhelp.frontdoor.clock import WorkingTime
@@ -341,7 +341,7 @@ def intervention_due(dates: EpisodeDates, rules: TimescaleRules, *, allocated_on
     )
 
 
-def pending_soonest_first(dues: list[Due], now: datetime, hours: WorkingTime) -> list[Due]:
+def pending_soonest_first(dues: list[Due], hours: WorkingTime) -> list[Due]:
     """The dues not yet met, the soonest (most overdue) first."""
     waiting = [due for due in dues if due.done_at is None]
     return sorted(waiting, key=lambda due: deadline(due, hours))
@@ -353,3 +353,34 @@ def deadline(due: Due, hours: WorkingTime) -> datetime:
         return due.moment
     assert due.day is not None
     return datetime.combine(due.day, hours.closes, hours.zone)
+
+
+def last_moment_met(due: Due, hours: WorkingTime) -> datetime:
+    """The last moment the timescale is still met (`Due.met_by`): its moment, or the end of its
+    last day. Overdue is any moment after."""
+    if due.moment is not None:
+        return due.moment
+    assert due.day is not None
+    return datetime.combine(due.day, time.max, hours.zone)
+
+
+@dataclass(frozen=True)
+class Soonest:
+    """What a list of families sorts and counts by, kept on the episode (`deadlines.py`): the
+    deadline of the soonest timescale not yet met, the last moment at which none is overdue, and
+    the last moment within the length of an intervention. None where nothing is waiting."""
+
+    next_deadline: datetime | None
+    overdue_after: datetime | None
+    past_intervention_length_after: datetime | None
+
+
+def soonest(dues: list[Due], hours: WorkingTime) -> Soonest:
+    waiting = [due for due in dues if due.done_at is None]
+    return Soonest(
+        next_deadline=min((deadline(due, hours) for due in waiting), default=None),
+        overdue_after=min((last_moment_met(due, hours) for due in waiting), default=None),
+        past_intervention_length_after=min(
+            (last_moment_met(due, hours) for due in waiting if due.unit == Unit.MONTHS), default=None
+        ),
+    )

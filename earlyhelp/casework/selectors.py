@@ -4,8 +4,10 @@ number of queries however many families or however long the case (tests/test_que
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from earlyhelp.casework.caseloads import Caseload, caseloads, coaches_of
@@ -243,14 +245,21 @@ def _open_actions(episodes: list[Episode]) -> dict[int, tuple[ActionDates, ...]]
     return {key: tuple(value) for key, value in found.items()}
 
 
-def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
-    listed = list(episodes.select_related("family").only(*ROW_FIELDS))
-    children = _children_names(listed)
-    names = _user_names(listed)
+@dataclass(frozen=True)
+class _Waiting:
+    """What a list needs of its episodes: each one's timescales not yet met, soonest first, and
+    the oversight recorded at the points a list shows."""
+
+    pending: dict[int, list[Due]]
+    oversight: dict[tuple[int, str], datetime]
+
+
+def _waiting(listed: list[Episode], *, clock: Clock) -> _Waiting:
+    """In three queries, whatever the number of episodes."""
     oversight = _oversight_at(listed, (Oversight.Point.CASE_REVIEW, Oversight.Point.PAST_SIX_MONTHS))
     notes = _notes_to_write(listed)
     actions = _open_actions(listed)
-    rows = []
+    pending = {}
     for episode in listed:
         dates = episode_dates(
             episode,
@@ -258,22 +267,41 @@ def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> 
             visits=notes.get(episode.pk, ()),
             actions=actions.get(episode.pk, ()),
         )
-        dues = pending_soonest_first(episode_dues(dates, clock.rules, clock.hours), now, clock.hours)
-        rows.append(
-            FamilyRow(
-                episode=episode,
-                children=children.get(episode.pk, []),
-                pending=[shown(due, now, clock.hours) for due in dues],
-                coach_name=names.get(episode.coach_id or 0, ""),
-                lead_name=names.get(episode.lead_practitioner_id or 0, ""),
-                past_six_months_decided=oversight.get((episode.pk, Oversight.Point.PAST_SIX_MONTHS)),
-            )
+        pending[episode.pk] = pending_soonest_first(episode_dues(dates, clock.rules, clock.hours), clock.hours)
+    return _Waiting(pending=pending, oversight=oversight)
+
+
+def pending_dues(listed: list[Episode], *, clock: Clock) -> dict[int, list[Due]]:
+    """Each episode's timescales not yet met, soonest first (`deadlines.py` keeps the soonest)."""
+    return _waiting(listed, clock=clock).pending
+
+
+def _soonest_first(row: "FamilyRow", hours: WorkingTime) -> tuple[int, datetime]:
+    """Families with something due first, the soonest (most overdue) first: the order of
+    `Episode.next_deadline`, in which the team page is paged."""
+    return (0, deadline(row.next_due.due, hours)) if row.next_due else (1, row.episode.opened_at)
+
+
+def family_rows(episodes: QuerySet[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
+    rows = _rows(list(episodes.select_related("family").only(*ROW_FIELDS)), clock=clock, now=now)
+    return sorted(rows, key=lambda row: _soonest_first(row, clock.hours))
+
+
+def _rows(listed: list[Episode], *, clock: Clock, now: datetime) -> list[FamilyRow]:
+    children = _children_names(listed)
+    names = _user_names(listed)
+    waiting = _waiting(listed, clock=clock)
+    return [
+        FamilyRow(
+            episode=episode,
+            children=children.get(episode.pk, []),
+            pending=[shown(due, now, clock.hours) for due in waiting.pending[episode.pk]],
+            coach_name=names.get(episode.coach_id or 0, ""),
+            lead_name=names.get(episode.lead_practitioner_id or 0, ""),
+            past_six_months_decided=waiting.oversight.get((episode.pk, Oversight.Point.PAST_SIX_MONTHS)),
         )
-    # Families with something due first, the soonest (most overdue) first.
-    return sorted(
-        rows,
-        key=lambda row: (0, deadline(row.next_due.due, clock.hours)) if row.next_due else (1, row.episode.opened_at),
-    )
+        for episode in listed
+    ]
 
 
 def my_episodes(user: User) -> QuerySet[Episode]:
@@ -290,18 +318,15 @@ class TeamPage:
     team: Team
     caseloads: list[Caseload]
     awaiting: list[FamilyRow]
-    families: list[FamilyRow]
+    # The open families a page at a time (`FamilyRow`s), the soonest due first.
+    families: "Page[Any]"
     escalations: list[CapacityEscalation]
+    # Counts of every open family, not only the page shown.
+    open_count: int = 0
+    overdue_count: int = 0
+    past_intervention_length_count: int = 0
     # Assessments sent for a team leader's sign-off, the longest waiting first.
     awaiting_sign_off: list[Assessment] = field(default_factory=list)
-
-    @property
-    def overdue_families(self) -> list[FamilyRow]:
-        return [row for row in self.families if row.overdue]
-
-    @property
-    def past_intervention_length(self) -> list[FamilyRow]:
-        return [row for row in self.families if row.past_intervention_length]
 
     @property
     def capacity(self) -> tuple[int, int]:
@@ -311,10 +336,28 @@ class TeamPage:
         )
 
 
-def team_page(team: Team, *, clock: Clock, now: datetime) -> TeamPage:
+def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None = 1, size: int = 50) -> TeamPage:
+    """The team's families, caseloads and work waiting. The open families are sorted, counted and
+    paged in SQL by each episode's kept deadlines (`deadlines.py`): clocks are worked out only for
+    the families on the page shown, however many the team holds."""
     per_coach = team.area.authority.caseload_per_full_time_coach
-    episodes = Episode.objects.filter(team=team).exclude(status=Episode.Status.CLOSED)
-    rows = family_rows(episodes, clock=clock, now=now)
+    not_closed = Episode.objects.filter(team=team).exclude(status=Episode.Status.CLOSED)
+    open_ones = not_closed.filter(status=Episode.Status.OPEN)
+    counts = open_ones.aggregate(
+        everyone=Count("pk"),
+        overdue=Count("pk", filter=Q(overdue_after__lt=now)),
+        past=Count("pk", filter=Q(past_intervention_length_after__lt=now)),
+    )
+    soonest_first = (
+        open_ones.select_related("family")
+        .only(*ROW_FIELDS)
+        .order_by(F("next_deadline").asc(nulls_last=True), "opened_at", "pk")
+    )
+    paginator = Paginator(soonest_first, size)
+    paginator.count = counts["everyone"]  # counted above with the rest: no second count
+    families = paginator.get_page(page)
+    rows = _rows(list(families.object_list), clock=clock, now=now)
+    families.object_list = sorted(rows, key=lambda row: _soonest_first(row, clock.hours))
     escalations = list(
         CapacityEscalation.objects.filter(episode__team=team, decided_at__isnull=True).select_related("episode")
     )
@@ -327,9 +370,12 @@ def team_page(team: Team, *, clock: Clock, now: datetime) -> TeamPage:
     return TeamPage(
         team=team,
         caseloads=caseloads(coaches_of(team), per_full_time_coach=per_coach),
-        awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
-        families=[row for row in rows if row.episode.status == Episode.Status.OPEN],
+        awaiting=family_rows(not_closed.filter(status=Episode.Status.AWAITING_ALLOCATION), clock=clock, now=now),
+        families=families,
         escalations=escalations,
+        open_count=counts["everyone"],
+        overdue_count=counts["overdue"],
+        past_intervention_length_count=counts["past"],
         awaiting_sign_off=sign_off,
     )
 

@@ -4,7 +4,6 @@ form, call one service, render or redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -77,18 +76,19 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     chosen = access.get_team_for_user(user, pk)
     clock = selectors.Clock.of(user.authority)
-    page = selectors.team_page(chosen, clock=clock, now=timezone.now())
-    # The open families a page at a time, the soonest due first; the counts above cover them all.
-    families = Paginator(page.families, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The open families a page at a time, the soonest due first; the counts cover them all.
+    page = selectors.team_page(
+        chosen, clock=clock, now=timezone.now(), page=request.GET.get("page"), size=TEAM_PAGE_SIZE
+    )
     record_listed(
-        actor=user, shown=[row.episode for row in [*page.awaiting, *families]], where=f"team page of {chosen}"
+        actor=user, shown=[row.episode for row in [*page.awaiting, *page.families]], where=f"team page of {chosen}"
     )
     return render(
         request,
         "casework/team.html",
         {
             "page": page,
-            "families": families,
+            "families": page.families,
             "teams": list(access.teams_visible_to(user)),
             "can_allocate": access.leads_team(user, chosen.pk),
         },

@@ -19,6 +19,7 @@ from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.access import can_work, leads_team
+from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.models import CaseNote, Episode, Oversight
 from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import User
@@ -96,6 +97,7 @@ def case_note_record(*, actor: User, episode: Episode, details: VisitDetails) ->
             "first_visit": first,
         },
     )
+    deadlines_keep(episode)
     return case_note
 
 
@@ -203,6 +205,7 @@ def case_note_write(*, actor: User, case_note: CaseNote, note: str, seen_version
         target=case_note,
         changes={"note": [before, case_note.note], "version": versions},
     )
+    deadlines_keep(episode)
     return case_note
 
 
@@ -223,4 +226,5 @@ def oversight_record(*, actor: User, episode: Episode, point: str, note: str) ->
     record_change(
         actor=actor, verb=AuditEvent.Verb.CREATED, target=oversight, changes={"point": point, "note": oversight.note}
     )
+    deadlines_keep(episode)
     return oversight

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited_writes, record_change
+from earlyhelp.casework.deadlines import authority_deadlines_refresh
 from earlyhelp.core.admin import VersionedAdmin
 from earlyhelp.organisations.models import Authority, User
 
@@ -67,6 +68,8 @@ class AuthorityAdmin(VersionedAdmin):
                 target=obj,
                 changes=changes,
             )
+            # The working time casework counts by may have changed: its open families' deadlines.
+            authority_deadlines_refresh(obj)
 
 
 def _plain(value: Any) -> Any:

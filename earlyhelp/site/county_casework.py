@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.casework.deadlines import deadlines_refresh
 from earlyhelp.casework.models import (
     Allocation,
     CaseNote,
@@ -88,6 +89,8 @@ def episodes(builder: "_CountyBuilder", *, result: "Generated", say: Callable[[s
         writer.long_case(allocations[-1])
     for table in tables.values():
         table.flush()
+    # Written in bulk, past the services: each open episode's soonest deadlines worked out after.
+    deadlines_refresh()
     say(f"  {result.episodes:,} episodes, {len(open_ones):,} open")
 
 
