@@ -195,8 +195,9 @@ def test_a_bulk_load_and_the_command_work_them_out_again(team, coach, team_leade
         record_change(actor=team_leader, verb=AuditEvent.Verb.UPDATED, target=fresh, changes={"test": "loaded"})
     assert kept(episode) == before  # a load past the services leaves them as they were
     call_command("casework", "deadlines", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    after = assert_kept(episode)
-    assert after.past_intervention_length_after < timezone.now()
+    after = assert_kept(episode).past_intervention_length_after
+    assert after is not None
+    assert after < timezone.now()
     assert deadlines_refresh() == 0  # nothing left to change
 
 
@@ -216,6 +217,8 @@ def test_new_timescales_or_closed_days_in_the_admin_site_apply_to_every_open_fam
     response = client.post(f"/admin/casework/caseworksettings/{settings.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     shorter = assert_kept(episode)
+    assert shorter.past_intervention_length_after is not None
+    assert before.past_intervention_length_after is not None
     assert shorter.past_intervention_length_after < before.past_intervention_length_after
 
     # A change to the authority's working time: worked out again (from nothing, to show it).
@@ -249,7 +252,9 @@ def test_the_team_page_counts_every_overdue_family_and_lists_the_most_overdue_fi
         assert "2</span>families with something overdue" in text
         assert "1</span>past 6 months" in text
         assert "Page" in text
-    assert kept(newest).overdue_after > timezone.now()
+    on_time = kept(newest).overdue_after
+    assert on_time is not None
+    assert on_time > timezone.now()
 
 
 def test_the_demo_keeps_every_episodes_deadlines(frameworks):
