@@ -79,8 +79,12 @@ def test_the_case_closes_after_the_ending_meeting_with_the_final_wellbeing_and_t
     assert (episode.end_reason, episode.closed_by) == ("goals_met", team_leader)
     assert WellbeingScore.objects.get(episode=episode, point="closure").score == 8
     assert Oversight.objects.filter(episode=episode, point=Oversight.Point.CLOSURE).exists()
-    with pytest.raises(ValidationError):
+    closed_at = timezone.localtime(episode.closed_at)
+    with pytest.raises(ValidationError) as raised:  # a second press of "Close", or a second leader
         closing.episode_close(actor=team_leader, episode=episode, details=closure(episode), seen_version=None)
+    assert raised.value.message_dict["end_reason"] == [
+        f"Team leader closed this family's case on {closed_at:%-d %B %Y at %H:%M}"
+    ]
 
 
 def test_moving_on_to_a_universal_service_says_to_whom(episode, coach, team_leader):

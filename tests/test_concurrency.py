@@ -3,6 +3,7 @@ own database connection, against data committed for real (`transactional_db`).""
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -345,3 +346,198 @@ def test_two_team_leaders_signing_off_one_assessment_at_once_sign_it_off_once(
     authorised = assessment.status == Assessment.Status.AUTHORISED
     assert Oversight.objects.filter(episode=episode, point="assessment").count() == int(authorised)
     assert WellbeingScore.objects.filter(episode=episode, point="assessment").count() == int(authorised)
+
+
+def _two_at_once(first: Callable[[], Any], second: Callable[[], Any]) -> list[Any]:
+    """`first` and `second` released together, each on its own connection."""
+    work = iter([first, second])
+    lock = threading.Lock()
+
+    def run() -> Any:
+        with lock:
+            chosen = next(work)
+        return chosen()
+
+    return at_once(2, run)
+
+
+def _one_won(results: list[Any]) -> Exception:
+    """One change saved and the other refused with a message (never a server error): the refusal."""
+    from django.core.exceptions import ValidationError
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert len(refused) == 1, results
+    assert isinstance(refused[0], ValidationError), refused
+    return refused[0]
+
+
+def test_two_team_leaders_closing_one_case_at_once_close_it_once(
+    postgresql_only, committed_db, coach, team_leader, second_team_leader, team, frameworks
+):
+    from earlyhelp.casework import closing
+    from earlyhelp.casework.models import Episode, Oversight, WellbeingScore
+    from tests.factories import episode_allocated
+    from tests.test_casework_closure import closure, ending_meeting
+
+    episode = episode_allocated(team, coach, team_leader)
+    ending_meeting(episode, coach)
+    episode.refresh_from_db()
+    version = episode.version
+
+    def close_by(leader: Any) -> Callable[[], Any]:
+        return lambda: closing.episode_close(
+            actor=leader, episode=Episode.objects.get(pk=episode.pk), details=closure(episode), seen_version=version
+        )
+
+    refusal = _one_won(_two_at_once(close_by(team_leader), close_by(second_team_leader)))
+    assert "closed this family's case on" in str(refusal)
+    episode.refresh_from_db()
+    assert episode.status == Episode.Status.CLOSED
+    assert Oversight.objects.filter(episode=episode, point="closure").count() == 1
+    assert WellbeingScore.objects.filter(episode=episode, point="closure").count() == 1
+
+
+def test_two_coaches_recording_the_initial_planning_meeting_at_once_record_it_once(
+    postgresql_only, committed_db, coach, team_leader, team, frameworks
+):
+    from django.utils import timezone
+
+    from earlyhelp.casework import planning
+    from earlyhelp.casework.models import Episode, Meeting
+    from tests.factories import episode_allocated
+    from tests.test_casework_plans import an_action, assessed
+
+    episode = assessed(episode_allocated(team, coach, team_leader), coach, team_leader)
+    planning.plan_action_add(actor=coach, episode=episode, details=an_action())
+    member = planning.team_member_add(
+        actor=coach, episode=episode, member=planning.MemberDetails(name="Siobhan", role="Mother", is_family=True)
+    )
+
+    def record(actor: Any, minutes: str) -> Callable[[], Any]:
+        details = planning.MeetingDetails(
+            kind="initial", held_at=timezone.now() - timedelta(hours=1), minutes=minutes, attended=[member.pk]
+        )
+        return lambda: planning.meeting_record(actor=actor, episode=Episode.objects.get(pk=episode.pk), details=details)
+
+    refusal = _one_won(_two_at_once(record(coach, "Plan agreed (coach)"), record(team_leader, "Plan agreed (leader)")))
+    assert "already recorded" in str(refusal)
+    assert Meeting.objects.filter(episode=episode, kind="initial").count() == 1
+    from tests.test_casework_deadlines import assert_kept
+
+    assert_kept(episode)
+
+
+def test_two_people_updating_one_plan_action_at_once_lose_neither(
+    postgresql_only, committed_db, coach, team_leader, team, frameworks
+):
+    from earlyhelp.casework import planning
+    from earlyhelp.casework.models import PlanAction
+    from earlyhelp.core.workflow import StaleEditError
+    from tests.factories import episode_allocated
+    from tests.test_casework_plans import an_action
+
+    episode = episode_allocated(team, coach, team_leader)
+    action = planning.plan_action_add(actor=coach, episode=episode, details=an_action())
+
+    def update(actor: Any, status: str, progress: str) -> Callable[[], Any]:
+        return lambda: planning.plan_action_update(
+            actor=actor,
+            action=PlanAction.objects.get(pk=action.pk),
+            status=status,
+            progress=progress,
+            by_when=action.by_when,
+            seen_version=action.version,
+        )
+
+    refusal = _one_won(
+        _two_at_once(update(coach, "done", "Chart on the fridge"), update(team_leader, "open", "Chasing"))
+    )
+    assert isinstance(refusal, StaleEditError)
+    saved = PlanAction.objects.get(pk=action.pk)
+    assert (saved.status, saved.progress) in (("done", "Chart on the fridge"), ("open", "Chasing"))
+    assert saved.version == action.version + 1
+    from tests.test_casework_deadlines import assert_kept
+
+    assert_kept(episode)
+
+
+def test_two_changes_of_legal_basis_or_of_lead_practitioner_at_once_save_one_and_tell_the_other(
+    postgresql_only, committed_db, coach, team_leader, second_team_leader, team, social_worker, frameworks
+):
+    from django.utils import timezone
+
+    from earlyhelp.casework.configuration import casework_settings_of
+    from earlyhelp.casework.models import ServiceModel
+
+    settings = casework_settings_of(team.area.authority)  # Family Help: a child in need stays with the service
+    settings.service_model = ServiceModel.FAMILY_HELP
+    settings.save(update_fields=["service_model"])
+
+    from earlyhelp.casework import leading
+    from earlyhelp.casework.models import Episode, LeadPractitionerChange, LegalBasis, LegalBasisChange
+    from earlyhelp.core.workflow import StaleEditError
+    from tests.factories import episode_allocated
+
+    episode = episode_allocated(team, coach, team_leader)
+    version = Episode.objects.get(pk=episode.pk).version
+    changes_before = LegalBasisChange.objects.filter(episode=episode).count()
+
+    def basis(actor: Any, reason: str) -> Callable[[], Any]:
+        return lambda: leading.legal_basis_change(
+            actor=actor,
+            episode=Episode.objects.get(pk=episode.pk),
+            to=LegalBasis.CHILD_IN_NEED,
+            reason=reason,
+            social_worker=social_worker,
+            seen_version=version,
+        )
+
+    refusal = _one_won(_two_at_once(basis(coach, "s17 met (coach)"), basis(team_leader, "s17 met (leader)")))
+    # Re-checked under the lock: the second is told the basis is already what they chose.
+    assert "already “Child in need (section 17, Children Act 1989)”" in str(refusal)
+    assert LegalBasisChange.objects.filter(episode=episode).count() == changes_before + 1
+
+    version = Episode.objects.get(pk=episode.pk).version
+
+    def lead(actor: Any, handover: str) -> Callable[[], Any]:
+        return lambda: leading.lead_practitioner_change(
+            actor=actor,
+            episode=Episode.objects.get(pk=episode.pk),
+            lead=second_team_leader,
+            agreed_with_family=True,
+            handover=handover,
+            handed_over_on=timezone.localdate(),
+            seen_version=version,
+        )
+
+    leads_before = LeadPractitionerChange.objects.filter(episode=episode).count()
+    refusal = _one_won(_two_at_once(lead(coach, "Handover (coach)"), lead(team_leader, "Handover (leader)")))
+    assert isinstance(refusal, StaleEditError)
+    assert LeadPractitionerChange.objects.filter(episode=episode).count() == leads_before + 1
+
+
+def test_a_note_written_and_an_action_added_at_once_leave_the_deadlines_as_both_made_them(
+    postgresql_only, committed_db, coach, team_leader, team, frameworks
+):
+    from earlyhelp.casework import planning, visiting
+    from earlyhelp.casework.models import CaseNote, Episode
+    from tests.factories import episode_allocated
+    from tests.test_casework_deadlines import assert_kept
+    from tests.test_casework_plans import an_action
+    from tests.test_casework_visits import a_visit
+
+    episode = episode_allocated(team, coach, team_leader)
+    note = visiting.case_note_record(actor=coach, episode=episode, details=a_visit(note=""))
+
+    def write() -> Any:
+        fresh = CaseNote.objects.get(pk=note.pk)
+        return visiting.case_note_write(actor=coach, case_note=fresh, note="Seen", seen_version=fresh.version)
+
+    def add() -> Any:
+        return planning.plan_action_add(
+            actor=team_leader, episode=Episode.objects.get(pk=episode.pk), details=an_action()
+        )
+
+    results = _two_at_once(write, add)
+    assert not [result for result in results if isinstance(result, Exception)], results
+    assert_kept(episode)

@@ -55,6 +55,12 @@ class ClosureDetails:
 @audited
 def episode_close(*, actor: User, episode: Episode, details: ClosureDetails, seen_version: int | None) -> Episode:
     episode = locked(episode)
+    if episode.status == Episode.Status.CLOSED and episode.closed_at is not None:
+        # Read under the lock: a second team leader pressing "Close" at the same moment is told.
+        when = timezone.localtime(episode.closed_at)
+        raise ValidationError(
+            {"end_reason": f"{episode.closed_by or 'Someone'} closed this family's case on {when:%-d %B %Y at %H:%M}"}
+        )
     if not (episode.is_open and leads_team(actor, episode.team_id)):
         raise ValidationError({"end_reason": f"Only a team leader of {episode.team} closes this family's case"})
     if episode.status != Episode.Status.OPEN:

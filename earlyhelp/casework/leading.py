@@ -48,7 +48,7 @@ def legal_basis_change(
     elif to == episode.legal_basis and (
         social_worker is None or social_worker.pk == episode.overseeing_social_worker_id
     ):
-        problems["legal_basis"] = f"The episode is already {LegalBasis(to).label.lower()}"
+        problems["legal_basis"] = f"The family's legal basis is already “{LegalBasis(to).label}”"
     if to == LegalBasis.CHILD_IN_NEED:
         if not casework_settings_of(episode.authority).is_family_help:
             problems["legal_basis"] = (

@@ -145,7 +145,7 @@ class FamilyRow:
     def next_due(self) -> ShownDue | None:
         return self.pending[0] if self.pending else None
 
-    @property
+    @cached_property
     def next_steps(self) -> list[ShownDue]:
         """The most pressing clock of each step (the first visit's two clocks are one step):
         what a list shows; the case file shows every clock."""
@@ -161,7 +161,7 @@ class FamilyRow:
     def overdue(self) -> list[ShownDue]:
         return [item for item in self.pending if item.is_overdue]
 
-    @property
+    @cached_property
     def past_intervention_length(self) -> bool:
         return any(item.is_overdue and item.due.unit == Unit.MONTHS for item in self.pending)
 
@@ -336,7 +336,7 @@ class TeamPage:
         )
 
 
-def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None = 1, size: int = 50) -> TeamPage:
+def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None = 1, size: int = 25) -> TeamPage:
     """The team's families, caseloads and work waiting. The open families are sorted, counted and
     paged in SQL by each episode's kept deadlines (`deadlines.py`): clocks are worked out only for
     the families on the page shown, however many the team holds."""
@@ -356,8 +356,14 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     paginator = Paginator(soonest_first, size)
     paginator.count = counts["everyone"]  # counted above with the rest: no second count
     families = paginator.get_page(page)
-    rows = _rows(list(families.object_list), clock=clock, now=now)
-    families.object_list = sorted(rows, key=lambda row: _soonest_first(row, clock.hours))
+    waiting = list(
+        not_closed.filter(status=Episode.Status.AWAITING_ALLOCATION).select_related("family").only(*ROW_FIELDS)
+    )
+    # The families awaiting a coach and the page shown, read together: one query per kind of record.
+    rows = sorted(
+        _rows([*waiting, *families.object_list], clock=clock, now=now), key=lambda row: _soonest_first(row, clock.hours)
+    )
+    families.object_list = [row for row in rows if row.episode.status == Episode.Status.OPEN]
     escalations = list(
         CapacityEscalation.objects.filter(episode__team=team, decided_at__isnull=True).select_related("episode")
     )
@@ -370,7 +376,7 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     return TeamPage(
         team=team,
         caseloads=caseloads(coaches_of(team), per_full_time_coach=per_coach),
-        awaiting=family_rows(not_closed.filter(status=Episode.Status.AWAITING_ALLOCATION), clock=clock, now=now),
+        awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
         families=families,
         escalations=escalations,
         open_count=counts["everyone"],
@@ -442,7 +448,9 @@ class CaseFile:
 
     @property
     def notes_with_clocks(self) -> list[tuple[CaseNote, ShownDue]]:
-        return list(zip(self.case_notes, self.case_note_dues, strict=True))
+        """The notes whose clocks were worked out (`case_file`), each with its own."""
+        clocks = self.case_note_dues
+        return list(zip(self.case_notes[: len(clocks)], clocks, strict=True))
 
     # The case file shows the latest of its longest lists, with the rest a click away (`?all=1`):
     # a two-year case opens as fast as a new one (docs/performance.md).
@@ -554,8 +562,9 @@ class CaseFile:
         return [score for score in self.wellbeing if score.person_id == child.person_id]
 
 
-def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
-    """Everything the case file shows: one query per kind of record, whatever the case's length."""
+def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = False) -> CaseFile:
+    """Everything the case file shows: one query per kind of record, whatever the case's length.
+    The case notes' own clocks are worked out for the notes shown: the latest, or `every` one."""
     children = list(
         EpisodeChild.objects.filter(episode=episode)
         .select_related("person")
@@ -564,7 +573,8 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime) -> CaseFile:
     oversights = list(Oversight.objects.filter(episode=episode))
     review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
     case_notes = list(CaseNote.objects.filter(episode=episode))
-    visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in case_notes)
+    shown_notes = case_notes if every else case_notes[: CaseFile.SHOWN]
+    visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in shown_notes)
     actions = list(PlanAction.objects.filter(episode=episode))
     meetings = list(Meeting.objects.filter(episode=episode).prefetch_related(Prefetch("attended", to_attr="attendees")))
     recorders = {item.recorded_by_id for item in [*case_notes, *oversights, *meetings]}

@@ -47,7 +47,8 @@ from earlyhelp.core.forms import data_with, service_errors_show
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people.access import refuse
 
-TEAM_PAGE_SIZE = 50
+# The team page lists its open families 25 at a time, as the front-door queue lists contacts.
+TEAM_PAGE_SIZE = 25
 
 
 @require_http_methods(["GET"])
@@ -101,9 +102,9 @@ def episode(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.get_episode_for_user(user, pk)
     clock = selectors.Clock.of(user.authority)
     record_view(actor=user, target=found)
-    case = selectors.case_file(found, clock=clock, now=timezone.now())
-    record_listed(actor=user, shown=[child.person for child in case.children], where=f"episode {found.reference}")
     every = request.GET.get("all") == "1"
+    case = selectors.case_file(found, clock=clock, now=timezone.now(), every=every)
+    record_listed(actor=user, shown=[child.person for child in case.children], where=f"episode {found.reference}")
     return render(
         request,
         "casework/episode.html",
