@@ -462,7 +462,15 @@ def test_two_people_updating_one_plan_action_at_once_lose_neither(
 
 
 def test_two_changes_of_legal_basis_or_of_lead_practitioner_at_once_save_one_and_tell_the_other(
-    postgresql_only, committed_db, coach, team_leader, second_team_leader, team, social_worker, frameworks
+    postgresql_only,
+    committed_db,
+    coach,
+    team_leader,
+    second_team_leader,
+    head_of_service,
+    team,
+    social_worker,
+    frameworks,
 ):
     from django.utils import timezone
 
@@ -499,11 +507,11 @@ def test_two_changes_of_legal_basis_or_of_lead_practitioner_at_once_save_one_and
 
     version = Episode.objects.get(pk=episode.pk).version
 
-    def lead(actor: Any, handover: str) -> Callable[[], Any]:
+    def lead(actor: Any, to: Any, handover: str) -> Callable[[], Any]:
         return lambda: leading.lead_practitioner_change(
             actor=actor,
             episode=Episode.objects.get(pk=episode.pk),
-            lead=second_team_leader,
+            lead=to,
             agreed_with_family=True,
             handover=handover,
             handed_over_on=timezone.localdate(),
@@ -511,9 +519,24 @@ def test_two_changes_of_legal_basis_or_of_lead_practitioner_at_once_save_one_and
         )
 
     leads_before = LeadPractitionerChange.objects.filter(episode=episode).count()
-    refusal = _one_won(_two_at_once(lead(coach, "Handover (coach)"), lead(team_leader, "Handover (leader)")))
-    assert isinstance(refusal, StaleEditError)
+    refusal = _one_won(
+        _two_at_once(
+            lead(coach, second_team_leader, "Handover (coach)"),
+            lead(team_leader, second_team_leader, "Handover (leader)"),
+        )
+    )
+    # The same choice: re-checked under the lock, the second is told it is already so.
+    assert "Tess Second already leads the work with this family" in str(refusal)
     assert LeadPractitionerChange.objects.filter(episode=episode).count() == leads_before + 1
+
+    # Different choices from the same page: the second is refused as a stale form, nothing overwritten.
+    version = Episode.objects.get(pk=episode.pk).version
+    refusal = _one_won(
+        _two_at_once(lead(coach, team_leader, "Back to the leader"), lead(team_leader, head_of_service, "To the head"))
+    )
+    assert isinstance(refusal, StaleEditError)
+    assert LeadPractitionerChange.objects.filter(episode=episode).count() == leads_before + 2
+    assert Episode.objects.get(pk=episode.pk).lead_practitioner_id in (team_leader.pk, head_of_service.pk)
 
 
 def test_a_note_written_and_an_action_added_at_once_leave_the_deadlines_as_both_made_them(
