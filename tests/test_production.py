@@ -45,6 +45,49 @@ def test_gunicorn_with_the_production_settings_serves_health_a_page_and_a_static
     assert production["plain_http_redirected_to_https"] is True
 
 
+def test_production_pages_are_never_stored_and_carry_the_security_headers(smoke):
+    headers = smoke["production"]["page_headers"]
+    assert "no-store" in headers["cache-control"]
+    assert "script-src 'self' 'sha256-" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "camera=()" in headers["permissions-policy"]
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["x-frame-options"] == "DENY"
+
+
+def _production(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "staticfiles.json").write_text("{}")  # as if collected
+    environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "earlyhelp.settings.production",
+        "SECRET_KEY": "a-production-secret-key-for-the-check-" + "x" * 40,
+        "ALLOWED_HOSTS": "early-help.example.gov.uk",
+        "STATIC_ROOT": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_deployment_checks_are_clean_under_the_production_settings(tmp_path):
+    finished = _production(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "System check identified no issues (0 silenced)." in finished.stdout
+
+
+def test_the_demo_is_never_loaded_under_the_production_settings(tmp_path):
+    assert _production(tmp_path, "migrate", "--no-input", "--verbosity", "0").returncode == 0
+    for command in (["load_demo"], ["generate_demo", "--scale", "smoke"]):
+        finished = _production(tmp_path, *command)
+        assert finished.returncode == 1, command
+        assert "Demo data is never loaded under the production settings" in finished.stderr
+    users = _production(
+        tmp_path, "shell", "-c", "from earlyhelp.organisations.models import User; print(User.objects.count())"
+    )
+    assert users.stdout.strip().splitlines()[-1] == "0"
+
+
 def test_the_benchmark_opens_every_main_page_and_every_kind_of_search(smoke):
     assert {figure["what"] for figure in smoke["pages"]} == MAIN_PAGES | CASEWORK_PAGES
     for figure in smoke["pages"] + smoke["searches"]:

@@ -510,6 +510,17 @@ def production_checks(port: int) -> dict[str, Any]:
         "sign_in_page": page.status,
         "static_file": static.status if static else None,
         "static_cache_control": static.headers.get("cache-control", "") if static else "",
+        # The headers every page carries (earlyhelp/core/headers.py, django-csp, HSTS).
+        "page_headers": {
+            name: page.headers.get(name, "")
+            for name in (
+                "cache-control",
+                "content-security-policy",
+                "permissions-policy",
+                "strict-transport-security",
+                "x-frame-options",
+            )
+        },
         "plain_http_redirected_to_https": insecure.status == 301
         and insecure.headers.get("location", "").startswith("https://"),
     }

@@ -1,9 +1,8 @@
-"""Every request's "from where" for the audit rows it writes; and signed-in pages never cached."""
+"""Every request's "from where" for the audit rows it writes."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 
 from earlyhelp.audit.trail import RequestOrigin, reads_recorded_together, request_origin
 from earlyhelp.core.addresses import client_address
@@ -24,8 +23,4 @@ class AuditOriginMiddleware:
         )
         with request_origin(origin), reads_recorded_together():
             response = self.get_response(request)
-        # A page for someone signed in may hold a child's details: never kept by a browser or proxy.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
-            add_never_cache_headers(response)
         return response

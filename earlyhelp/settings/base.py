@@ -34,11 +34,16 @@ INSTALLED_APPS = [
     "earlyhelp.casework",
     "earlyhelp.site",
     "ninja",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so on every page the service answers but not on static files:
+    # never stored (no-store), no powerful browser features, and the Content-Security-Policy.
+    "earlyhelp.core.headers.PrivatePagesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +126,25 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and images only from the service itself; no inline script but GOV.UK
+# Frontend's one line that marks the page as able to run JavaScript, allowed by its hash
+# (tests/test_security_headers.py checks the hash against base.html). No plugins, no framing, forms
+# post only here.
+GOVUK_JS_ENABLED_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", GOVUK_JS_ENABLED_SCRIPT_HASH],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -136,6 +160,10 @@ STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     BASE_DIR / "earlyhelp" / "static",
 ]
+
+# `make run`'s demonstration authority (its users share a published password) may be loaded:
+# never under the production settings, which set this False whatever the environment says.
+DEMO_DATA_ALLOWED = True
 
 # The service's name on every page, e-mail and letter (the authority's own name is shown with it).
 SERVICE_NAME = env_str("SERVICE_NAME", "Early Help")

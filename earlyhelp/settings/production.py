@@ -13,12 +13,18 @@ from earlyhelp.settings.base import DATABASES
 from earlyhelp.settings.environment import env_bool, env_int, env_str
 
 DEBUG = False
+# The demo's users share the password and API key printed in the README (load_demo refuses).
+DEMO_DATA_ALLOWED = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # The proxy normally redirects plain HTTP itself; this is the service's own guard behind it.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000
+# Every subdomain over HTTPS too; "preload" lets the domain join browsers' built-in list (gov.uk
+# is on it already). HSTS_PRELOAD=0 for a domain whose owner has not agreed to that.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz answers the proxy's and the load balancer's checks over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

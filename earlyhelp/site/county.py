@@ -217,6 +217,7 @@ def generate(
 ) -> Generated:
     """Add `people` synthetic people, their families and `years` of contacts to the demo authority
     (loaded first, with `demo_families` families made through the services, if it is not there)."""
+    demo.refuse_unless_allowed()
     started = time.perf_counter()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         authority = demo.load(families=demo_families)

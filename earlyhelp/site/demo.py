@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from faker import Faker
 
@@ -179,8 +180,21 @@ OTHER_AGENCIES = [
 ]
 
 
+class DemoRefusedError(Exception):
+    """The demo's users share one published password and API key: never in a real service."""
+
+
+def refuse_unless_allowed() -> None:
+    if not settings.DEMO_DATA_ALLOWED:
+        raise DemoRefusedError(
+            "Demo data is never loaded under the production settings: its users share the password and API key "
+            "printed in the README. Load it under earlyhelp.settings.local (make run)."
+        )
+
+
 def load(*, families: int = 200, seed: int = 2026) -> Authority:
     """Create the demonstration authority; do nothing if it is already there."""
+    refuse_unless_allowed()
     existing = Authority.objects.filter(code=AUTHORITY_CODE).first()
     if existing is not None:
         return existing

@@ -4,6 +4,7 @@ server, with axe-core run on every page the test visits."""
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -45,7 +46,14 @@ class AccessiblePage:
         self.base_url = base_url
         self.visited: list[str] = []
         self.checked: set[str] = set()
+        # What the Content-Security-Policy blocked: a page whose script, style or font it refused.
+        self.refused_by_policy: list[str] = []
         page.on("framenavigated", self._navigated)
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.refused_by_policy.append(f"{self.page.url}: {message.text}")
 
     def _navigated(self, frame: object) -> None:
         if frame is self.page.main_frame:
@@ -69,6 +77,7 @@ class AccessiblePage:
     def assert_every_page_checked(self) -> None:
         unchecked = [url for url in self.visited if url not in self.checked and url != "about:blank"]
         assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
+        assert not self.refused_by_policy, "\n".join(self.refused_by_policy)
 
 
 @pytest.fixture(autouse=True)

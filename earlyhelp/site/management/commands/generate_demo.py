@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from earlyhelp.site import county
+from earlyhelp.site import county, demo
 
 
 class Command(BaseCommand):
@@ -19,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=county.YEARS, help="Years of contacts (default 5)")
 
     def handle(self, *args: Any, scale: str | None, people: int | None, seed: int, years: int, **options: Any) -> None:
+        try:
+            demo.refuse_unless_allowed()
+        except demo.DemoRefusedError as refused:
+            raise CommandError(str(refused)) from refused
         wanted = county.SCALES[scale] if scale else people
         if wanted is None or wanted < 1 or wanted > 5_000_000:
             raise CommandError("--people must be between 1 and 5,000,000")

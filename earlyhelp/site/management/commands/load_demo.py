@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from earlyhelp.site import demo
@@ -17,6 +17,10 @@ class Command(BaseCommand):
         from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
 
+        try:
+            demo.refuse_unless_allowed()
+        except demo.DemoRefusedError as refused:
+            raise CommandError(str(refused)) from refused
         # The demo's decisions e-mail their outcome; nobody should read those in `make run`'s output.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             before = Family.objects.count()
