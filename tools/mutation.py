@@ -34,6 +34,7 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
     "earlyhelp/people/access.py": ["tests/test_access.py", "tests/test_audit.py", "tests/test_people_merging.py"],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py"],
+    "earlyhelp/casework/access.py": ["tests/test_access.py", "tests/test_casework.py", "tests/test_casework_pages.py"],
 }
 
 COMPARISONS: dict[type, type] = {
