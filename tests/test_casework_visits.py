@@ -2,7 +2,7 @@
 case note due within 24 working hours and a late one shown late, and a team leader's oversight
 (the case review with a manager among it)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -193,7 +193,7 @@ def test_recording_the_first_visit_on_the_page_and_writing_its_note_later(episod
     data = {
         "kind": "home_visit",
         **_date_fields("happened_on", today),
-        "happened_time": "12am",
+        "happened_time": "12am",  # midnight: earlier today, whatever the time the test runs
         "successful": "yes",
         "who_was_seen": "Maya and her mother",
         "note": "",
@@ -214,6 +214,29 @@ def test_recording_the_first_visit_on_the_page_and_writing_its_note_later(episod
     )
     assert written.status_code == 302
     assert "Introductory visit." in client.get(f"/episodes/{episode.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("12am", time(0, 0)),
+        ("12:30am", time(0, 30)),
+        ("12pm", time(12, 0)),
+        ("12.15pm", time(12, 15)),
+        ("9am", time(9, 0)),
+        ("2:30pm", time(14, 30)),
+        ("14:30", time(14, 30)),
+        ("0:05", time(0, 5)),
+        ("13pm", None),
+        ("0am", None),
+        ("24:00", None),
+        ("noon", None),
+    ],
+)
+def test_a_time_of_day_is_read_as_a_person_means_it(typed, meant):
+    from earlyhelp.casework.forms import _time_of_day
+
+    assert _time_of_day(typed) == meant
 
 
 def test_a_time_that_is_not_a_time_is_refused_beside_its_field(episode, coach):

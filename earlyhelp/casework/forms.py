@@ -288,14 +288,18 @@ class LeadPractitionerForm(VersionedForm):
 def _time_of_day(text: str) -> time | None:
     """“14:30”, “2:30pm”, “9am” → a time; None when it is not one."""
     cleaned = text.strip().lower().replace(".", ":").replace(" ", "")
-    afternoon = cleaned.endswith("pm")
+    afternoon, morning = cleaned.endswith("pm"), cleaned.endswith("am")
     cleaned = cleaned.removesuffix("pm").removesuffix("am")
     hours, _, minutes = cleaned.partition(":")
     if not (hours.isdigit() and (minutes.isdigit() or minutes == "")) or len(hours) > 2 or len(minutes) > 2:
         return None
     hour, minute = int(hours), int(minutes or 0)
+    if (afternoon or morning) and not 1 <= hour <= 12:
+        return None  # "13pm", "0am": not a time on a 12-hour clock
     if afternoon and hour < 12:
         hour += 12
+    if morning and hour == 12:
+        hour = 0  # 12am is midnight (12pm is midday)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return time(hour, minute)

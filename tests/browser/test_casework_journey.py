@@ -43,12 +43,12 @@ def submit(accessible_page, button: str) -> None:
     assert not summary.is_visible(), summary.inner_text()
 
 
-def record_meeting(accessible_page, episode, kind: str, held: date, child_name: str | None) -> None:
+def record_meeting(accessible_page, episode, kind: str, held: date, child_name: str | None, at: str = "10:00") -> None:
     page = accessible_page.page
     accessible_page.goto(f"/episodes/{episode.pk}/meetings/add/")
     page.get_by_label(kind, exact=True).check()
     fill_date(page, "held_on", held)
-    page.get_by_label("At what time?").fill("10:00")
+    page.get_by_label("At what time?").fill(at)
     page.get_by_label("Siobhan Brennan, Mother").check()
     page.get_by_label("Minutes").fill(f"{kind}: went through the plan with the family.")
     if child_name:
@@ -150,7 +150,9 @@ def test_an_episode_from_allocation_to_closure(
     page.get_by_label("Done", exact=True).check()
     page.get_by_label("Progress", exact=True).fill("On time every day for three weeks")
     submit(accessible_page, "Save")
-    record_meeting(accessible_page, episode, "Ending meeting", today, None)
+    # Held a minute ago: whatever the time of day the test runs (10:00 today is still to come at 01:00).
+    ended = timezone.localtime() - timedelta(minutes=1)
+    record_meeting(accessible_page, episode, "Ending meeting", ended.date(), None, at=ended.strftime("%H:%M"))
 
     # The team leader closes the case; the closure letter has the final plan.
     sign_in(accessible_page, team_leader)
