@@ -175,6 +175,11 @@ MATRIX = {
     "home": (lambda o: "/", expect(200, 200, 200, others=200)),
     "sign-in": (lambda o: "/sign-in/", expect(302, 302, 302, others=302, anonymous=200)),
     "health": (lambda o: "/healthz", expect(200, 200, 200, others=200, anonymous=200)),
+    # A set-password link (an invitation): a wrong or used token shows "This link has expired".
+    "accounts:set-password": (
+        lambda o: "/account/set-password/MQ/not-a-token/",
+        expect(200, 200, 200, others=200, anonymous=200),
+    ),
     "refused-access": (lambda o: "/record-of-access/refused/", expect(404, 404, 404) | GOVERNANCE),
     "people:search": (lambda o: "/people/", expect(200, 200, 200)),
     "people:person-add": (lambda o: "/people/add/", expect(200, 200, 200)),

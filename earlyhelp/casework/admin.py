@@ -5,25 +5,23 @@ through the audited services."""
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
+from earlyhelp.audit.admin import AuditedAdmin
 from earlyhelp.casework.deadlines import authority_deadlines_refresh
 from earlyhelp.casework.models import CaseworkSettings, CodedNeed, NeedsList
 from earlyhelp.core.admin import VersionedAdmin
 
 
 @admin.register(CaseworkSettings)
-class CaseworkSettingsAdmin(VersionedAdmin):
+class CaseworkSettingsAdmin(AuditedAdmin, VersionedAdmin):
     """A save from a stale page is refused (ADR 11), as for the authority's other settings."""
 
     list_display = ["authority", "service_model", "first_visit_working_days_from_allocation", "intervention_months"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def after_save(self, request: HttpRequest, obj: Any, change: bool) -> None:
         # New timescales apply at once: every open family's deadlines by the new rules.
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            authority_deadlines_refresh(obj.authority)
+        authority_deadlines_refresh(obj.authority)
 
 
 class CodedNeedInline(admin.TabularInline[CodedNeed, NeedsList]):
@@ -39,7 +37,7 @@ class CodedNeedInline(admin.TabularInline[CodedNeed, NeedsList]):
 
 
 @admin.register(NeedsList)
-class NeedsListAdmin(admin.ModelAdmin[NeedsList]):
+class NeedsListAdmin(AuditedAdmin):
     """A published list is not edited: a changed list is a new YAML version (configuration.py)."""
 
     list_display = ["title", "version", "in_use", "loaded_at"]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "earlyhelp.core",
     "earlyhelp.audit",
     "earlyhelp.organisations",
+    "earlyhelp.accounts",
     "earlyhelp.people",
     "earlyhelp.thresholds",
     "earlyhelp.directory",
@@ -164,6 +165,11 @@ STATICFILES_DIRS = [
 # `make run`'s demonstration authority (its users share a published password) may be loaded:
 # never under the production settings, which set this False whatever the environment says.
 DEMO_DATA_ALLOWED = True
+
+# Where users reach the service: the start of the links in invitations and password e-mails.
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
+# A link to set a password works once, for three days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 60 * 60)
 
 # The service's name on every page, e-mail and letter (the authority's own name is shown with it).
 SERVICE_NAME = env_str("SERVICE_NAME", "Early Help")

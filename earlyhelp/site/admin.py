@@ -8,15 +8,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from earlyhelp.audit.models import AuditEvent
-from earlyhelp.audit.trail import audited_writes, record_change
+from earlyhelp.audit.admin import AuditedAdmin
 from earlyhelp.casework.deadlines import authority_deadlines_refresh
 from earlyhelp.core.admin import VersionedAdmin
-from earlyhelp.organisations.models import Authority, User
+from earlyhelp.organisations.models import Authority
 
 
 @admin.register(Authority)
-class AuthorityAdmin(VersionedAdmin):
+class AuthorityAdmin(AuditedAdmin, VersionedAdmin):
     list_display = ["name", "code", "service_name"]
     fieldsets = (
         (None, {"fields": ("name", "code", "service_name", "front_door_phone", "childrens_social_care_phone")}),
@@ -53,24 +52,6 @@ class AuthorityAdmin(VersionedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # every record in the service belongs to it
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        changed = [name for name in form.changed_data if name != "seen_version"]
-        before = {name: _plain(form.initial.get(name)) for name in changed}
-        with audited_writes():
-            super().save_model(request, obj, form, change)
-            user = request.user
-            changes = {name: [before[name], _plain(getattr(obj, name))] for name in changed}
-            if change:
-                changes["version"] = [obj.version - 1, obj.version]
-            record_change(
-                actor=user if isinstance(user, User) else None,
-                verb=AuditEvent.Verb.UPDATED if change else AuditEvent.Verb.CREATED,
-                target=obj,
-                changes=changes,
-            )
-            # The working time casework counts by may have changed: its open families' deadlines.
-            authority_deadlines_refresh(obj)
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, bool | int | str) else str(value)
+    def after_save(self, request: HttpRequest, obj: Any, change: bool) -> None:
+        # The working time casework counts by may have changed: its open families' deadlines.
+        authority_deadlines_refresh(obj)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from faker import Faker
 
+from earlyhelp.accounts.granting import role_request
 from earlyhelp.audit.trail import audited_writes
 from earlyhelp.organisations.models import Agency, Area, Authority, RoleAssignment, Team, User
 from earlyhelp.organisations.roles import Role
@@ -153,7 +154,15 @@ DEMO_USERS = [
     DemoUser(
         "admin", "Sam Green", "Systems administrator", (Role.SYSTEM_ADMINISTRATOR,), team="Systems", administers=True
     ),
+    # A role that opens records waits for a second administrator's approval (ADR 18).
+    DemoUser(
+        "admin2", "Ola Adeyemi", "Systems administrator", (Role.SYSTEM_ADMINISTRATOR,), team="Systems", administers=True
+    ),
 ]
+# A new starter with no role yet: Sam Green has asked for "Family coach", waiting for Ola Adeyemi.
+NEW_STARTER = DemoUser(
+    "newstarter", "Leah Morgan", "Family coach (starting soon)", (), team="Family Support Team North"
+)
 
 TEAMS = [
     ("Early Help Desk", Team.Kind.FRONT_DOOR, "Northampton East"),
@@ -204,6 +213,7 @@ def load(*, families: int = 200, seed: int = 2026) -> Authority:
         with audited_writes():
             builder.families(count=families)
             builder.partner_involvements()
+            builder.role_request_waiting()
     return authority
 
 
@@ -263,6 +273,15 @@ class _Builder:
         for role in demo.roles:
             RoleAssignment.objects.create(user=user, role=role)
         return user
+
+    def role_request_waiting(self) -> None:
+        starter = self._user(NEW_STARTER)
+        role_request(
+            actor=self.users["admin"],
+            user=starter,
+            role=Role.FAMILY_COACH,
+            reason="Joins Family Support Team North next month",
+        )
 
     # People ------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-in/", site_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", site_views.SignOutView.as_view(), name="sign-out"),
     path("healthz", site_views.health, name="health"),
+    path("account/", include("earlyhelp.accounts.urls")),
     path("record-of-access/refused/", audit_views.refused_access, name="refused-access"),
     path("", include("earlyhelp.people.urls")),
     path("", include("earlyhelp.thresholds.urls")),

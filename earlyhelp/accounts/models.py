@@ -1,0 +1,49 @@
+"""Who may do what is granted, never taken: a role is asked for by one administrator and, when it
+opens children's records or the admin site, takes effect only once a second administrator
+approves it. Nobody asks for, or approves, a role for themselves (ADR 18)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from earlyhelp.core.workflow import Transitions
+from earlyhelp.organisations.roles import Role
+
+
+class RoleRequest(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a second administrator"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    TRANSITIONS = Transitions({Status.WAITING: (Status.GRANTED, Status.REFUSED)})
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_requests")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    reason = models.TextField(help_text="Why they need it: their job, the team they join")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # Null for a role that opens no records: granted as it was asked for, with nobody else's check.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(requested_by=F("user")), name="role_never_asked_for_oneself"),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | (~Q(decided_by=F("user")) & ~Q(decided_by=F("requested_by"))),
+                name="role_decided_by_a_second_administrator",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(status="waiting"), name="role_asked_for_once_at_a_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{Role(self.role).label} for {self.user} ({self.get_status_display().lower()})"
