@@ -180,6 +180,9 @@ MATRIX = {
         lambda o: "/account/set-password/MQ/not-a-token/",
         expect(200, 200, 200, others=200, anonymous=200),
     ),
+    # Everyone signed in sees, and ends, only their own sessions.
+    "accounts:sessions": (lambda o: "/account/sessions/", expect(200, 200, 200, others=200)),
+    "accounts:session-end": (lambda o: "/account/sessions/1/end/", expect(405, 405, 405, others=405)),
     "refused-access": (lambda o: "/record-of-access/refused/", expect(404, 404, 404) | GOVERNANCE),
     "people:search": (lambda o: "/people/", expect(200, 200, 200)),
     "people:person-add": (lambda o: "/people/add/", expect(200, 200, 200)),

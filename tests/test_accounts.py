@@ -246,5 +246,5 @@ def test_an_account_disabled_in_the_admin_site_is_signed_out_at_once(administrat
     del form["is_active"]
     assert client.post(f"/admin/organisations/user/{coach.pk}/change/", form).status_code == 302
     assert session.get(f"/people/{okafor.child.pk}/").status_code == 302  # to sign in
-    event = AuditEvent.objects.for_target("organisations.user", coach.pk).get()
+    event = AuditEvent.objects.for_target("organisations.user", coach.pk).get(verb=AuditEvent.Verb.UPDATED)
     assert event.details == {"is_active": [True, False]}

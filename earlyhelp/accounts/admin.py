@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from earlyhelp.accounts import granting, invitations
-from earlyhelp.accounts.models import RoleRequest
+from earlyhelp.accounts import granting, invitations, sessions
+from earlyhelp.accounts.models import RoleRequest, SignedInSession
 from earlyhelp.audit.admin import AuditedAdmin
 from earlyhelp.organisations.models import Agency, Area, RoleAssignment, Team, User
 from earlyhelp.organisations.roles import Role
@@ -90,6 +90,15 @@ class UserAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def after_save(self, request: HttpRequest, obj: Any, change: bool) -> None:
+        if change and not obj.is_active:
+            ended = sessions.sessions_end(
+                user=obj,
+                sessions=sessions.open_sessions_of(obj),
+                ending=SignedInSession.Ending.ACCOUNT_DISABLED,
+                actor=_administrator(request),
+            )
+            if ended:
+                messages.info(request, f"{obj} has been signed out of {ended} session(s).")
         if not change:
             invitations.invitation_send(actor=_administrator(request), user=obj, kind=invitations.Kind.INVITATION)
             messages.info(request, f"{obj} has been sent an invitation to set their password.")

@@ -47,3 +47,30 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{Role(self.role).label} for {self.user} ({self.get_status_display().lower()})"
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser: what a user sees on "Your sessions" and can end (sessions.py)."""
+
+    class Ending(models.TextChoices):
+        SIGNED_OUT = "signed_out", "Signed out"
+        IDLE = "idle", "Signed out after a time without using the service"
+        TOO_LONG = "too_long", "Signed out at the longest a session may last"
+        ENDED_BY_USER = "ended_by_user", "Ended from another session"
+        ACCOUNT_DISABLED = "account_disabled", "Account disabled"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ending = models.CharField(max_length=20, choices=Ending.choices, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "ended_at"], name="sessions_of_a_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

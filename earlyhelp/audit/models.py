@@ -37,6 +37,11 @@ class AuditEvent(models.Model):
         # An attempt to open, change or list a record the person may not see: the 404 they got
         # says nothing, and this row says they tried (a partner sweeping ids stands out).
         REFUSED = "refused", "Refused: tried to open a record they may not see"
+        # Signing in and out (issue 13): every attempt, whether the account exists or not.
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed: wrong email address or password"
+        SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused: too many wrong passwords"
+        SIGNED_OUT = "signed_out", "Signed out"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null only for work the system does by itself (loading demo data, say); `actor_label`

@@ -176,6 +176,22 @@ def record_refused(
     return event
 
 
+def record_sign_in(*, verb: AuditEvent.Verb, user: "User | None", email: str, details: dict[str, Any]) -> AuditEvent:
+    """A sign-in attempt, a refusal or a signing out, on the user it names (the typed address's
+    account, or none: target id 0 with the address typed). Written at once, outside any write
+    scope, like a refused look: it stays whatever the request does next."""
+    event = _event(
+        actor=user,
+        actor_label=email[:200],
+        verb=verb,
+        target_type="organisations.user",
+        target_id=user.pk if user is not None else 0,
+        details={"email": email[:254], **details},
+    )
+    event.save()
+    return event
+
+
 def _write_many(
     *, actor: "User", verb: AuditEvent.Verb, targets: Iterable[models.Model], details: dict[str, Any]
 ) -> None:

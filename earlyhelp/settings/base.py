@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Oversized bodies, NUL bytes and half characters are refused before any view reads them.
     "earlyhelp.core.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session idle for 30 minutes, or 12 hours old, is ended before the page is shown.
+    "earlyhelp.accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -107,7 +109,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
 # Django's own sign-in check; the user is loaded with their authority, agency and team at once.
-AUTHENTICATION_BACKENDS = ["earlyhelp.organisations.backends.UserBackend"]
+AUTHENTICATION_BACKENDS = ["earlyhelp.accounts.backends.GuardedUserBackend"]
+# Guessing passwords (earlyhelp/accounts/signing_in.py): an account is locked from one source after
+# this many wrong passwords, and slowed from every source after more, until the cool-off ends.
+SIGN_IN_FAILURES_FROM_ONE_SOURCE = env_int("SIGN_IN_FAILURES_FROM_ONE_SOURCE", 5)
+SIGN_IN_FAILURES_BEFORE_SLOWING = env_int("SIGN_IN_FAILURES_BEFORE_SLOWING", 10)
+SIGN_IN_SLOW_SECONDS = env_int("SIGN_IN_SLOW_SECONDS", 30)
+SIGN_IN_COOL_OFF_SECONDS = env_int("SIGN_IN_COOL_OFF_SECONDS", 15 * 60)
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -122,8 +130,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A practitioner who walks away from a shared screen is signed out.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# A practitioner who walks away from a shared screen is signed out (earlyhelp/accounts/sessions.py):
+# after 30 minutes without a request, 12 hours after signing in at the latest, and when the browser
+# closes (the session cookie is never kept on disk).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_LONGEST_SECONDS = env_int("SESSION_LONGEST_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_LONGEST_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

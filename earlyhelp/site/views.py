@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 
+from earlyhelp.accounts.models import SignedInSession
+from earlyhelp.accounts.sessions import session_end_here
 from earlyhelp.core.forms import GovukFormRenderer
 from earlyhelp.core.middleware import too_large
-from earlyhelp.organisations.models import user_of
+from earlyhelp.organisations.models import User, user_of
 from earlyhelp.site import home as home_page
 
 
@@ -35,6 +37,13 @@ class SignInForm(AuthenticationForm):
         # Email addresses are stored in lower case; people type them every which way.
         return str(self.cleaned_data["username"]).strip().lower()
 
+    def get_invalid_login_error(self) -> ValidationError:
+        # Locked or slowed after wrong passwords (accounts/signing_in.py): say so, and for how long.
+        refusal = getattr(self.request, "sign_in_refusal", None)
+        if refusal:
+            return ValidationError(refusal, code="sign_in_refused")
+        return super().get_invalid_login_error()
+
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(LoginView):
@@ -44,7 +53,11 @@ class SignInView(LoginView):
 
 
 class SignOutView(LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if isinstance(user, User):
+            session_end_here(request, user, SignedInSession.Ending.SIGNED_OUT)
+        return super().post(request, *args, **kwargs)
 
 
 @require_GET
