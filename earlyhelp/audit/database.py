@@ -1,23 +1,51 @@
 """The database's own guard on the audit trail: triggers that refuse any UPDATE, DELETE or
-TRUNCATE of audit rows, on SQLite and on PostgreSQL.
+TRUNCATE of audit rows, on SQLite and on PostgreSQL; and, for the hash chain (chain.py), the one
+UPDATE allowed: giving an entry written without its link its link, every other value unchanged.
 
-Only two things ever lift it: a test run's clean-up between browser tests (the database is then
-emptied whole), and, in time, a retention purge of rows past their retention period, which will
-do so inside its own transaction.
+The guard stops application code and a mistaken statement. It does not stop a database superuser
+or the tables' owner, who may switch triggers off: the hash chain shows what they did, and the
+production set-up (README, "The database roles") gives the application a role that owns no audit
+table. A test run's clean-up between browser tests lifts the guard to empty the database whole.
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+# Every column but the chain's link, which sealing sets once.
+_KEPT = [
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "verb",
+    "target_type",
+    "target_id",
+    "details",
+    "ip_address",
+    "user_agent",
+    "path",
+    "values_digest",
+]
+_UNCHANGED_SQLITE = " AND ".join(f"NEW.{column} IS OLD.{column}" for column in _KEPT)
+_UNCHANGED_POSTGRESQL = " AND ".join(f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in _KEPT)
+_SEALING = "OLD.chain_sequence IS NULL AND NEW.chain_sequence IS NOT NULL"
+
 _INSTALL = {
     "sqlite": [
-        """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
+        "DROP TRIGGER IF EXISTS audit_event_no_update",
+        f"""CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+           WHEN NOT ({_SEALING} AND {_UNCHANGED_SQLITE})
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
         """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
     ],
     "postgresql": [
-        """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-           BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$""",
+        f"""CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+             IF TG_OP = 'UPDATE' AND {_SEALING} AND {_UNCHANGED_POSTGRESQL} THEN
+               RETURN NEW;
+             END IF;
+             RAISE EXCEPTION 'audit events are append-only';
+           END $$""",
         """CREATE OR REPLACE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
            FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change()""",
         # TRUNCATE skips row triggers; refuse it too.
@@ -49,3 +77,19 @@ def _run(connection: BaseDatabaseWrapper, statements: dict[str, list[str]]) -> N
     with connection.cursor() as cursor:
         for statement in statements[connection.vendor]:
             cursor.execute(statement)
+
+
+def application_role_grants(role: str) -> list[str]:
+    """PostgreSQL: what the role the service connects as may do, when another role (the one that
+    runs the migrations) owns every table. It reads and writes the service's tables, but of the
+    audit trail it may only read, add entries and seal them into the chain; owning no table, it
+    cannot switch a trigger off, and it may not delete, truncate or change an entry
+    (README, "The database roles"; tests/test_audit_chain.py)."""
+    name = role.replace('"', "")
+    return [
+        f'GRANT USAGE ON SCHEMA public TO "{name}"',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{name}"',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{name}"',
+        f'REVOKE UPDATE, DELETE, TRUNCATE ON audit_auditevent FROM "{name}"',
+        f'GRANT UPDATE (chain_sequence, previous_digest, digest) ON audit_auditevent TO "{name}"',
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -21,6 +22,18 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["AuditEvent"]:
+        """New entries join the hash chain (chain.py)."""
+        from earlyhelp.audit import chain
+
+        events = list(objs)
+        chain.write(events)
+        return events
+
+    def bulk_create_unchained(self, events: list["AuditEvent"]) -> list["AuditEvent"]:
+        """For chain.py only: the INSERT itself, the links already set or left to be sealed."""
+        return super().bulk_create(events)
 
     def for_target(self, target_type: str, target_id: int) -> "AuditEventQuerySet":
         return self.filter(target_type=target_type, target_id=target_id)
@@ -43,7 +56,8 @@ class AuditEvent(models.Model):
         SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused: too many wrong passwords"
         SIGNED_OUT = "signed_out", "Signed out"
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the entry is made (chain.prepare), so that its digest covers the moment stored.
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null only for work the system does by itself (loading demo data, say); `actor_label`
     # then says what did it.
     actor = models.ForeignKey(
@@ -60,6 +74,13 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=500, blank=True)
+    # The hash chain (chain.py, ADR 19): the digest of the values above that may be personal, this
+    # entry's place in the chain, the digest of the entry before it and its own. Null place: written
+    # inside a transaction and not yet sealed into the chain.
+    values_digest = models.CharField(max_length=64, blank=True)
+    chain_sequence = models.BigIntegerField(null=True, blank=True, unique=True)
+    previous_digest = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -71,15 +92,19 @@ class AuditEvent(models.Model):
             # "Recently viewed" on the home page: a user's own openings of people, newest first,
             # without walking the searches and listings in between.
             models.Index(fields=["actor", "verb", "target_type", "-occurred_at"], name="audit_by_actor_and_verb"),
+            # The entries waiting to be sealed into the chain: few, found without a scan.
+            models.Index(fields=["id"], condition=models.Q(chain_sequence__isnull=True), name="audit_unsealed"),
         ]
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.verb} {self.target_type} {self.target_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        if not self._state.adding or self.pk is not None:
             raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        from earlyhelp.audit import chain
+
+        chain.write([self])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
@@ -108,3 +133,14 @@ class AuditEvent(models.Model):
             for name, change in self.details.items()
             if isinstance(change, list) and len(change) == 2 and name != "version"
         ]
+
+
+class ChainHead(models.Model):
+    """The last entry in the audit chain: its place and digest. One row, taken under a row lock by
+    whoever links entries, so that links are made one writer at a time."""
+
+    sequence = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Audit chain at entry {self.sequence:,}"

@@ -26,6 +26,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from faker.providers.person.en_GB import Provider as NameProvider
 
+from earlyhelp.audit import chain
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.directory.models import Need, Service
 from earlyhelp.frontdoor import demo as frontdoor_demo
@@ -225,6 +226,8 @@ def generate(
     builder = _CountyBuilder(authority=authority, seed=seed, years=years)
     result = Generated()
     with transaction.atomic():
+        # The generator's audit rows join the hash chain as they are made (audit/chain.py).
+        builder.chain_sequence, builder.chain_digest = chain.head_taken()
         builder.staff()
         step = time.perf_counter()
         builder.families(people=people, result=result, say=say)
@@ -237,6 +240,7 @@ def generate(
         casework.episodes(builder, result=result, say=say)
         result.timings["episodes"] = time.perf_counter() - step
         result.audit_rows = builder.audit.flush() + builder.audit_written
+        chain.head_moved(builder.chain_sequence, builder.chain_digest)
         _reset_sequences(builder.models_written)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics for the planner, and the trigram index's pending entries merged into it
@@ -250,6 +254,8 @@ def generate(
 class _CountyBuilder:
     def __init__(self, *, authority: Authority, seed: int, years: int) -> None:
         self.authority = authority
+        self.chain_sequence, self.chain_digest = 0, chain.GENESIS
+        self.values_digests: dict[str, str] = {}
         self.random = random.Random(seed)
         self.years = years
         self.now = timezone.now().replace(microsecond=0)
@@ -321,14 +327,35 @@ class _CountyBuilder:
     # Audit -------------------------------------------------------------------------------------
 
     def _audited(self, verb: str, model: type[models.Model], pk: int, when: datetime, actor: User | None) -> None:
+        label = actor.full_name if actor else GENERATOR
+        values = self.values_digests.get(label)
+        if values is None:
+            values = chain.values_digest(details={}, actor_label=label, ip_address=None, user_agent="", path="")
+            self.values_digests[label] = values
+        previous = self.chain_digest
+        self.chain_sequence += 1
+        self.chain_digest = chain.entry_digest(
+            previous=previous,
+            sequence=self.chain_sequence,
+            occurred_at=when,
+            actor_id=actor.pk if actor else None,
+            verb=verb,
+            target_type=model._meta.label_lower,
+            target_id=pk,
+            values=values,
+        )
         self.audit.add(
             occurred_at=when,
             actor_id=actor.pk if actor else None,
-            actor_label=actor.full_name if actor else GENERATOR,
+            actor_label=label,
             verb=verb,
             target_type=model._meta.label_lower,
             target_id=pk,
             details={},
+            values_digest=values,
+            chain_sequence=self.chain_sequence,
+            previous_digest=previous,
+            digest=self.chain_digest,
         )
         if len(self.audit.rows) >= 20_000:
             self.audit_written += self.audit.flush()

@@ -1,0 +1,263 @@
+"""The audit trail as a hash chain (issue 13): every entry carries the digest of the one before
+it, so that a row changed, removed or slipped in breaks the chain at that point, whoever did it,
+database superuser included (`manage.py audit verify` names the first broken entry).
+
+What is chained is a digest of each entry's *values* (its details, who by name, from where), not
+the values themselves: a personal value can later be erased by a chained disposal event while its
+digest stays, and the chain still verifies.
+
+When an entry joins the chain:
+- written on its own (a page's reads at the end of the request, a refused look, a sign-in): at
+  once, in a short transaction that takes the chain's head under a row lock;
+- written inside a service's transaction: without its link, and *sealed* into the chain as soon as
+  that transaction commits (`transaction.on_commit`). Holding the chain's head for the length of a
+  service's transaction would make every change in the service wait for every other, and two
+  services that lock rows in the other order would deadlock.
+Entries not yet sealed are few and seconds old; `verify` counts them, and `manage.py audit seal`
+seals any a crash left behind.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils.ipv6 import clean_ipv6_address
+
+if TYPE_CHECKING:
+    from earlyhelp.audit.models import AuditEvent
+
+GENESIS = "0" * 64
+SEAL_BATCH = 2_000
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def values_digest(*, details: Any, actor_label: str, ip_address: str | None, user_agent: str, path: str) -> str:
+    """The digest of what an entry holds that may be personal (and may one day be erased)."""
+    held = {"details": details, "actor_label": actor_label, "ip": ip_address, "agent": user_agent, "path": path}
+    return hashlib.sha256(_canonical(held)).hexdigest()
+
+
+def entry_digest(
+    *,
+    previous: str,
+    sequence: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    verb: str,
+    target_type: str,
+    target_id: int,
+    values: str,
+) -> str:
+    linked = [previous, sequence, _moment(occurred_at), actor_id, verb, target_type, target_id, values]
+    return hashlib.sha256(_canonical(linked)).hexdigest()
+
+
+def _values_of(event: "AuditEvent") -> str:
+    return values_digest(
+        details=event.details,
+        actor_label=event.actor_label,
+        ip_address=event.ip_address,
+        user_agent=event.user_agent,
+        path=event.path,
+    )
+
+
+def _link(event: "AuditEvent", previous: str, sequence: int) -> str:
+    event.chain_sequence = sequence
+    event.previous_digest = previous
+    event.digest = entry_digest(
+        previous=previous,
+        sequence=sequence,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        verb=event.verb,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        values=event.values_digest,
+    )
+    return event.digest
+
+
+def prepare(event: "AuditEvent") -> None:
+    """What every new entry carries before it is written: its moment and its values' digest."""
+    from django.utils import timezone
+
+    if event.occurred_at is None:
+        event.occurred_at = timezone.now()
+    # As the database will give them back: JSON's own types (lists, string keys), an IPv6 address
+    # in Django's form, the moment to the microsecond.
+    event.details = json.loads(json.dumps(event.details))
+    if event.ip_address and ":" in event.ip_address:
+        event.ip_address = clean_ipv6_address(event.ip_address)
+    event.values_digest = _values_of(event)
+
+
+def head_taken() -> tuple[int, str]:
+    """The chain's head, locked until the transaction ends: for a bulk load that links its own
+    rows (`chained_rows`, the county generator) and then moves the head with `head_moved`."""
+    return _head()
+
+
+def head_moved(sequence: int, digest: str) -> None:
+    _head_move(sequence, digest)
+
+
+def _head() -> tuple[int, str]:
+    from earlyhelp.audit.models import ChainHead
+
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a new database (the migrations make it; a test's emptying removes it)
+        ChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "digest": GENESIS})
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head.sequence, head.digest
+
+
+def _head_move(sequence: int, digest: str) -> None:
+    from earlyhelp.audit.models import ChainHead
+
+    ChainHead.objects.filter(pk=1).update(sequence=sequence, digest=digest)
+
+
+def write(events: list["AuditEvent"]) -> None:
+    """Write new entries: chained at once when on their own, sealed after commit inside a
+    transaction (module docstring)."""
+    from earlyhelp.audit.models import AuditEvent
+
+    for event in events:
+        prepare(event)
+    if connection.in_atomic_block:
+        AuditEvent.objects.bulk_create_unchained(events)
+        transaction.on_commit(seal)
+        return
+    with transaction.atomic():
+        sequence, digest = _head()
+        for event in events:
+            sequence += 1
+            digest = _link(event, digest, sequence)
+        AuditEvent.objects.bulk_create_unchained(events)
+        _head_move(sequence, digest)
+
+
+def seal() -> int:
+    """Link every entry written without its link, oldest first. Returns how many."""
+    from earlyhelp.audit.models import AuditEvent
+
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            sequence, digest = _head()
+            waiting = list(AuditEvent.objects.filter(chain_sequence__isnull=True).order_by("id")[:SEAL_BATCH])
+            if not waiting:
+                return sealed
+            for event in waiting:
+                sequence += 1
+                digest = _link(event, digest, sequence)
+            _sealed_write(waiting)
+            _head_move(sequence, digest)
+            sealed += len(waiting)
+
+
+def _sealed_write(events: list["AuditEvent"]) -> None:
+    """The one UPDATE the database's guard allows on an entry: giving an unlinked one its link."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE audit_auditevent SET chain_sequence = %s, previous_digest = %s, digest = %s "
+            "WHERE id = %s AND chain_sequence IS NULL",
+            [(event.chain_sequence, event.previous_digest, event.digest, event.pk) for event in events],
+        )
+
+
+@dataclass(frozen=True)
+class Break:
+    entry_id: int
+    sequence: int | None
+    why: str
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    unsealed: int = 0
+    first_break: Break | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+def verify(*, batch: int = 5_000) -> Verification:
+    """Walk the chain from its start; stop at the first entry that does not follow from the one
+    before it, or whose values are not what it was written with."""
+    from earlyhelp.audit.models import AuditEvent, ChainHead
+
+    result = Verification()
+    previous, expected = GENESIS, 1
+    for event in _in_chain_order(AuditEvent, batch):
+        result.entries += 1
+        problem = _problem(event, previous, expected)
+        if problem:
+            result.first_break = Break(event.pk, event.chain_sequence, problem)
+            return result
+        previous, expected = event.digest, expected + 1
+    head = ChainHead.objects.filter(pk=1).first()
+    last = expected - 1
+    if head is not None and (head.sequence != last or (last and head.digest != previous)):
+        result.first_break = Break(
+            0, last, f"the chain ends at entry {last:,} but its head says {head.sequence:,}: its last entries removed"
+        )
+    result.unsealed = AuditEvent.objects.filter(chain_sequence__isnull=True).count()
+    return result
+
+
+def _in_chain_order(model: Any, batch: int) -> Iterator["AuditEvent"]:
+    after = 0
+    while True:
+        page = list(model.objects.filter(chain_sequence__gt=after).order_by("chain_sequence")[:batch])
+        if not page:
+            return
+        yield from page
+        after = page[-1].chain_sequence
+
+
+def _problem(event: "AuditEvent", previous: str, expected: int) -> str | None:
+    if event.chain_sequence != expected:
+        return f"entry {expected:,} is missing: the chain jumps from {expected - 1:,} to {event.chain_sequence:,}"
+    if event.previous_digest != previous:
+        return "it does not link to the entry before it: an entry before it was removed, changed or inserted"
+    if event.values_digest != _values_of(event):
+        return "its details, who or from where are not what was written"
+    recomputed = entry_digest(
+        previous=previous,
+        sequence=expected,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        verb=event.verb,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        values=event.values_digest,
+    )
+    if recomputed != event.digest:
+        return "its time, actor, action or record are not what was written"
+    return None
+
+
+def chained_rows(events: Iterable["AuditEvent"], start: tuple[int, str]) -> tuple[int, str]:
+    """For a bulk load that writes its own rows (the county generator): link `events` after
+    `start` (the head's sequence and digest); returns the new head."""
+    sequence, digest = start
+    for event in events:
+        prepare(event)
+        sequence += 1
+        digest = _link(event, digest, sequence)
+    return sequence, digest
