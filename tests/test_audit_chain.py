@@ -35,7 +35,7 @@ def _verify() -> str:
     return out.getvalue()
 
 
-def _as_superuser(sql: str, params: list[object]) -> None:
+def _as_superuser(sql: str, params: list[str | int]) -> None:
     """What the database's owner can do: switch the guard off, change a row, switch it on."""
     remove_append_only_guard(connection)
     try:
