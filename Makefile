@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production
+.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production lock audit-dependencies
 
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
@@ -19,6 +19,7 @@ test: setup browser
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -c pyproject.toml -r earlyhelp -q
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/pytest
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -27,11 +28,22 @@ setup: $(VENV)/.installed node_modules/.installed
 browser:
 	@tools/browser-setup
 
+# Every dependency, transitive ones included, pinned with its hashes (requirements*.txt, made from
+# requirements*.in by `make lock`): pip refuses a file whose hash is not the locked one.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# After changing requirements.in or requirements-dev.in: the locks again, with every file's hash.
+lock: setup
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in the locked dependencies (PyPI's advisories; outside make test: see the
+# README's "Dependencies" for why).
+audit-dependencies: setup
+	$(BIN)/pip-audit --strict --disable-pip --progress-spinner off -r requirements-dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -71,6 +83,7 @@ production: setup
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r earlyhelp -q
 
 typecheck:
 	$(BIN)/mypy

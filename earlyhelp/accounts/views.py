@@ -30,7 +30,10 @@ class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "New password again"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.error_messages["password_mismatch"] = "The two passwords are not the same: enter the same password twice"
+        # A message, not a password (bandit B105).
+        self.error_messages["password_mismatch"] = (  # nosec B105
+            "The two passwords are not the same: enter the same password twice"
+        )
 
 
 @method_decorator(login_not_required, name="dispatch")
