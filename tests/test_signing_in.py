@@ -89,3 +89,50 @@ def test_signing_out_is_audited(front_door):
     client.post("/sign-out/")
     verbs = list(AuditEvent.objects.filter(actor=front_door).order_by("id").values_list("verb", flat=True))
     assert verbs == [AuditEvent.Verb.SIGNED_IN, AuditEvent.Verb.SIGNED_OUT]
+
+
+def test_one_accounts_wrong_passwords_never_lock_or_slow_another(front_door, coach):
+    for attempt in range(10):
+        _sign_in(front_door.email, f"guess {attempt}", address=f"198.51.100.{attempt}")
+    assert SLOWED in _sign_in(front_door.email, PASSWORD)[1]
+    assert _sign_in(coach.email, PASSWORD, address="198.51.100.1")[0] == 302
+
+
+def test_the_wait_is_counted_from_the_accounts_own_last_attempt(front_door, coach):
+    import time
+
+    for attempt in range(10):
+        _sign_in(front_door.email, f"guess {attempt}", address=f"198.51.100.{attempt}")
+    later = time.time() + 31
+    with mock.patch("earlyhelp.accounts.signing_in.time.time", return_value=later):
+        # Someone else signing in meanwhile does not restart this account's wait.
+        assert _sign_in(coach.email, PASSWORD, address="192.0.2.99")[0] == 302
+        assert _sign_in(front_door.email, PASSWORD)[0] == 302
+
+
+def test_the_limits_are_settings_and_counted_from_nothing(front_door, settings):
+    settings.SIGN_IN_FAILURES_FROM_ONE_SOURCE = 1
+    settings.SIGN_IN_COOL_OFF_SECONDS = 45
+    assert WRONG in _sign_in(front_door.email, "guess")[1]
+    page = _sign_in(front_door.email, PASSWORD)[1]
+    assert "This account cannot sign in from here for 45 seconds, after too many wrong passwords." in page
+    settings.SIGN_IN_COOL_OFF_SECONDS = 60
+    assert "cannot sign in from here for 1 minute, after" in _sign_in(front_door.email, PASSWORD)[1]
+
+
+def test_the_slowing_is_a_setting_counted_from_nothing(coach, settings):
+    settings.SIGN_IN_FAILURES_BEFORE_SLOWING = 1
+    assert WRONG in _sign_in(coach.email, "guess", address="198.51.100.1")[1]
+    assert SLOWED in _sign_in(coach.email, PASSWORD, address="198.51.100.2")[1]
+
+
+def test_each_refusal_says_why_in_the_audit_trail(front_door):
+    for attempt in range(6):
+        _sign_in(front_door.email, f"guess {attempt}")
+    refused = AuditEvent.objects.get(verb=AuditEvent.Verb.SIGN_IN_REFUSED)
+    assert refused.details == {"email": front_door.email, "why": "locked from this source"}
+    for attempt in range(6):  # 5 more failures make 10 from any source; the 6th is slowed
+        _sign_in(front_door.email, f"again {attempt}", address=f"198.51.100.{attempt}")
+    slowed = AuditEvent.objects.filter(verb=AuditEvent.Verb.SIGN_IN_REFUSED).order_by("-id").first()
+    assert slowed is not None
+    assert slowed.details["why"] == "slowed after wrong passwords from several sources"

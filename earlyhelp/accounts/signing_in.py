@@ -42,9 +42,8 @@ def refusal(email: str, address: str | None) -> Refusal | None:
     """Why this attempt is refused before its password is even checked, or None."""
     cool_off = settings.SIGN_IN_COOL_OFF_SECONDS
     if int(cache.get(_source_key(email, address), 0)) >= settings.SIGN_IN_FAILURES_FROM_ONE_SOURCE:
-        minutes = max(cool_off // 60, 1)
         return Refusal(
-            f"This account cannot sign in from here for {minutes} minutes, after too many wrong passwords. "
+            f"This account cannot sign in from here for {_duration(cool_off)}, after too many wrong passwords. "
             "If you have forgotten your password, ask your administrator for a link to set a new one",
             "locked from this source",
         )
@@ -57,6 +56,13 @@ def refusal(email: str, address: str | None) -> Refusal | None:
                 "slowed after wrong passwords from several sources",
             )
     return None
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def attempted(email: str, address: str | None, *, succeeded: bool) -> None:
