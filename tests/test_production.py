@@ -57,7 +57,10 @@ def test_production_pages_are_never_stored_and_carry_the_security_headers(smoke)
 
 def _production(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "staticfiles.json").write_text("{}")  # as if collected
-    environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    # Not the test run's own: its database, and the browser tests' permission to run the ORM
+    # beside Playwright's event loop (which check --deploy rightly refuses in production).
+    left_out = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in left_out}
     environment |= {
         "DJANGO_SETTINGS_MODULE": "earlyhelp.settings.production",
         "SECRET_KEY": "a-production-secret-key-for-the-check-" + "x" * 40,
