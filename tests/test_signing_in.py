@@ -136,3 +136,25 @@ def test_each_refusal_says_why_in_the_audit_trail(front_door):
     slowed = AuditEvent.objects.filter(verb=AuditEvent.Verb.SIGN_IN_REFUSED).order_by("-id").first()
     assert slowed is not None
     assert slowed.details["why"] == "slowed after wrong passwords from several sources"
+
+
+def test_the_wait_ends_exactly_when_its_seconds_have_passed(front_door):
+    at = 1_800_000_000.0
+    with mock.patch("earlyhelp.accounts.signing_in.time.time", return_value=at):
+        for attempt in range(10):
+            _sign_in(front_door.email, f"guess {attempt}", address=f"198.51.100.{attempt}")
+    with mock.patch("earlyhelp.accounts.signing_in.time.time", return_value=at + 29.999):
+        assert SLOWED in _sign_in(front_door.email, PASSWORD)[1]
+    with mock.patch("earlyhelp.accounts.signing_in.time.time", return_value=at + 30):
+        assert _sign_in(front_door.email, PASSWORD)[0] == 302
+
+
+def test_a_count_that_expired_as_it_was_counted_starts_again_at_one(front_door):
+    from django.core.cache import cache
+
+    from earlyhelp.accounts import signing_in
+
+    with mock.patch.object(cache, "incr", side_effect=ValueError("expired")):
+        signing_in.attempted(front_door.email, "192.0.2.10", succeeded=False)
+    assert cache.get(f"sign-in:failures:{front_door.email}:192.0.2.10") == 1
+    assert cache.get(f"sign-in:failures:{front_door.email}") == 1
