@@ -73,10 +73,8 @@ def _values_of(event: "AuditEvent") -> str:
     )
 
 
-def _link(event: "AuditEvent", previous: str, sequence: int) -> str:
-    event.chain_sequence = sequence
-    event.previous_digest = previous
-    event.digest = entry_digest(
+def _digest_of(event: "AuditEvent", previous: str, sequence: int) -> str:
+    return entry_digest(
         previous=previous,
         sequence=sequence,
         occurred_at=event.occurred_at,
@@ -86,6 +84,12 @@ def _link(event: "AuditEvent", previous: str, sequence: int) -> str:
         target_id=event.target_id,
         values=event.values_digest,
     )
+
+
+def _link(event: "AuditEvent", previous: str, sequence: int) -> str:
+    event.chain_sequence = sequence
+    event.previous_digest = previous
+    event.digest = _digest_of(event, previous, sequence)
     return event.digest
 
 
@@ -237,17 +241,7 @@ def _problem(event: "AuditEvent", previous: str, expected: int) -> str | None:
         return "it does not link to the entry before it: an entry before it was removed, changed or inserted"
     if event.values_digest != _values_of(event):
         return "its details, who or from where are not what was written"
-    recomputed = entry_digest(
-        previous=previous,
-        sequence=expected,
-        occurred_at=event.occurred_at,
-        actor_id=event.actor_id,
-        verb=event.verb,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        values=event.values_digest,
-    )
-    if recomputed != event.digest:
+    if _digest_of(event, previous, expected) != event.digest:
         return "its time, actor, action or record are not what was written"
     return None
 
