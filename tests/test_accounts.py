@@ -248,3 +248,87 @@ def test_an_account_disabled_in_the_admin_site_is_signed_out_at_once(administrat
     assert session.get(f"/people/{okafor.child.pk}/").status_code == 302  # to sign in
     event = AuditEvent.objects.for_target("organisations.user", coach.pk).get(verb=AuditEvent.Verb.UPDATED)
     assert event.details == {"is_active": [True, False]}
+
+
+def _problems(**given) -> dict[str, list[str]]:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        granting.role_request(**given)
+    return refused.value.message_dict
+
+
+def test_each_reason_a_role_request_is_refused_is_named_at_its_field(administrator, team_leader, authority):
+    from tests.factories import AuthorityFactory
+
+    newcomer = UserFactory(authority=authority, full_name="New Starter")
+    elsewhere = UserFactory(authority=AuthorityFactory(code="999", name="Elsewhere"), full_name="Someone Elsewhere")
+    assert _problems(actor=team_leader, user=newcomer, role=Role.FAMILY_COACH, reason="x") == {
+        "role": ["Only a system administrator can grant or remove roles"]
+    }
+    assert _problems(actor=administrator, user=administrator, role="nonsense", reason=" ") == {
+        "user": ["Nobody can grant a role to themselves: ask another administrator"],
+        "role": ["Choose the role"],
+        "reason": ["Say why they need this role"],
+    }
+    assert _problems(actor=administrator, user=elsewhere, role=Role.FAMILY_COACH, reason="x") == {
+        "user": ["Choose someone who works with this authority"]
+    }
+    assert _problems(actor=administrator, user=team_leader, role=Role.TEAM_LEADER, reason="x") == {
+        "role": ["Team leader already has the role “Team leader”"]
+    }
+    granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins")
+    assert _problems(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins") == {
+        "role": ["“Family coach” for New Starter is already waiting for a second administrator"]
+    }
+
+
+def test_a_role_request_is_audited_with_who_what_and_why(administrator, authority):
+    newcomer = UserFactory(authority=authority, email="new.starter@example.test")
+    request = granting.role_request(
+        actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="  Joins the north team  "
+    )
+    asked = AuditEvent.objects.for_target("accounts.rolerequest", request.pk).get()
+    assert (asked.verb, asked.actor) == (AuditEvent.Verb.CREATED, administrator)
+    assert asked.details == {
+        "user": "new.starter@example.test",
+        "role": "family_coach",
+        "reason": "Joins the north team",
+    }
+
+
+def test_deciding_twice_or_without_being_an_administrator_is_refused_with_what_happened(
+    administrator, second_administrator, team_leader, authority
+):
+    from django.core.exceptions import ValidationError
+
+    newcomer = UserFactory(authority=authority)
+    request = granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins")
+    with pytest.raises(ValidationError) as refused:
+        granting.role_request_refuse(actor=second_administrator, request=request, note=" ", seen_version=None)
+    assert refused.value.message_dict == {"decision_note": ["Say why the role is refused"]}
+    granting.role_request_refuse(
+        actor=second_administrator, request=request, note="Not starting now", seen_version=None
+    )
+    with pytest.raises(ValidationError) as again:
+        granting.role_request_approve(actor=second_administrator, request=request, note="", seen_version=None)
+    assert again.value.message_dict == {"status": ["This request was already refused by Second Administrator"]}
+    request.refresh_from_db()
+    assert (request.status, request.decision_note) == (RoleRequest.Status.REFUSED, "Not starting now")
+    refused_row = AuditEvent.objects.for_target("accounts.rolerequest", request.pk).order_by("id").last()
+    assert refused_row is not None
+    assert refused_row.details == {"status": ["waiting", "refused"]}
+
+
+def test_removing_a_role_says_why_and_refuses_a_role_not_held(administrator, coach):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        granting.role_remove(actor=administrator, user=coach, role=Role.TEAM_LEADER, reason="Left")
+    assert refused.value.message_dict == {"role": ["Family coach does not have that role"]}
+    with pytest.raises(ValidationError) as unexplained:
+        granting.role_remove(actor=administrator, user=coach, role=Role.FAMILY_COACH, reason=" ")
+    assert unexplained.value.message_dict == {"reason": ["Say why the role is removed"]}
+    granting.role_remove(actor=administrator, user=coach, role=Role.FAMILY_COACH, reason="Left the service")
+    removed = AuditEvent.objects.for_target("organisations.user", coach.pk).get()
+    assert removed.details == {"roles": [["family_coach"], []], "reason": "Left the service"}

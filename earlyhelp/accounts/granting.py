@@ -39,9 +39,9 @@ def _refuse_unless_administrator(actor: User) -> None:
 
 def role_request_problems(*, actor: User, user: User, role: str, reason: str) -> dict[str, str]:
     """What stops `actor` asking for `role` for `user` (the admin form shows them by their fields)."""
-    problems: dict[str, str] = {}
     if not actor.can(Permission.ADMINISTER_ORGANISATIONS):
-        problems["role"] = "Only a system administrator can grant or remove roles"
+        return {"role": "Only a system administrator can grant or remove roles"}
+    problems: dict[str, str] = {}
     if user.pk == actor.pk:
         problems["user"] = "Nobody can grant a role to themselves: ask another administrator"
     elif user.authority_id != actor.authority_id:
