@@ -564,3 +564,46 @@ def test_a_note_written_and_an_action_added_at_once_leave_the_deadlines_as_both_
     results = _two_at_once(write, add)
     assert not [result for result in results if isinstance(result, Exception)], results
     assert_kept(episode)
+
+
+def test_two_administrators_deciding_one_role_request_at_once_decide_it_once(
+    postgresql_only, committed_db, administrator, authority, team
+):
+    from earlyhelp.accounts import granting
+    from earlyhelp.accounts.models import RoleRequest
+    from earlyhelp.organisations.models import RoleAssignment
+    from earlyhelp.organisations.roles import Role
+    from tests.factories import UserFactory
+
+    second, third = (
+        UserFactory(authority=authority, team=team, roles=[Role.SYSTEM_ADMINISTRATOR], full_name=name)
+        for name in ("Second Administrator", "Third Administrator")
+    )
+    newcomer = UserFactory(authority=authority)
+    request = granting.role_request(actor=administrator, user=newcomer, role=Role.TEAM_LEADER, reason="Acting up")
+
+    def approve(actor: Any) -> Callable[[], Any]:
+        return lambda: granting.role_request_approve(
+            actor=actor, request=RoleRequest.objects.get(pk=request.pk), note="Agreed", seen_version=None
+        )
+
+    refusal = _one_won(_two_at_once(approve(second), approve(third)))
+    assert "This request was already granted by" in str(refusal)
+    assert RoleAssignment.objects.filter(user=newcomer, role=Role.TEAM_LEADER).count() == 1
+    assert RoleRequest.objects.get(pk=request.pk).status == RoleRequest.Status.GRANTED
+
+
+def test_entries_written_at_once_from_many_connections_make_one_unbroken_chain(postgresql_only, committed_db, coach):
+    from earlyhelp.audit import chain
+    from earlyhelp.audit.models import AuditEvent
+
+    def write() -> Any:
+        for n in range(20):
+            AuditEvent(actor=coach, actor_label=coach.full_name, verb="viewed", target_type="x.y", target_id=n).save()
+
+    results = at_once(4, write)
+    assert not [result for result in results if isinstance(result, Exception)], results
+    chain.seal()
+    verified = chain.verify()
+    assert verified.intact, verified.first_break
+    assert verified.entries == AuditEvent.objects.count()
