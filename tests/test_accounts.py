@@ -133,8 +133,15 @@ def test_only_an_administrator_asks_for_or_approves_a_role(team_leader, administ
     with pytest.raises(Exception, match="Only a system administrator can grant or remove roles"):
         granting.role_request(actor=team_leader, user=newcomer, role=Role.FAMILY_COACH, reason="New coach")
     request = granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="New coach")
-    with pytest.raises(Exception, match="Only a system administrator can grant or remove roles"):
-        granting.role_request_approve(actor=team_leader, request=request, note="", seen_version=None)
+    from django.core.exceptions import ValidationError
+
+    for decide in (granting.role_request_approve, granting.role_request_refuse):
+        with pytest.raises(ValidationError) as refused:
+            decide(actor=team_leader, request=request, note="Why", seen_version=None)
+        assert refused.value.message_dict == {"role": ["Only a system administrator can grant or remove roles"]}
+    with pytest.raises(ValidationError) as removing:
+        granting.role_remove(actor=team_leader, user=newcomer, role=Role.FAMILY_COACH, reason="Why")
+    assert removing.value.message_dict == {"role": ["Only a system administrator can grant or remove roles"]}
 
 
 def test_a_role_removed_in_the_admin_site_goes_at_once_and_is_audited(administrator, coach, okafor):
