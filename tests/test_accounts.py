@@ -113,6 +113,7 @@ def test_a_role_that_opens_no_records_is_granted_as_asked(administrator, authori
     )
     assert request.status == RoleRequest.Status.GRANTED
     assert request.decided_by is None
+    assert request.decision_note == "Opens no records: granted as asked"
     assert User.objects.get(pk=newcomer.pk).roles == frozenset({Role.PERFORMANCE_ANALYST})
     assert granting.needs_second_administrator(Role.SYSTEM_ADMINISTRATOR)
     assert granting.needs_second_administrator(Role.PARTNER_PRACTITIONER)
