@@ -340,3 +340,36 @@ def test_removing_a_role_says_why_and_refuses_a_role_not_held(administrator, coa
     granting.role_remove(actor=administrator, user=coach, role=Role.FAMILY_COACH, reason="Left the service")
     removed = AuditEvent.objects.for_target("organisations.user", coach.pk).get()
     assert removed.details == {"roles": [["family_coach"], []], "reason": "Left the service"}
+
+
+def test_who_may_decide_a_role_request_is_said_word_for_word(administrator, second_administrator, authority):
+    from django.core.exceptions import ValidationError
+
+    request = granting.role_request(
+        actor=administrator, user=second_administrator, role=Role.TEAM_LEADER, reason="Acting up"
+    )
+    for actor, message in (
+        (second_administrator, "Nobody can approve or refuse a role for themselves"),
+        (administrator, "A second administrator decides: you asked for this role, so someone else must approve it"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            granting.role_request_approve(actor=actor, request=request, note="", seen_version=None)
+        assert refused.value.message_dict == {"status": [message]}
+
+
+def test_a_decision_from_a_stale_page_is_refused_and_one_from_the_page_as_saved_is_taken(
+    administrator, second_administrator, authority
+):
+    from django.core.exceptions import ValidationError
+
+    newcomer = UserFactory(authority=authority)
+    request = granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins")
+    assert request.version == 1
+    with pytest.raises(ValidationError) as stale:
+        granting.role_request_refuse(actor=second_administrator, request=request, note="No", seen_version=0)
+    assert stale.value.message_dict == {"status": ["Someone changed this request after you opened it: open it again"]}
+    refused = granting.role_request_refuse(actor=second_administrator, request=request, note="No", seen_version=1)
+    assert (refused.status, refused.version) == (RoleRequest.Status.REFUSED, 2)
+    again = granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins now")
+    granted = granting.role_request_approve(actor=second_administrator, request=again, note="Yes", seen_version=1)
+    assert (granted.status, granted.version, granted.decision_note) == (RoleRequest.Status.GRANTED, 2, "Yes")
