@@ -106,8 +106,10 @@ def _decide(*, actor: User, request: RoleRequest, note: str, seen_version: int |
         return _grant(actor=actor, request=request, decided_by=actor, note=note)
     # Waiting was checked above; the table is the rule all the same (its words cannot show here).
     RoleRequest.TRANSITIONS.check(
-        request.status, RoleRequest.Status.REFUSED, what="A role request"
-    )  # pragma: no mutate
+        request.status,
+        RoleRequest.Status.REFUSED,
+        what="A role request",  # pragma: no mutate
+    )
     request.status = RoleRequest.Status.REFUSED
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()
     request.version += 1
