@@ -373,3 +373,6 @@ def test_a_decision_from_a_stale_page_is_refused_and_one_from_the_page_as_saved_
     again = granting.role_request(actor=administrator, user=newcomer, role=Role.FAMILY_COACH, reason="Joins now")
     granted = granting.role_request_approve(actor=second_administrator, request=again, note="Yes", seen_version=1)
     assert (granted.status, granted.version, granted.decision_note) == (RoleRequest.Status.GRANTED, 2, "Yes")
+    decided = AuditEvent.objects.for_target("accounts.rolerequest", again.pk).order_by("id").last()
+    assert decided is not None
+    assert decided.details == {"status": ["waiting", "granted"]}
