@@ -376,3 +376,10 @@ def test_a_decision_from_a_stale_page_is_refused_and_one_from_the_page_as_saved_
     decided = AuditEvent.objects.for_target("accounts.rolerequest", again.pk).order_by("id").last()
     assert decided is not None
     assert decided.details == {"status": ["waiting", "granted"]}
+
+
+def test_an_administrator_cannot_change_a_users_email_address_and_send_themselves_its_link(administrator, coach):
+    client = signed_in(administrator)
+    form = _change_form(client, coach) | {"email": "administrator.own@example.test"}
+    assert client.post(f"/admin/organisations/user/{coach.pk}/change/", form).status_code == 302
+    assert User.objects.get(pk=coach.pk).email == coach.email

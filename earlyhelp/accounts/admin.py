@@ -84,6 +84,12 @@ class UserAdmin(AuditedAdmin):
     )
     actions = ["send_set_password_link"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Not the e-mail address of an existing user: with it, an administrator could send that
+        # user's set-password link to themselves and sign in as them.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "email"] if obj is not None else fields
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
             obj.set_unusable_password()  # they set their own, from the invitation
