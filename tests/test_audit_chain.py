@@ -47,7 +47,7 @@ def _as_superuser(sql: str, params: list[str | int]) -> None:
 
 def test_every_entry_is_chained_and_the_chain_verifies(trail):
     assert [entry.chain_sequence for entry in trail] == list(range(1, len(trail) + 1))
-    assert trail[0].previous_digest == chain.GENESIS
+    assert trail[0].previous_digest == chain.GENESIS == "0" * 64  # the chain starts from 64 zeros
     assert all(later.previous_digest == earlier.digest for earlier, later in itertools.pairwise(trail))
     assert ChainHead.objects.get().sequence == len(trail)
     assert f"The audit trail's chain is intact: {len(trail):,} entries." in _verify()

@@ -158,3 +158,9 @@ def test_a_count_that_expired_as_it_was_counted_starts_again_at_one(front_door):
         signing_in.attempted(front_door.email, "192.0.2.10", succeeded=False)
     assert cache.get(f"sign-in:failures:{front_door.email}:192.0.2.10") == 1
     assert cache.get(f"sign-in:failures:{front_door.email}") == 1
+
+
+def test_signing_in_rightly_never_counts_towards_the_slowing(front_door, settings):
+    settings.SIGN_IN_FAILURES_BEFORE_SLOWING = 1
+    assert _sign_in(front_door.email, PASSWORD)[0] == 302
+    assert _sign_in(front_door.email, PASSWORD, address="198.51.100.2")[0] == 302
