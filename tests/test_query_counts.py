@@ -152,3 +152,13 @@ def test_each_main_page_makes_at_most_a_dozen_queries(front_door, page, school):
     add_member(family, person)
     client = signed_in(front_door)
     assert queries_for(client, page.format(person=person.pk, family=family.pk)) <= MOST_QUERIES_A_PAGE
+
+
+def test_your_sessions_makes_a_fixed_number_of_queries_however_many_sessions(front_door):
+    client = signed_in(front_door)
+    small = queries_for(client, "/account/sessions/")
+    for _ in range(10):
+        signed_in(front_door)  # another browser signed in as the same person
+    page = client.get("/account/sessions/").content.decode()
+    assert "11 sessions" in page
+    assert queries_for(client, "/account/sessions/") == small
