@@ -210,3 +210,39 @@ def test_the_services_own_database_role_cannot_switch_the_guard_off_or_remove_an
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
     assert chain.verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_on_their_own_are_stored_as_given_however_many_at_once(committed_db, coach):
+    """Outside a transaction the entries are linked and written at once by the chain's own INSERT,
+    as many to a statement as the database allows: more than one statement's worth here."""
+    listed = [
+        AuditEvent(
+            actor=coach,
+            actor_label="Zoë O’Brien",
+            verb=AuditEvent.Verb.LISTED,
+            target_type="casework.episode",
+            target_id=number,
+            details={"where": "team page", "number": number, "empty": None},
+            ip_address="2001:DB8::1" if number % 2 else "192.0.2.7",
+            user_agent="Firefox",
+            path="/teams/1/",
+        )
+        for number in range(300)
+    ]
+    AuditEvent.objects.bulk_create(listed)
+    stored = {entry.pk: entry for entry in AuditEvent.objects.filter(target_type="casework.episode")}
+    assert sorted(stored) == sorted(entry.pk for entry in listed)
+    for given in listed:
+        kept = stored[given.pk]
+        assert (kept.target_id, kept.details, kept.ip_address, kept.occurred_at, kept.digest) == (
+            given.target_id,
+            {"where": "team page", "number": given.target_id, "empty": None},
+            "2001:db8::1" if given.target_id % 2 else "192.0.2.7",
+            given.occurred_at,
+            given.digest,
+        )
+    assert [entry.chain_sequence for entry in listed] == list(
+        range(listed[0].chain_sequence, listed[0].chain_sequence + 300)
+    )
+    assert chain.verify().intact

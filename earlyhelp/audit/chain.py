@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import DateTimeField, Field, JSONField
 from django.utils.ipv6 import clean_ipv6_address
 
 if TYPE_CHECKING:
@@ -117,20 +118,65 @@ def head_moved(sequence: int, digest: str) -> None:
     _head_move(sequence, digest)
 
 
+# The chain's head is read and moved, and entries inserted, by SQL written here rather than
+# through the ORM: every page that shows personal data writes its read entries this way, and the
+# ORM's building of these three statements cost more than the database's running of them
+# (docs/performance.md). The statements are plain SQL that PostgreSQL and SQLite both run.
 def _head() -> tuple[int, str]:
     from earlyhelp.audit.models import ChainHead
 
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a new database (the migrations make it; a test's emptying removes it)
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, digest FROM {table} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:  # a new database (the migrations make it; a test's emptying removes it)
         ChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "digest": GENESIS})
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head.sequence, head.digest
+        return _head()
+    return int(row[0]), str(row[1])
 
 
 def _head_move(sequence: int, digest: str) -> None:
     from earlyhelp.audit.models import ChainHead
 
-    ChainHead.objects.filter(pk=1).update(sequence=sequence, digest=digest)
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET sequence = %s, digest = %s WHERE id = 1", [sequence, digest])
+
+
+def _column_value(field: "Field[Any, Any]", value: Any) -> Any:
+    """A value as the database stores it, for the few kinds of field an entry has."""
+    if value is None:
+        return None
+    if isinstance(field, JSONField):
+        return json.dumps(value, cls=field.encoder)
+    if isinstance(field, DateTimeField):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def _insert(events: list["AuditEvent"]) -> None:
+    """INSERT the entries, as many to a statement as the database allows, and give each its id."""
+    from earlyhelp.audit.models import AuditEvent
+
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = connection.features.can_return_rows_from_bulk_insert
+    batch = max(1, connection.ops.bulk_batch_size(fields, events))
+    for start in range(0, len(events), batch):
+        chunk = events[start : start + batch]
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))}"
+        values = [_column_value(field, getattr(event, field.attname)) for event in chunk for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql + (" RETURNING id" if returning else ""), values)
+            ids = [found[0] for found in cursor.fetchall()] if returning else []
+        for event, pk in zip(chunk, ids, strict=False):
+            event.pk = pk
+        for event in chunk:
+            event._state.adding = False
+            event._state.db = connection.alias
 
 
 def write(events: list["AuditEvent"]) -> None:
@@ -149,7 +195,7 @@ def write(events: list["AuditEvent"]) -> None:
         for event in events:
             sequence += 1
             digest = _link(event, digest, sequence)
-        AuditEvent.objects.bulk_create_unchained(events)
+        _insert(events)
         _head_move(sequence, digest)
 
 

@@ -131,7 +131,7 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
 
 
 def get_team_for_user(user: User, pk: int) -> Team:
-    team = teams_visible_to(user).filter(pk=pk).select_related("area").first()
+    team = teams_visible_to(user).filter(pk=pk).select_related("area__authority").first()
     if team is None:
         raise refuse(user, "organisations.team", pk, "open", "No team found")
     return team

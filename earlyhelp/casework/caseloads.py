@@ -4,7 +4,7 @@ each family counted at the weight its team leader set (FF §5.4)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from earlyhelp.casework.models import Episode
@@ -63,12 +63,14 @@ def capacity_of(coach: User, per_full_time_coach: int) -> Decimal:
 
 
 def caseloads(coaches: QuerySet[User], *, per_full_time_coach: int) -> list[Caseload]:
-    """Each coach's open families and their weighted total, in one query."""
-    open_episode = Q(episodes_coached__status=Episode.Status.OPEN)
+    """Each coach's open families and their weighted total, in one query. The condition is part
+    of the join (a FilteredRelation), so that only open episodes are read, by their index, and not
+    every family a coach has ever closed."""
     rows = coaches.annotate(
-        families=Count("episodes_coached", filter=open_episode),
+        open_coached=FilteredRelation("episodes_coached", condition=Q(episodes_coached__status=Episode.Status.OPEN)),
+        families=Count("open_coached"),
         weighted=Coalesce(
-            Sum("episodes_coached__weight", filter=open_episode),
+            Sum("open_coached__weight"),
             Value(Decimal("0")),
             output_field=DecimalField(max_digits=6, decimal_places=1),
         ),

@@ -306,6 +306,15 @@ class Episode(VersionedModel):
             models.Index(fields=["team", "status"], name="episode_team_status"),
             models.Index(fields=["coach", "status"], name="episode_coach_status"),
             models.Index(fields=["lead_practitioner", "status"], name="episode_lead_status"),
+            # The team page: a team's open families, soonest due first, a page at a time (an
+            # ascending index keeps NULLs last, as the page orders them), and counted from the
+            # index alone.
+            models.Index(
+                fields=["team", "next_deadline", "opened_at", "id"],
+                include=["overdue_after", "past_intervention_length_after"],
+                condition=Q(status="open"),
+                name="episode_open_soonest_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -313,6 +313,10 @@ def my_episodes(user: User) -> QuerySet[Episode]:
     )
 
 
+# What the team page shows of each coach beside their caseload.
+CASELOAD_FIELDS = ("id", "full_name", "fte")
+
+
 @dataclass
 class TeamPage:
     team: Team
@@ -341,8 +345,9 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     paged in SQL by each episode's kept deadlines (`deadlines.py`): clocks are worked out only for
     the families on the page shown, however many the team holds."""
     per_coach = team.area.authority.caseload_per_full_time_coach
-    not_closed = Episode.objects.filter(team=team).exclude(status=Episode.Status.CLOSED)
-    open_ones = not_closed.filter(status=Episode.Status.OPEN)
+    # Each status on its own (not "not closed, and open"), so that the planner takes the open
+    # families' own index (`episode_open_soonest_due`) and reads the page in its order.
+    open_ones = Episode.objects.filter(team=team, status=Episode.Status.OPEN)
     counts = open_ones.aggregate(
         everyone=Count("pk"),
         overdue=Count("pk", filter=Q(overdue_after__lt=now)),
@@ -357,7 +362,9 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     paginator.count = counts["everyone"]  # counted above with the rest: no second count
     families = paginator.get_page(page)
     waiting = list(
-        not_closed.filter(status=Episode.Status.AWAITING_ALLOCATION).select_related("family").only(*ROW_FIELDS)
+        Episode.objects.filter(team=team, status=Episode.Status.AWAITING_ALLOCATION)
+        .select_related("family")
+        .only(*ROW_FIELDS)
     )
     # The families awaiting a coach and the page shown, read together: one query per kind of record.
     rows = sorted(
@@ -375,7 +382,7 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     )
     return TeamPage(
         team=team,
-        caseloads=caseloads(coaches_of(team), per_full_time_coach=per_coach),
+        caseloads=caseloads(coaches_of(team).only(*CASELOAD_FIELDS), per_full_time_coach=per_coach),
         awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
         families=families,
         escalations=escalations,
