@@ -180,6 +180,11 @@ MATRIX = {
         lambda o: "/account/set-password/MQ/not-a-token/",
         expect(200, 200, 200, others=200, anonymous=200),
     ),
+    # The second step of signing in (tests/test_two_step.py): once it is passed, its page sends the
+    # user on; everyone signed in may set up an authenticator app and see their recovery codes.
+    "accounts:two-step": (lambda o: "/account/two-step/", expect(302, 302, 302, others=302)),
+    "accounts:two-step-set-up": (lambda o: "/account/two-step/set-up/", expect(200, 200, 200, others=200)),
+    "accounts:recovery-codes": (lambda o: "/account/two-step/recovery-codes/", expect(200, 200, 200, others=200)),
     # Everyone signed in sees, and ends, only their own sessions.
     "accounts:sessions": (lambda o: "/account/sessions/", expect(200, 200, 200, others=200)),
     "accounts:session-end": (lambda o: "/account/sessions/1/end/", expect(405, 405, 405, others=405)),

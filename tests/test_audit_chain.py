@@ -242,7 +242,7 @@ def test_entries_written_on_their_own_are_stored_as_given_however_many_at_once(c
             given.occurred_at,
             given.digest,
         )
-    assert [entry.chain_sequence for entry in listed] == list(
-        range(listed[0].chain_sequence, listed[0].chain_sequence + 300)
-    )
+    first = listed[0].chain_sequence
+    assert first is not None
+    assert [entry.chain_sequence for entry in listed] == list(range(first, first + 300))
     assert chain.verify().intact

@@ -11,14 +11,14 @@ from django.utils import timezone
 from earlyhelp.accounts.models import SignedInSession
 from earlyhelp.accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from earlyhelp.audit.models import AuditEvent
-from tests.conftest import PASSWORD, signed_in
+from tests.conftest import PASSWORD, sign_in_through_both_steps, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _browser(user, address: str = "192.0.2.10") -> Client:
     client = Client(REMOTE_ADDR=address, HTTP_USER_AGENT=f"Browser at {address}")
-    assert client.post("/sign-in/", {"username": user.email, "password": PASSWORD}).status_code == 302
+    assert sign_in_through_both_steps(client, user).status_code == 302
     return client
 
 

@@ -8,6 +8,8 @@ family record is registered with the admin site: those are reached only through 
 - Administrators never set or see a password: a new user gets an invitation to set their own, and
   a forgotten one is replaced through a link sent to the user.
 - Whether a user may use the admin site, or bypass its permissions, is not edited here.
+- Two-step sign-in's secret keys are not shown here; a user who lost their phone and recovery
+  codes has their two-step sign-in reset (never one's own), which ends their sessions.
 """
 
 from typing import Any
@@ -18,8 +20,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from earlyhelp.accounts import granting, invitations, sessions
+from earlyhelp.accounts import granting, invitations, sessions, two_step
 from earlyhelp.accounts.models import RoleRequest, SignedInSession
 from earlyhelp.audit.admin import AuditedAdmin
 from earlyhelp.organisations.models import Agency, Area, RoleAssignment, Team, User
@@ -82,7 +86,7 @@ class UserAdmin(AuditedAdmin):
         ("About them", {"fields": ("full_name", "job_title", "authority", "team", "agency", "fte")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
     )
-    actions = ["send_set_password_link"]
+    actions = ["send_set_password_link", "reset_two_step"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Not the e-mail address of an existing user: with it, an administrator could send that
@@ -130,6 +134,20 @@ class UserAdmin(AuditedAdmin):
         for user in queryset:
             invitations.invitation_send(actor=_administrator(request), user=user, kind=invitations.Kind.RESET)
         messages.info(request, f"Sent {queryset.count()} link(s) to set a password.")
+
+    @admin.action(description="Reset their two-step sign-in (lost phone and recovery codes)")
+    def reset_two_step(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            try:
+                ended = two_step.reset(actor=_administrator(request), user=user)
+            except two_step.TwoStepError as refused:
+                messages.error(request, f"{user}: {refused}")
+            else:
+                messages.success(
+                    request,
+                    f"{user}: two-step sign-in reset and {ended} session(s) ended. They set it up again "
+                    "at their next sign-in.",
+                )
 
 
 class RoleRequestForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -213,3 +231,8 @@ def _administrator(request: HttpRequest) -> User:
 
 # Permissions come from roles (organisations/roles.py), never from Django's groups.
 admin.site.unregister(Group)
+# Two-step sign-in's devices hold each user's secret key: never shown in the admin site. An
+# administrator resets a user's two-step sign-in with the action above, which is audited.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

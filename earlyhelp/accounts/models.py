@@ -58,6 +58,7 @@ class SignedInSession(models.Model):
         TOO_LONG = "too_long", "Signed out at the longest a session may last"
         ENDED_BY_USER = "ended_by_user", "Ended from another session"
         ACCOUNT_DISABLED = "account_disabled", "Account disabled"
+        TWO_STEP_RESET = "two_step_reset", "Two-step sign-in reset by an administrator"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=40, unique=True)

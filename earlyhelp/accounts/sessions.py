@@ -32,7 +32,10 @@ LIST_WRITTEN_EVERY = timedelta(minutes=5)
 
 def session_started(request: HttpRequest, user: User) -> None:
     """At every sign-in (the form, the admin site's, a test's force_login): note its times and list it."""
+    from earlyhelp.accounts import two_step
+
     now = timezone.now()
+    two_step.session_started(request.session)
     request.session[SIGNED_IN_AT] = now.isoformat()
     request.session[LAST_SEEN_AT] = now.isoformat()
     if request.session.session_key is None:
@@ -47,6 +50,14 @@ def session_started(request: HttpRequest, user: User) -> None:
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )
+
+
+def key_renew(session: SessionBase) -> None:
+    """A new key for the session, its data kept (as at signing in), and its listing moved to it."""
+    before = session.session_key
+    session.cycle_key()
+    if before:
+        SignedInSession.objects.filter(session_key=before).update(session_key=session.session_key)
 
 
 def ending_due(request: HttpRequest, now: datetime) -> str | None:

@@ -55,6 +55,11 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed: wrong email address or password"
         SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused: too many wrong passwords"
         SIGNED_OUT = "signed_out", "Signed out"
+        # The second step of signing in (accounts/two_step.py).
+        TWO_STEP_PASSED = "two_step_passed", "Two-step sign-in passed"
+        TWO_STEP_FAILED = "two_step_failed", "Two-step sign-in failed: wrong code"
+        TWO_STEP_SET_UP = "two_step_set_up", "Two-step sign-in set up"
+        TWO_STEP_RESET = "two_step_reset", "Two-step sign-in reset by an administrator"
 
     # Set when the entry is made (chain.prepare), so that its digest covers the moment stored.
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -24,6 +24,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    # Two-step sign-in's devices: authenticator apps and recovery codes (accounts/two_step.py).
+    # Before the service's apps, so that accounts/admin.py can take their admin pages away.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "earlyhelp.core",
     "earlyhelp.audit",
     "earlyhelp.organisations",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed in with a password but not yet through the second step: only the second step's pages.
+    "earlyhelp.accounts.middleware.TwoStepMiddleware",
     "earlyhelp.audit.middleware.AuditOriginMiddleware",
 ]
 
@@ -116,6 +123,14 @@ SIGN_IN_FAILURES_FROM_ONE_SOURCE = env_int("SIGN_IN_FAILURES_FROM_ONE_SOURCE", 5
 SIGN_IN_FAILURES_BEFORE_SLOWING = env_int("SIGN_IN_FAILURES_BEFORE_SLOWING", 10)
 SIGN_IN_SLOW_SECONDS = env_int("SIGN_IN_SLOW_SECONDS", 30)
 SIGN_IN_COOL_OFF_SECONDS = env_int("SIGN_IN_COOL_OFF_SECONDS", 15 * 60)
+# Two-step sign-in (earlyhelp/accounts/two_step.py, ADR 20): always for the authority's own staff
+# and administrators; for partner practitioners when this is on (otherwise their choice).
+TWO_STEP_FOR_PARTNERS = env_bool("TWO_STEP_FOR_PARTNERS", False)
+# The name an authenticator app shows beside the code, and the waits after wrong codes (seconds,
+# doubling with each wrong code in a row).
+OTP_TOTP_ISSUER = env_str("SERVICE_NAME", "Early Help")
+OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_STEP_THROTTLE_SECONDS", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("TWO_STEP_THROTTLE_SECONDS", 1)
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from earlyhelp.accounts import two_step
 from earlyhelp.organisations.models import Authority
 from earlyhelp.organisations.roles import Permission
 
@@ -27,6 +28,10 @@ def service(request: HttpRequest) -> dict[str, object]:
         "authority_name": authority.name if authority else "",
     }
     if not user.is_authenticated:
+        return context
+    if two_step.session_state(request.session) is None:
+        # Between the password and the second step: no menu to pages that would send them back.
+        context["two_step_pending"] = True
         return context
     items = [("Home", reverse("home"))] + [
         (text, reverse(url_name)) for text, url_name, wanted in NAVIGATION if any(map(user.can, wanted))

@@ -34,6 +34,9 @@ from earlyhelp.people.models import (
 # The demo's published password (bandit B105): the demo is refused under the production settings.
 DEMO_PASSWORD = "demo-early-help"  # nosec B105
 DEMO_EMAIL_DOMAIN = "demo.earlyhelp.test"
+# Every demo user's authenticator app shares this key (demo only, like the password): add it to an
+# authenticator app once, or print the current code with `manage.py two_step_code EMAIL`.
+DEMO_TWO_STEP_KEY = "6561726c7968656c702d64656d6f2d74776f2d73"  # nosec B105
 AUTHORITY_NAME = "Northamptonshire (demonstration)"
 AUTHORITY_CODE = "928"
 
@@ -486,3 +489,35 @@ class _Builder:
             if upn not in self.upns:
                 self.upns.add(upn)
                 return upn
+
+
+def two_step_for_demo_users() -> int:
+    """Give each demo user who has none an authenticator app with the demo's shared key, so that
+    two-step sign-in works in the demo as in a real service (each new, or each loaded before it
+    existed). Returns how many were given one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    refuse_unless_allowed()
+    given = 0
+    for user in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}"):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="Demo authenticator app", key=DEMO_TWO_STEP_KEY, confirmed=True)
+            given += 1
+    return given
+
+
+def two_step_code_now() -> str:
+    """The demo key's code at this moment (what an authenticator app with it shows)."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(DEMO_TWO_STEP_KEY)):06d}"
+
+
+def two_step_key_for_typing() -> str:
+    from base64 import b32encode
+    from binascii import unhexlify
+
+    text = b32encode(unhexlify(DEMO_TWO_STEP_KEY)).decode()
+    return " ".join(text[index : index + 4] for index in range(0, len(text), 4))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from earlyhelp.accounts.middleware import two_step_exempt
 from earlyhelp.audit import views as audit_views
 from earlyhelp.site import views as site_views
 from earlyhelp.site.api import api_urls
@@ -11,7 +12,7 @@ admin.site.site_title = "Early Help administration"
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("sign-in/", site_views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", site_views.SignOutView.as_view(), name="sign-out"),
+    path("sign-out/", two_step_exempt(site_views.SignOutView.as_view()), name="sign-out"),
     path("healthz", site_views.health, name="health"),
     path("account/", include("earlyhelp.accounts.urls")),
     path("record-of-access/refused/", audit_views.refused_access, name="refused-access"),

@@ -96,3 +96,24 @@ def accessible_page(browser: Browser, live_server) -> Iterator[AccessiblePage]:
         checked.assert_every_page_checked()
     finally:
         context.close()
+
+
+def sign_in(accessible_page: "AccessiblePage", email: str, password: str) -> None:
+    """Both steps, as a person signs in: the password, then the code their authenticator app shows
+    (each user is given an app first, unless the test sets one up through the pages itself)."""
+    from earlyhelp.organisations.models import User
+    from tests.conftest import authenticator_of, code_from
+
+    page = accessible_page.page
+    user = User.objects.filter(email=email).first()
+    device = authenticator_of(user) if user is not None else None
+    accessible_page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    accessible_page.check()
+    if device is None or "/account/two-step/" not in page.url:
+        return  # a wrong password, say: still on the sign-in page
+    page.get_by_label("Code").fill(code_from(device))
+    page.get_by_role("button", name="Continue").click()
+    accessible_page.check()

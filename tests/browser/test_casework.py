@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from earlyhelp.casework.models import Episode
+from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.factories import episode_allocated, episode_awaiting
 from tests.test_casework import _child
@@ -20,11 +21,7 @@ def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
     open_episode = episode_allocated(team, coach, team_leader, children=[_child(1)], adults=[])
     waiting = episode_awaiting(team)
     page = accessible_page.page
-    accessible_page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(team_leader.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    accessible_page.check()
+    sign_in(accessible_page, team_leader.email, PASSWORD)
 
     for path in (
         f"/teams/{team.pk}/",
@@ -55,11 +52,7 @@ def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
     assert waiting.status == Episode.Status.OPEN
 
     page.context.clear_cookies()
-    accessible_page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(coach.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    accessible_page.check()
+    sign_in(accessible_page, coach.email, PASSWORD)
     accessible_page.goto("/my-families/")
     assert "The Brennan family" in page.content()
 
@@ -98,9 +91,5 @@ def test_a_team_leader_allocates_a_family_and_every_casework_page_is_accessible(
     assert "Mum and Maya are close" in page.content()
 
     page.context.clear_cookies()
-    accessible_page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(head_of_service.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    accessible_page.check()
+    sign_in(accessible_page, head_of_service.email, PASSWORD)
     accessible_page.goto("/beyond-capacity/")

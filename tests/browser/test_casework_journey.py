@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 
 from earlyhelp.casework.configuration import casework_settings_of
 from earlyhelp.casework.models import Episode, ServiceModel, WellbeingScore
+from tests.browser.conftest import sign_in as sign_in_through_both_steps
 from tests.conftest import PASSWORD
 from tests.factories import episode_awaiting, level_of_need_decided
 
@@ -21,13 +22,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def sign_in(accessible_page, user) -> None:
-    page = accessible_page.page
-    page.context.clear_cookies()
-    accessible_page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    accessible_page.check()
+    accessible_page.page.context.clear_cookies()
+    sign_in_through_both_steps(accessible_page, user.email, PASSWORD)
 
 
 def fill_date(page: Page, name: str, day: date) -> None:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.models import FamilyMembership, Person
+from tests.browser.conftest import sign_in as sign_in_through_both_steps
 from tests.conftest import PASSWORD
 from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UserFactory, add_member, relate
 
@@ -31,12 +32,7 @@ def okafors(practitioner):
 
 
 def sign_in(accessible_page, email="priya@example.test", password=PASSWORD):
-    page = accessible_page.page
-    accessible_page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    accessible_page.check()
+    sign_in_through_both_steps(accessible_page, email, password)
 
 
 def test_a_wrong_password_is_explained_and_the_email_kept(accessible_page, practitioner):

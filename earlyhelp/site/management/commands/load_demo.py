@@ -28,6 +28,7 @@ class Command(BaseCommand):
             created = Family.objects.filter(authority=authority).count() - (before if before else 0)
             contacts = frontdoor_demo.load(authority)
             episodes = casework_demo.load(authority)
+            demo.two_step_for_demo_users()
         if created > 0:
             self.stdout.write(self.style.SUCCESS(f"Loaded {authority} with {created} families."))
         else:
@@ -41,3 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.email}@{demo.DEMO_EMAIL_DOMAIN}  ({', '.join(role.label for role in user.roles)})"
             )
+        self.stdout.write(
+            "Then the second step: the code from an authenticator app with the demo users' shared key "
+            f"{demo.two_step_key_for_typing()} (demo only), or the code now from: "
+            ".venv/bin/python manage.py two_step_code"
+        )
