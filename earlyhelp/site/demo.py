@@ -36,7 +36,7 @@ DEMO_PASSWORD = "demo-early-help"  # nosec B105
 DEMO_EMAIL_DOMAIN = "demo.earlyhelp.test"
 # Every demo user's authenticator app shares this key (demo only, like the password): add it to an
 # authenticator app once, or print the current code with `manage.py two_step_code EMAIL`.
-DEMO_TWO_STEP_KEY = "6561726c7968656c702d64656d6f2d74776f2d73"  # nosec B105
+DEMO_TWO_STEP_KEY = "6561726c7968656c702d64656d6f2d74776f2d73"
 AUTHORITY_NAME = "Northamptonshire (demonstration)"
 AUTHORITY_CODE = "928"
 
