@@ -44,9 +44,17 @@ class TeamAdmin(AuditedAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "area", "urn"]
+    list_display = ["name", "kind", "area", "urn", "single_point_of_contact"]
     list_filter = ["kind", "area"]
     search_fields = ["name", "urn"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The single point of contact is chosen from the agency's own active staff.
+        field = form.base_fields.get("single_point_of_contact")
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = User.objects.filter(agency=obj, is_active=True) if obj else User.objects.none()
+        return form
 
 
 class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):

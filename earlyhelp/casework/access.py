@@ -2,12 +2,13 @@
 
 - The authority's own staff read every episode, as they read every record.
 - A partner practitioner sees only the episodes they lead, while they lead them (and, through
-  an involvement that ends at handover, the family's members: `leading.py`).
+  an involvement that ends at handover, the family's members: `leading.py`); their agency's
+  single point of contact sees every open episode someone of the agency leads, to read.
 - Only the episode's coach, a team leader of its team and its lead practitioner change it.
 - Allocating is for the team's leaders; capacity decisions for the head of service.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode, PlanAction, TeamMember
 from earlyhelp.organisations.models import Team, User
@@ -20,7 +21,12 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return episodes
     if user.can(Permission.VIEW_OWN_RECORDS):
-        return episodes.filter(lead_practitioner=user).exclude(status=Episode.Status.CLOSED)
+        led = (
+            Q(lead_practitioner__agency_id=user.agency_id)
+            if user.is_single_point_of_contact
+            else Q(lead_practitioner=user)
+        )
+        return episodes.filter(led).exclude(status=Episode.Status.CLOSED)
     return episodes.none()
 
 

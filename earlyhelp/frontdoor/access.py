@@ -73,11 +73,22 @@ def teams_for_new_referrals(user: User) -> QuerySet[Team]:
     return teams.none()
 
 
+def referrals_visible_to(user: User) -> QuerySet[Contact]:
+    """The referrals whose progress a referrer follows: their own, and, for their agency's single
+    point of contact, every referral made by someone of the agency."""
+    if not can_refer(user):
+        return Contact.objects.none()
+    if user.is_single_point_of_contact and user.agency_id is not None:
+        return Contact.objects.filter(authority_id=user.authority_id, referrer_user__agency_id=user.agency_id)
+    return referrals_made_by(user)
+
+
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
-    """Contacts a person's record may list: all of them for the front door, a referrer's own otherwise."""
+    """Contacts a person's record may list: all of them for the front door, the referrals a
+    referrer follows otherwise."""
     if can_triage(user):
         return contacts_for_triage(user)
-    return referrals_made_by(user)
+    return referrals_visible_to(user)
 
 
 def contact_for_partner_system(partner: PartnerSystem, pk: int | None) -> Contact | None:

@@ -267,6 +267,17 @@ class Agency(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="agencies")
     # Schools and settings carry their DfE unique reference number where known.
     urn = models.CharField("unique reference number", max_length=8, blank=True)
+    # Someone of the agency's own who sees every referral its staff made and every family its
+    # staff lead, and the people on them (issue 13; the district council model in seed 002): to
+    # read, not to change. Changing stays with whoever made the referral or leads the family.
+    single_point_of_contact = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Someone who works for this agency. They see all of its referrals and the families its staff lead.",
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -277,6 +288,11 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        contact = self.single_point_of_contact
+        if contact is not None and (self.pk is None or contact.agency_id != self.pk):
+            raise ValidationError({"single_point_of_contact": "Choose someone who works for this agency"})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -347,6 +363,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def can(self, permission: Permission) -> bool:
         return self.is_active and permission in self.permissions
+
+    @property
+    def is_single_point_of_contact(self) -> bool:
+        """Their agency's single point of contact (Agency.single_point_of_contact): they read all of
+        its referrals and the families its staff lead. The agency comes with the signed-in user."""
+        agency = self.agency if self.agency_id is not None else None
+        return agency is not None and agency.single_point_of_contact_id == self.pk
 
     @property
     def organisation_name(self) -> str:

@@ -3,7 +3,8 @@
 - The authority's own staff whose role grants it see every record of their authority.
 - A partner practitioner sees only the people they referred or work with (an open
   `Involvement`), and the families of those people; within such a family they see only those
-  members.
+  members. Their agency's single point of contact sees the people anyone of the agency works
+  with, and changes only those they work with themselves.
 - Everyone else sees nothing. "Not there" and "not yours" are the same 404, so that a record's
   existence is not given away.
 """
@@ -24,13 +25,17 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return people
     if user.can(Permission.VIEW_OWN_RECORDS):
-        open_involvement = Involvement.objects.filter(
-            person=OuterRef("pk"),
-            practitioner=user,
-            ended_on__isnull=True,
-        )
-        return people.filter(Exists(open_involvement))
+        return people.filter(Exists(_open_involvements(user, every_colleague=user.is_single_point_of_contact)))
     return people.none()
+
+
+def _open_involvements(user: User, *, every_colleague: bool) -> QuerySet[Involvement]:
+    """The open involvements that let a partner see a person: their own, or (for their agency's
+    single point of contact) anyone's of their agency."""
+    involvements = Involvement.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
+    if every_colleague:
+        return involvements.filter(practitioner__agency_id=user.agency_id)
+    return involvements.filter(practitioner=user)
 
 
 def families_visible_to(user: User) -> QuerySet[Family]:
@@ -123,15 +128,28 @@ def duplicate_for_merging(user: User, kept: Person, reference: str) -> Person | 
 
 
 def can_edit_person(user: User, person: Person) -> bool:
-    """Called only with a person the user can already see."""
+    """Called only with a person the user can already see. A single point of contact sees their
+    colleagues' people but changes only their own."""
     if user.can(Permission.EDIT_AUTHORITY_RECORDS):
         return True
-    return user.can(Permission.EDIT_OWN_RECORDS)
+    if not user.can(Permission.EDIT_OWN_RECORDS):
+        return False
+    if not user.is_single_point_of_contact:
+        return True
+    return Person.objects.filter(pk=person.pk).filter(Exists(_open_involvements(user, every_colleague=False))).exists()
 
 
 def can_edit_family(user: User, family: Family) -> bool:
-    """Called only with a family the user can already see."""
-    return user.can(Permission.EDIT_AUTHORITY_RECORDS) or user.can(Permission.EDIT_OWN_RECORDS)
+    """Called only with a family the user can already see (a single point of contact: a family
+    with someone they work with themselves)."""
+    if user.can(Permission.EDIT_AUTHORITY_RECORDS):
+        return True
+    if not user.can(Permission.EDIT_OWN_RECORDS):
+        return False
+    if not user.is_single_point_of_contact:
+        return True
+    own = Person.objects.filter(Exists(_open_involvements(user, every_colleague=False)))
+    return FamilyMembership.objects.filter(family=family, person__in=own).exists()
 
 
 def can_search_people(user: User) -> bool:

@@ -38,9 +38,10 @@ def team_referrals(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def my_referrals(request: HttpRequest) -> HttpResponse:
-    """What became of the referrals the user made: the status only, not the front door's notes."""
+    """What became of the referrals the user made (and, for their agency's single point of contact,
+    everyone's at the agency): the status only, not the front door's notes."""
     user = user_of(request)
     if not access.can_refer(user):
         raise Http404("No such page")
-    contacts = list(selectors.referrals_list(contacts=access.referrals_made_by(user))[:200])
+    contacts = list(selectors.referrals_list(contacts=access.referrals_visible_to(user))[:200])
     return render(request, "frontdoor/my_referrals.html", {"contacts": contacts})
