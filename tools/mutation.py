@@ -32,11 +32,22 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/casework/schedule.py": ["tests/test_casework_timescales.py"],
     "earlyhelp/people/identifiers.py": ["tests/test_identifiers.py"],
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
-    "earlyhelp/people/access.py": ["tests/test_access.py", "tests/test_audit.py", "tests/test_people_merging.py"],
-    "earlyhelp/frontdoor/access.py": ["tests/test_access.py"],
-    "earlyhelp/casework/access.py": ["tests/test_access.py", "tests/test_casework.py", "tests/test_casework_pages.py"],
+    "earlyhelp/people/access.py": [
+        "tests/test_access.py",
+        "tests/test_audit.py",
+        "tests/test_people_merging.py",
+        "tests/test_single_point_of_contact.py",
+    ],
+    "earlyhelp/frontdoor/access.py": ["tests/test_access.py", "tests/test_single_point_of_contact.py"],
+    "earlyhelp/casework/access.py": [
+        "tests/test_access.py",
+        "tests/test_casework.py",
+        "tests/test_casework_pages.py",
+        "tests/test_single_point_of_contact.py",
+    ],
     "earlyhelp/accounts/signing_in.py": ["tests/test_signing_in.py"],
     "earlyhelp/accounts/granting.py": ["tests/test_accounts.py"],
+    "earlyhelp/accounts/two_step.py": ["tests/test_two_step.py"],
     "earlyhelp/audit/chain.py": ["tests/test_audit_chain.py", "tests/test_scale.py"],
 }
 
