@@ -235,3 +235,59 @@ def test_the_demo_users_share_a_published_key_and_production_refuses_it(authorit
     assert demo.two_step_code_now() == code_from(device)
     with override_settings(DEMO_DATA_ALLOWED=False), pytest.raises(demo.DemoRefusedError):
         demo.two_step_for_demo_users()
+
+
+def _details(user) -> list[tuple[str, dict]]:
+    rows = AuditEvent.objects.filter(target_type="organisations.user", target_id=user.pk).order_by("occurred_at", "id")
+    return [(row.verb, {key: value for key, value in row.details.items() if key != "email"}) for row in rows]
+
+
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=60)
+def test_every_step_is_recorded_with_what_happened(administrator, coach):
+    client = _password_only(coach)
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=coach, confirmed=False)
+    assert device.name == "Authenticator app"
+    assert re.fullmatch(r"([A-Z2-7]{4} )+[A-Z2-7]{4}", two_step.key_for_typing(device))
+    client.post(SET_UP, {"code": _wrong(device)})
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    client.post(SET_UP, {"code": code_from(device)})
+    codes = client.get(CODES).context["codes"]
+    assert StaticToken.objects.get(token=codes[0]).device.name == "Recovery codes"
+    later = _password_only(coach, Client())
+    later.post(TWO_STEP, {"code": _wrong(device)})
+    later.post(TWO_STEP, {"code": code_from(device)})  # waits: the wrong code just before
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    later.post(TWO_STEP, {"code": code_from(device)})
+    _password_only(coach, Client()).post(TWO_STEP, {"code": codes[1]})
+    two_step.recovery_codes_new(coach)
+    two_step.reset(actor=administrator, user=coach)
+    assert [entry for entry in _details(coach) if entry[0] != "signed_in"] == [
+        ("two_step_failed", {"why": "set-up code wrong"}),
+        ("two_step_set_up", {}),
+        ("two_step_failed", {"why": "wrong code"}),
+        ("two_step_failed", {"why": "waiting"}),
+        ("two_step_passed", {"by": "app"}),
+        ("two_step_passed", {"by": "recovery code", "recovery_codes_left": 9}),
+        ("two_step_set_up", {"recovery_codes": "new set"}),
+        ("signed_out", {"why": "two_step_reset", "sessions": 3, "by": administrator.email}),
+        ("two_step_reset", {"by": administrator.email, "sessions": 3}),
+    ]
+
+
+def test_a_finished_set_up_and_a_missing_app_are_explained(coach):
+    session = signed_in(coach).session
+    with pytest.raises(two_step.TwoStepError) as no_set_up:
+        two_step.set_up_confirm(session, coach, "123456")
+    assert str(no_set_up.value) == "Scan the QR code again: this set-up has already been finished or has ended"
+    with pytest.raises(two_step.TwoStepError) as no_app:
+        two_step.check(session, coach, "123456")
+    assert str(no_app.value) == "Set up an authenticator app first"
+    two_step.app_being_set_up(coach)
+    with pytest.raises(two_step.TwoStepError) as wrong:
+        two_step.set_up_confirm(
+            session, coach, "999999" if code_from(TOTPDevice.objects.get(user=coach)) != "999999" else "888888"
+        )
+    assert str(wrong.value) == "That code did not match. Enter the code your app shows now"
+    assert two_step.SESSION_KEY == "earlyhelp_two_step"
+    assert (two_step.PASSED, two_step.NOT_ASKED) == ("passed", "not_asked")

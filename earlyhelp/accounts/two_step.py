@@ -163,15 +163,18 @@ def set_up_confirm(session: SessionBase, user: User, code: str) -> list[str]:
             raise TwoStepError("Scan the QR code again: this set-up has already been finished or has ended")
         if not (typed.isdigit() and len(typed) == device.digits):
             raise TwoStepError("Enter the 6-digit code shown in your authenticator app")
-        if not device.verify_token(typed):
-            record_sign_in(
-                verb=AuditEvent.Verb.TWO_STEP_FAILED, user=user, email=user.email, details={"why": "set-up code wrong"}
-            )
-            raise TwoStepError("That code did not match. Enter the code your app shows now")
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        codes = _recovery_codes_new(user)
+        matched = device.verify_token(typed)  # a wrong code counts towards the wait, and stays counted
+        if matched:
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _recovery_codes_new(user)
+    if not matched:
+        # Recorded outside the transaction above, which a refusal would otherwise take with it.
+        record_sign_in(
+            verb=AuditEvent.Verb.TWO_STEP_FAILED, user=user, email=user.email, details={"why": "set-up code wrong"}
+        )
+        raise TwoStepError("That code did not match. Enter the code your app shows now")
     _passed(session)
     record_sign_in(verb=AuditEvent.Verb.TWO_STEP_SET_UP, user=user, email=user.email, details={})
     return codes
