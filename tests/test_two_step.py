@@ -237,7 +237,7 @@ def test_the_demo_users_share_a_published_key_and_production_refuses_it(authorit
         demo.two_step_for_demo_users()
 
 
-def _details(user) -> list[tuple[str, dict]]:
+def _details(user) -> list[tuple[str, dict[str, object]]]:
     rows = AuditEvent.objects.filter(target_type="organisations.user", target_id=user.pk).order_by("occurred_at", "id")
     return [(row.verb, {key: value for key, value in row.details.items() if key != "email"}) for row in rows]
 
