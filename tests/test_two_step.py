@@ -291,3 +291,13 @@ def test_a_finished_set_up_and_a_missing_app_are_explained(coach):
     assert str(wrong.value) == "That code did not match. Enter the code your app shows now"
     assert two_step.SESSION_KEY == "earlyhelp_two_step"
     assert (two_step.PASSED, two_step.NOT_ASKED) == ("passed", "not_asked")
+
+
+def test_a_code_typed_with_spaces_or_a_dash_is_read_as_its_digits(front_door, okafor):
+    app = authenticator_of(front_door)
+    code = code_from(app)
+    client = _password_only(front_door)
+    response = client.post(TWO_STEP, {"code": f" {code[:3]}-{code[3:]} "}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    # Signed in with the app: nothing said about recovery codes.
+    assert "recovery code" not in response.content.decode()
