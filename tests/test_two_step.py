@@ -127,8 +127,9 @@ def test_the_first_sign_in_sets_up_the_app_and_shows_recovery_codes_once(coach):
     device = TOTPDevice.objects.get(user=coach, confirmed=False)
     assert page.context["key"].replace(" ", "") == two_step.key_for_typing(device).replace(" ", "")
     assert client.get(SET_UP).context["key"] == page.context["key"]  # the same key until confirmed
-    wrong = client.post(SET_UP, {"code": "abc"})
-    assert wrong.context["form"].errors == {"code": ["Enter the 6-digit code shown in your authenticator app"]}
+    for not_a_code in ("abc", "12345", "abcdef"):
+        wrong = client.post(SET_UP, {"code": not_a_code})
+        assert wrong.context["form"].errors == {"code": ["Enter the 6-digit code shown in your authenticator app"]}
     done = client.post(SET_UP, {"code": code_from(device)})
     assert done["Location"] == f"{CODES}?next=/"
     shown = client.get(done["Location"])
