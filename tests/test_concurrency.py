@@ -607,3 +607,22 @@ def test_entries_written_at_once_from_many_connections_make_one_unbroken_chain(p
     verified = chain.verify()
     assert verified.intact, verified.first_break
     assert verified.entries == AuditEvent.objects.count()
+
+
+def test_one_code_sent_twice_at_once_lets_in_only_one(postgresql_only, committed_db, coach):
+    from importlib import import_module
+
+    from earlyhelp.accounts import two_step
+    from earlyhelp.organisations.models import User
+    from tests.conftest import authenticator_of, code_from
+
+    code = code_from(authenticator_of(coach))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def send() -> Any:
+        session = store()
+        session.create()
+        return two_step.check(session, User.objects.get(pk=coach.pk), code).passed
+
+    results = at_once(2, send)
+    assert sorted(results) == [False, True]

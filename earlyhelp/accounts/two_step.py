@@ -99,7 +99,18 @@ def check(session: SessionBase, user: User, code: str) -> Checked:
     app = app_of(user)
     if app is None:
         raise TwoStepError("Set up an authenticator app first")
-    recovery = None if typed.isdigit() else StaticDevice.objects.filter(user=user, confirmed=True).first()
+    # Checked under the device's row lock: the same code sent twice at once (two tabs, or someone
+    # who saw it over a shoulder) lets in only one, as the code's last use is read and moved in turn.
+    with transaction.atomic():
+        if typed.isdigit():
+            recovery = None
+            app = TOTPDevice.objects.select_for_update().get(pk=app.pk)
+        else:
+            recovery = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        return _checked(session, user, typed, app, recovery)
+
+
+def _checked(session: SessionBase, user: User, typed: str, app: TOTPDevice, recovery: StaticDevice | None) -> Checked:
     device: TOTPDevice | StaticDevice = app if recovery is None else recovery
     wait = _wait_of(device)
     if wait:
