@@ -13,6 +13,7 @@ from earlyhelp.organisations.roles import Role
 from earlyhelp.people import services
 from earlyhelp.people.identifiers import nhs_number_check_digit
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from earlyhelp.sharing import recording
 
 
 def valid_nhs_number(serial: int) -> str:
@@ -283,3 +284,22 @@ def episode_allocated(team: Team, coach: User, leader: User, **changes: Any):
 
     episode = episode_awaiting(team, **changes)
     return episode_allocate(actor=leader, episode=episode, note=allocation_note(coach, episode), seen_version=None)
+
+
+def consent_to_share(
+    people: list[Person],
+    agencies: list[Agency],
+    parts: tuple[str, ...] = ("health", "levels_of_need", "early_help"),
+    *,
+    actor: User | None = None,
+):
+    """The family's consent to share these parts of these people's records with these agencies."""
+    return recording.consent_record(
+        actor=actor or system_user(),
+        statement=recording.Statement(
+            people=people, given_by="Grace Okafor", given_by_who="parent", given_on=date.today(), how="written"
+        ),
+        consent=recording.ConsentDetails(
+            given=True, capacity="for_a_child", purpose="Help at school", agencies=agencies, parts=list(parts)
+        ),
+    )

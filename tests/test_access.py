@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from earlyhelp.directory.models import Service
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import Agency, User
 from earlyhelp.people.access import people_visible_to
 from tests.conftest import signed_in
-from tests.factories import PersonFactory, contact_received, level_of_need_decided, system_user
+from tests.factories import PersonFactory, consent_to_share, contact_received, level_of_need_decided, system_user
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,11 @@ def decided():
 
 
 # URL name → (how to build its address from the Okafor family, what each role gets on GET)
+def a_consent(o):
+    """The Okafors' consent to share with Alice's school."""
+    return consent_to_share([o.mother, o.child], list(Agency.objects.filter(kind=Agency.Kind.SCHOOL)[:1]))
+
+
 MATRIX = {
     "home": (lambda o: "/", expect(200, 200, 200, others=200)),
     "sign-in": (lambda o: "/sign-in/", expect(302, 302, 302, others=302, anonymous=200)),
@@ -221,10 +226,25 @@ MATRIX = {
         lambda o: "/guidance/level-of-need/matrix/",
         expect(200, 200, 200, others=200, anonymous=200),
     ),
-    "thresholds:person-decide": (lambda o: f"/people/{o.child.pk}/level-of-need/", expect(200, 200, 404)),
+    # A partner opens a child's levels of need only with the family's consent (tests/test_sharing.py).
+    "thresholds:person-decide": (lambda o: f"/people/{o.child.pk}/level-of-need/", expect(200, 404, 404)),
     "thresholds:person-decision": (
         lambda o: f"/people/{o.child.pk}/level-of-need/{level_of_need_decided(o.child).pk}/",
+        expect(200, 404, 404),
+    ),
+    # Consent and sharing: read by whoever sees the person, consent recorded by whoever may change
+    # them, decisions to share by the authority's practitioners (not forum coordinators or business
+    # support, whose roles do not decide on sharing).
+    "sharing:person-sharing": (lambda o: f"/people/{o.child.pk}/sharing/", expect(200, 200, 404)),
+    "sharing:agreement-add": (lambda o: f"/people/{o.child.pk}/sharing/agreement/", expect(200, 200, 404)),
+    "sharing:consent-add": (lambda o: f"/people/{o.child.pk}/sharing/consent/", expect(200, 200, 404)),
+    "sharing:withdraw": (
+        lambda o: f"/people/{o.child.pk}/sharing/consent/{a_consent(o).pk}/withdraw/",
         expect(200, 200, 404),
+    ),
+    "sharing:decision-add": (
+        lambda o: f"/people/{o.child.pk}/sharing/decision/",
+        expect(200, 404, 404) | {"forum_coordinator": 404, "business_support": 404},
     ),
     # Merging duplicates is for the front door and team leaders.
     "people:person-merge": (lambda o: f"/people/{o.child.pk}/merge/", TRIAGE),

@@ -8,7 +8,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.people import services
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from tests.conftest import signed_in
-from tests.factories import AdultFactory, FamilyFactory, PersonFactory, add_member
+from tests.factories import AdultFactory, FamilyFactory, PersonFactory, add_member, consent_to_share
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +179,7 @@ def test_the_front_door_says_why_a_person_to_check_is_not_the_same(okafor, bob, 
 
 
 def test_a_partner_editing_a_record_cannot_copy_an_identifier_they_cannot_see(okafor, alice, front_door):
+    consent_to_share([okafor.child], [alice.agency], ("health",))
     other = PersonFactory(first_name="Hidden", last_name="Child", nhs_number="9434765870")
     data = person_form(first_name="Tobi", last_name="Okafor", nhs_number="943 476 5870")
     page = signed_in(alice).post(f"/people/{okafor.child.pk}/edit/", data).content.decode()

@@ -4,13 +4,15 @@ them; they change only what is theirs. Nobody else at the agency gains anything.
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from earlyhelp.casework import access as casework_access
 from earlyhelp.frontdoor import access as frontdoor_access
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people import access as people_access
+from earlyhelp.sharing import recording
 from tests.conftest import signed_in
-from tests.factories import AgencyFactory, UserFactory, contact_received
+from tests.factories import AgencyFactory, UserFactory, consent_to_share, contact_received
 from tests.test_casework_pages import casework_people  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,9 @@ def test_the_agencys_contact_reads_what_its_staff_referred_and_lead_and_changes_
     bob_now = signed_in(bob)
     assert bob_now.get(f"/people/{child.pk}/").status_code == 200
     assert bob_now.get(f"/families/{okafor.family.pk}/").status_code == 200
+    # The family's early help record opens to the agency only with their consent (ADR 21).
+    assert bob_now.get(f"/episodes/{episode.pk}/").status_code == 404
+    consent = consent_to_share(list(episode.family.members.all()), [bob.agency], ("early_help",))
     assert bob_now.get(f"/episodes/{episode.pk}/").status_code == 200
     assert referral.reference in bob_now.get("/referrals/").content.decode()
     # To read: changing stays with whoever works with the person or leads the family.
@@ -50,6 +55,11 @@ def test_the_agencys_contact_reads_what_its_staff_referred_and_lead_and_changes_
     assert bob_now.post(f"/episodes/{episode.pk}/visits/add/", {}).status_code == 404
     # Alice, who is not the contact, gains nothing from Bob being it.
     assert list(frontdoor_access.referrals_visible_to(alice)) == [referral]
+    # The family withdraws their consent: at once the contact can no longer open the record.
+    recording.withdraw(actor=alice, record=consent, on=timezone.localdate(), because="Mum rang", seen_version=None)
+    assert bob_now.get(f"/episodes/{episode.pk}/").status_code == 404
+    # The lead practitioner, agreed with the family, still works with them.
+    assert signed_in(alice).get(f"/episodes/{episode.pk}/").status_code == 200
 
 
 def test_the_contact_sees_nothing_of_another_agency(authority, okafor, alice):

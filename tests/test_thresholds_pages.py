@@ -9,6 +9,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.thresholds.models import LevelOfNeedDecision
 from earlyhelp.thresholds.services import SHIPPED_FRAMEWORKS, framework_load
 from tests.conftest import signed_in
+from tests.factories import consent_to_share, level_of_need_decided
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +152,22 @@ def test_a_reason_given_for_the_recommended_level_is_not_kept(frameworks, coach,
 
 
 def test_a_partner_records_a_level_for_a_child_they_work_with_but_not_for_others(frameworks, alice, bob, okafor):
+    consent_to_share([okafor.child], [alice.agency], ("levels_of_need",))
     assert decide(signed_in(bob), okafor.child, indicators=[], level="1", action="save").status_code == 404
     assert decide(signed_in(alice), okafor.child, indicators=[], level="1", action="save").status_code == 302
+
+
+def test_a_partner_without_the_familys_consent_cannot_open_the_childs_levels_of_need(frameworks, alice, okafor):
+    decision = level_of_need_decided(okafor.child)
+    client = signed_in(alice)
+    assert client.get(f"/people/{okafor.child.pk}/level-of-need/{decision.pk}/").status_code == 404
+    assert decide(client, okafor.child, indicators=[], level="1", action="save").status_code == 404
+    assert LevelOfNeedDecision.objects.count() == 1
+    refused = AuditEvent.objects.filter(verb="refused", target_id=okafor.child.pk)
+    assert sorted(refused.values_list("details__attempted", flat=True)) == [
+        "change levels of need",
+        "open levels of need",
+    ]
 
 
 def test_the_level_of_need_is_for_children_not_adults(frameworks, coach, okafor):

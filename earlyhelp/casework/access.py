@@ -2,18 +2,23 @@
 
 - The authority's own staff read every episode, as they read every record.
 - A partner practitioner sees only the episodes they lead, while they lead them (and, through
-  an involvement that ends at handover, the family's members: `leading.py`); their agency's
-  single point of contact sees every open episode someone of the agency leads, to read.
+  an involvement that ends at handover, the family's members: `leading.py`): the family agreed
+  who leads. Their agency's single point of contact reads an open episode someone of the agency
+  leads only where the family's consent to share (or a decision to share) opens the early help
+  record to the agency (ADR 21).
 - Only the episode's coach, a team leader of its team and its lead practitioner change it.
 - Allocating is for the team's leaders; capacity decisions for the head of service.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode, PlanAction, TeamMember
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
+from earlyhelp.people.models import FamilyMembership
+from earlyhelp.sharing.models import RecordPart
+from earlyhelp.sharing.rules import people_opening
 
 
 def episodes_visible_to(user: User) -> QuerySet[Episode]:
@@ -21,11 +26,11 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return episodes
     if user.can(Permission.VIEW_OWN_RECORDS):
-        led = (
-            Q(lead_practitioner__agency_id=user.agency_id)
-            if user.is_single_point_of_contact
-            else Q(lead_practitioner=user)
-        )
+        led = Q(lead_practitioner=user)
+        if user.is_single_point_of_contact and user.agency_id is not None:
+            opened = people_opening(agency_id=user.agency_id, part=RecordPart.EARLY_HELP)
+            shared = FamilyMembership.objects.filter(family=OuterRef("family"), person_id__in=opened)
+            led |= Q(lead_practitioner__agency_id=user.agency_id) & Q(Exists(shared))
         return episodes.filter(led).exclude(status=Episode.Status.CLOSED)
     return episodes.none()
 

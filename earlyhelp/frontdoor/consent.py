@@ -15,9 +15,11 @@ from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change, snapshot
 from earlyhelp.core.workflow import locked
-from earlyhelp.frontdoor.models import Consent, ConsentRecord, Contact
+from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentRecord, Contact
 from earlyhelp.frontdoor.referrals import ConsentDetails, consent_problems
 from earlyhelp.organisations.models import User
+from earlyhelp.people.models import Person
+from earlyhelp.sharing.referrals import ReferralConsent, referral_consent_corrected
 
 CONSENT_FIELDS = ("consent", "consent_given_by", "consent_given_on", "consent_how", "consent_covers")
 RECORD_FIELDS = ("status", "given_by", "given_on", "how", "covers", "note")
@@ -89,7 +91,29 @@ def contact_consent_record(
     } | {"version": versions}
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=contact, changes=changed)
     consent_record_add(contact=contact, actor=actor, actor_label=actor.full_name, note=note.strip())
+    referral_consent_corrected(
+        actor=actor, consent=referral_consent_of(contact), people=matched_people(contact), note=note.strip()
+    )
     return contact
+
+
+def referral_consent_of(contact: Contact) -> ReferralConsent:
+    """The contact's consent, in the plain values the three consent records take over (ADR 21)."""
+    return ReferralConsent(
+        reference=contact.reference,
+        status=contact.consent,
+        given_by=contact.consent_given_by,
+        given_on=contact.consent_given_on,
+        how=contact.consent_how,
+        early_help=ConsentCovers.EARLY_HELP_SERVICE in contact.consent_covers,
+        share=ConsentCovers.SHARE_WITH_AGENCIES in contact.consent_covers,
+        meetings=ConsentCovers.DISCUSS_AT_MEETING in contact.consent_covers,
+        received_on=timezone.localdate(contact.received_at),
+    )
+
+
+def matched_people(contact: Contact) -> list[Person]:
+    return [entry.person for entry in contact.people.select_related("person") if entry.person is not None]
 
 
 def _jsonable(value: Any) -> Any:

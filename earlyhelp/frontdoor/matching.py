@@ -10,12 +10,14 @@ from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.core.workflow import locked
+from earlyhelp.frontdoor.consent import matched_people, referral_consent_of
 from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.frontdoor.selectors import earlier_contacts
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import Involvement, Person
+from earlyhelp.sharing.referrals import referral_people_follow
 
 
 def _entry_locked(entry: ContactPerson, seen_version: int | None) -> tuple[Contact, ContactPerson, list[int]]:
@@ -61,6 +63,10 @@ def _match(
             people_services.involvement_start(
                 actor=actor, person=person, practitioner=referrer, kind=Involvement.Kind.REFERRED
             )
+    # The referral's consent now names this person (sharing/referrals.py, ADR 21).
+    referral_people_follow(
+        actor=actor, actor_label=actor.full_name, consent=referral_consent_of(contact), people=matched_people(contact)
+    )
     _re_referral_update(actor=actor, contact=contact)
     return entry
 

@@ -56,6 +56,11 @@ class Permission(StrEnum):
     VIEW_EVERY_TEAM = "view_every_team"
     DECIDE_BEYOND_CAPACITY = "decide_beyond_capacity"
     OVERSEE_CHILDREN_IN_NEED = "oversee_children_in_need"
+    # Health and disability details: a field-level limit, for the roles whose work needs them
+    # (a partner opens them only with consent: sharing/rules.py).
+    VIEW_HEALTH_DETAILS = "view_health_details"
+    # Recording a decision to share information, which may open parts of a record to an agency.
+    RECORD_SHARING_DECISIONS = "record_sharing_decisions"
 
 
 _STAFF_CASEWORK = {
@@ -64,12 +69,20 @@ _STAFF_CASEWORK = {
     Permission.ADD_PEOPLE,
     Permission.MAKE_REFERRALS,
 }
+# Those who work with families directly: forum coordinators and business support see records
+# but not health details.
+_PRACTICE = {Permission.VIEW_HEALTH_DETAILS, Permission.RECORD_SHARING_DECISIONS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.FRONT_DOOR_PRACTITIONER: frozenset(_STAFF_CASEWORK | {Permission.TRIAGE_CONTACTS, Permission.MERGE_PEOPLE}),
-    Role.FAMILY_COACH: frozenset(_STAFF_CASEWORK | {Permission.VIEW_TEAM_REFERRALS, Permission.HOLD_CASELOAD}),
+    Role.FRONT_DOOR_PRACTITIONER: frozenset(
+        _STAFF_CASEWORK | _PRACTICE | {Permission.TRIAGE_CONTACTS, Permission.MERGE_PEOPLE}
+    ),
+    Role.FAMILY_COACH: frozenset(
+        _STAFF_CASEWORK | _PRACTICE | {Permission.VIEW_TEAM_REFERRALS, Permission.HOLD_CASELOAD}
+    ),
     Role.TEAM_LEADER: frozenset(
         _STAFF_CASEWORK
+        | _PRACTICE
         | {
             Permission.VIEW_RECORD_ACCESS_LOG,
             Permission.VIEW_TEAM,
@@ -83,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.HEAD_OF_SERVICE: frozenset(
         _STAFF_CASEWORK
+        | _PRACTICE
         | {
             Permission.VIEW_RECORD_ACCESS_LOG,
             Permission.VIEW_TEAM,
@@ -91,7 +105,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DECIDE_BEYOND_CAPACITY,
         }
     ),
-    Role.SOCIAL_WORKER: frozenset(_STAFF_CASEWORK | {Permission.OVERSEE_CHILDREN_IN_NEED}),
+    Role.SOCIAL_WORKER: frozenset(_STAFF_CASEWORK | _PRACTICE | {Permission.OVERSEE_CHILDREN_IN_NEED}),
     Role.FORUM_COORDINATOR: frozenset(_STAFF_CASEWORK),
     Role.BUSINESS_SUPPORT_OFFICER: frozenset(_STAFF_CASEWORK),
     Role.PARTNER_PRACTITIONER: frozenset(

@@ -9,8 +9,13 @@
   existence is not given away.
 """
 
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from earlyhelp.audit.trail import record_refused
 from earlyhelp.core.numbers import record_id
@@ -150,6 +155,29 @@ def can_edit_family(user: User, family: Family) -> bool:
         return True
     own = Person.objects.filter(Exists(_open_involvements(user, every_colleague=False)))
     return FamilyMembership.objects.filter(family=family, person__in=own).exists()
+
+
+class PartsRule(Protocol):
+    def __call__(self, user: User, person_id: int) -> frozenset[str]: ...
+
+
+@cache
+def _parts_rule() -> PartsRule | None:
+    path = settings.RECORD_PARTS_RULE
+    return import_string(path) if path else None
+
+
+def record_parts_open_to(user: User, person: Person) -> frozenset[str]:
+    """The parts of a person's record (beyond who they are) that the user may open: "health",
+    "levels_of_need", "early_help". Called with a person the user may see. Consent decides for
+    partners (`sharing/rules.py`, ADR 21); without that rule only the authority's staff open any."""
+    rule = _parts_rule()
+    if rule is not None:
+        return frozenset(str(part) for part in rule(user, person.pk))
+    if not user.can(Permission.VIEW_AUTHORITY_RECORDS):
+        return frozenset()
+    every = {"health", "levels_of_need", "early_help"}
+    return frozenset(every if user.can(Permission.VIEW_HEALTH_DETAILS) else every - {"health"})
 
 
 def can_search_people(user: User) -> bool:

@@ -21,6 +21,8 @@ from earlyhelp.people.models import Disability, Ethnicity, Family, FamilyMembers
 from earlyhelp.people.names import name_problem, name_visible
 
 ADULT_AGE = 18
+# A person's health details: open only to the roles that need them, and to partners with consent.
+HEALTH_FIELDS = ("disability", "disability_details", "nhs_number")
 YOUNG_PERSON_UPPER_AGE = 25  # up to 25 with special educational needs or a disability
 
 
@@ -93,7 +95,9 @@ class PersonForm(VersionedForm):
         label="School or setting", queryset=Agency.objects.none(), required=False, empty_label="None or not known"
     )
 
-    def __init__(self, *args: Any, user: User, person: Person | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, person: Person | None = None, health: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, record_version=person.version if person else None, **kwargs)
         self.versioned = person is not None
         self.user = user
@@ -106,6 +110,11 @@ class PersonForm(VersionedForm):
         for name in ("postcode", "nhs_number", "upn"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+        if not health:
+            # A field-level limit (ADR 21): what the user may not see is not in the form, so a
+            # change they save leaves it as it was.
+            for name in HEALTH_FIELDS:
+                del self.fields[name]
 
     def clean_nhs_number(self) -> str:
         value = nhs_number_normalise(self.cleaned_data["nhs_number"])

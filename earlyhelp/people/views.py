@@ -20,6 +20,7 @@ from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.numbers import record_id
 from earlyhelp.core.paging import BoundedPaginator
 from earlyhelp.organisations.models import User, user_of
+from earlyhelp.organisations.roles import Permission
 from earlyhelp.people import access, checking, selectors, services
 from earlyhelp.people.forms import (
     FamilyForm,
@@ -85,6 +86,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for_user(user, pk)
     record_view(actor=user, target=person)
     with_viewers = access.can_see_who_viewed(user)
+    parts = access.record_parts_open_to(user, person)
     page = selectors.person_page(user=user, person=person, with_viewers=with_viewers)
     record_listed(actor=user, shown=[other for _, other, _ in page.relationships], where="relationships")
     return render(
@@ -93,12 +95,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "page": page,
+            "parts": parts,
+            "not_shared": _not_shared_words(user),
             "can_edit": access.can_edit_person(user, person),
             "with_viewers": with_viewers,
             "can_merge": access.can_merge_people(user),
             "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
         },
     )
+
+
+def _not_shared_words(user: User) -> str:
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):
+        return "Not shown to your role"
+    return "Not shared with your agency: the family’s consent to share does not cover it"
 
 
 @require_http_methods(["GET"])
@@ -220,8 +230,9 @@ def person_matches(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     person = access.get_person_for_editing(user, pk)
+    health = "health" in access.record_parts_open_to(user, person)
     if request.method == "POST":
-        form = PersonForm(request.POST, user=user, person=person)
+        form = PersonForm(request.POST, user=user, person=person, health=health)
         if form.is_valid():
             try:
                 services.person_update(
@@ -238,7 +249,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         record_view(actor=user, target=person)
         initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
-        form = PersonForm(initial=initial, user=user, person=person)
+        form = PersonForm(initial=initial, user=user, person=person, health=health)
     return render(request, "people/person_form.html", {"form": form, "person": person, "adding": False})
 
 

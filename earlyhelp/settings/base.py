@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "earlyhelp.organisations",
     "earlyhelp.accounts",
     "earlyhelp.people",
+    "earlyhelp.sharing",
     "earlyhelp.thresholds",
     "earlyhelp.directory",
     "earlyhelp.frontdoor",
@@ -232,6 +233,9 @@ FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = env_int("FRONT_DOOR_AMBER_WHEN_WORKIN
 # What receives a family the front door allocates to a family support team, inside the decision's
 # transaction (ADR 16): casework opens the family's episode.
 FRONT_DOOR_ALLOCATION_RECEIVER = "earlyhelp.casework.opening.episode_open"
+# Which parts of a person's record a reader may open: consent and its limits (ADR 21). Named,
+# because consent (`sharing`) sits above the person pages (`people`).
+RECORD_PARTS_RULE = "earlyhelp.sharing.rules.parts_open_to"
 FRONT_DOOR_RE_REFERRAL_DAYS = env_int("FRONT_DOOR_RE_REFERRAL_DAYS", 365)
 # The practice framework asks professionals for the parents' written consent (FF §5.5). Off: a
 # family may be allocated on verbal consent with the reason it is not in writing, and the coach

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("earlyhelp.accounts.urls")),
     path("record-of-access/refused/", audit_views.refused_access, name="refused-access"),
     path("", include("earlyhelp.people.urls")),
+    path("", include("earlyhelp.sharing.urls")),
     path("", include("earlyhelp.thresholds.urls")),
     path("", include("earlyhelp.frontdoor.urls")),
     path("", include("earlyhelp.directory.urls")),

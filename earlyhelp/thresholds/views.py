@@ -104,6 +104,13 @@ def _person_for_decision(user: User, pk: int) -> Person:
     if person.kind == Person.Kind.ADULT:
         # The matrix describes a child's needs; an adult's are recorded with their children.
         raise Http404("No such page")
+    return _levels_of_need_open(user, person, attempted="change")
+
+
+def _levels_of_need_open(user: User, person: Person, *, attempted: str) -> Person:
+    """A partner opens a child's levels of need only with consent (ADR 21)."""
+    if "levels_of_need" not in access.record_parts_open_to(user, person):
+        raise access.refuse(user, "people.person", person.pk, f"{attempted} levels of need", "No such page")
     return person
 
 
@@ -187,7 +194,7 @@ def _save_decision(
 @require_GET
 def person_decision(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     user = user_of(request)
-    person = access.get_person_for_user(user, pk)
+    person = _levels_of_need_open(user, access.get_person_for_user(user, pk), attempted="open")
     decision = selectors.decisions_for_person(person).filter(pk=decision_pk).first()
     if decision is None:
         raise Http404("No such decision")
