@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from earlyhelp.accounts.granting import role_request
@@ -30,6 +31,8 @@ from earlyhelp.people.models import (
     Person,
     Relationship,
 )
+from earlyhelp.sharing import recording as sharing_recording
+from earlyhelp.sharing.models import Capacity, ConsentHow, ConsentPosition, Detriment, FamilyTold, GivenBy, RecordPart
 
 # The demo's published password (bandit B105): the demo is refused under the production settings.
 DEMO_PASSWORD = "demo-early-help"  # nosec B105
@@ -217,6 +220,7 @@ def load(*, families: int = 200, seed: int = 2026) -> Authority:
         with audited_writes():
             builder.families(count=families)
             builder.partner_involvements()
+            builder.consent_and_sharing()
             builder.role_request_waiting()
     return authority
 
@@ -456,6 +460,56 @@ class _Builder:
         for young_person in Person.objects.filter(kind=Person.Kind.YOUNG_PERSON)[:5]:
             services.involvement_start(
                 actor=police_partner, person=young_person, practitioner=police_partner, kind=Involvement.Kind.REFERRED
+            )
+
+    def consent_and_sharing(self) -> None:
+        """Half the school partner's pupils have the family's consent to share their health details
+        and levels of need with the school; the rest show the partner "not shared". One young person
+        known to the police was shared about without consent, in the public interest."""
+        school_partner = self.users["partner.school"]
+        coach = self.users["coach"]
+        pupils = list(Person.objects.filter(school__name="Kingsthorpe Primary School").order_by("pk")[:12])
+        for pupil in pupils[:6]:
+            sharing_recording.consent_record(
+                actor=coach,
+                statement=sharing_recording.Statement(
+                    people=[pupil],
+                    given_by=f"A parent of {pupil.first_name}",
+                    given_by_who=GivenBy.PARENT,
+                    given_on=timezone.localdate() - timedelta(days=30),
+                    how=ConsentHow.WRITTEN,
+                ),
+                consent=sharing_recording.ConsentDetails(
+                    given=True,
+                    capacity=Capacity.FOR_A_CHILD,
+                    purpose="Support at school with what the family asked for help with",
+                    agencies=[school_partner.agency] if school_partner.agency else [],
+                    parts=[RecordPart.HEALTH, RecordPart.LEVELS_OF_NEED],
+                ),
+            )
+        police_partner = self.users["partner.police"]
+        young_person = Person.objects.filter(kind=Person.Kind.YOUNG_PERSON).order_by("pk").first()
+        if young_person is not None and police_partner.agency is not None:
+            sharing_recording.sharing_decision_record(
+                actor=coach,
+                details=sharing_recording.DecisionDetails(
+                    people=[young_person],
+                    shared=True,
+                    purpose="To prevent exploitation: he has been seen with adults the police are concerned about",
+                    identifiable=True,
+                    confidential=True,
+                    consent=ConsentPosition.NOT_SOUGHT_UNSAFE,
+                    public_interest="Asking could alert those exploiting him; the risk of serious harm outweighs it",
+                    for_safeguarding=True,
+                    detriment=Detriment.NOT_MORE_DETRIMENTAL,
+                    detriment_reasons="Sharing protects him; keeping it back leaves him at risk",
+                    recipient_agency=police_partner.agency,
+                    recipient="Child exploitation team",
+                    what="Where he has been seen, and with whom, from the youth worker's notes",
+                    parts=[RecordPart.LEVELS_OF_NEED],
+                    how_shared="Secure e-mail to the team's inbox",
+                    family_told=FamilyTold.NOT_SAFE,
+                ),
             )
 
     # Identifiers and details -------------------------------------------------------------------

@@ -8,7 +8,16 @@ from django_otp.oath import totp
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.models import FamilyMembership
 from tests.conftest import PASSWORD
-from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UserFactory, add_member, relate
+from tests.factories import (
+    AdultFactory,
+    AgencyFactory,
+    FamilyFactory,
+    PersonFactory,
+    UserFactory,
+    add_member,
+    consent_to_share,
+    relate,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -22,7 +31,10 @@ def family():
     mother_membership = add_member(family, mother, FamilyMembership.Role.PARENT)
     add_member(family, child)
     relationship = relate(mother, child)
+    school = AgencyFactory(name="Kingsthorpe Primary School", kind="school")
+    consent = consent_to_share([mother, child], [school])
     return {
+        "consent": consent.pk,
         "family": family.pk,
         "child": child.pk,
         "mother": mother.pk,
@@ -67,6 +79,11 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family, frame
         f"/people/{family['child']}/",
         f"/people/{family['child']}/edit/",
         f"/people/{family['child']}/access-log/",
+        f"/people/{family['child']}/sharing/",
+        f"/people/{family['child']}/sharing/agreement/",
+        f"/people/{family['child']}/sharing/consent/",
+        f"/people/{family['child']}/sharing/decision/",
+        f"/people/{family['child']}/sharing/consent/{family['consent']}/withdraw/",
         f"/people/{family['child']}/relationships/add/",
         f"/people/{family['child']}/relationships/add/?q=Grace",
         f"/people/{family['mother']}/relationships/{family['relationship']}/",
@@ -103,6 +120,10 @@ def test_every_page_passes_an_accessibility_check(accessible_page, family, frame
         ("/people/add/", "Continue"),
         ("/families/add/", "Save and add members"),
         (f"/people/{family['child']}/relationships/add/", "Save relationship"),
+        (f"/people/{family['child']}/sharing/agreement/", "Save"),
+        (f"/people/{family['child']}/sharing/consent/", "Save"),
+        (f"/people/{family['child']}/sharing/decision/", "Record the decision"),
+        (f"/people/{family['child']}/sharing/consent/{family['consent']}/withdraw/", "Withdraw it"),
     ]:
         accessible_page.goto(path)
         page.get_by_role("button", name=button).click()
