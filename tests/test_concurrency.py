@@ -626,3 +626,34 @@ def test_one_code_sent_twice_at_once_lets_in_only_one(postgresql_only, committed
 
     results = at_once(2, send)
     assert sorted(results) == [False, True]
+
+
+def test_two_people_withdrawing_one_consent_at_once_withdraw_it_once(
+    postgresql_only, committed_db, okafor, coach, team_leader, school
+):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.sharing import recording
+    from earlyhelp.sharing.models import ConsentToShare
+    from tests.factories import consent_to_share
+
+    consent = consent_to_share([okafor.child], [school])
+
+    def withdraw_as(user) -> Callable[[], Any]:
+        return lambda: recording.withdraw(
+            actor=user,
+            record=ConsentToShare.objects.get(pk=consent.pk),
+            on=timezone.localdate(),
+            because=f"{user.full_name} took the call",
+            seen_version=1,
+        )
+
+    barrier_users = [coach, team_leader]
+    results = at_once(2, lambda: withdraw_as(barrier_users.pop())())
+    refused = [result for result in results if isinstance(result, ValidationError)]
+    assert len(refused) == 1, results
+    consent.refresh_from_db()
+    assert consent.is_withdrawn and consent.version == 2
+    assert AuditEvent.objects.filter(verb="updated", target_type="sharing.consenttoshare").count() == 1
