@@ -655,5 +655,5 @@ def test_two_people_withdrawing_one_consent_at_once_withdraw_it_once(
     refused = [result for result in results if isinstance(result, ValidationError)]
     assert len(refused) == 1, results
     consent.refresh_from_db()
-    assert consent.is_withdrawn and consent.version == 2
+    assert (consent.is_withdrawn, consent.version) == (True, 2)
     assert AuditEvent.objects.filter(verb="updated", target_type="sharing.consenttoshare").count() == 1
