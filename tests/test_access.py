@@ -246,6 +246,9 @@ MATRIX = {
         lambda o: f"/people/{o.child.pk}/sharing/decision/",
         expect(200, 404, 404) | {"forum_coordinator": 404, "business_support": 404},
     ),
+    # Restricting a record to named people: team leaders and the head of service.
+    "people:person-restrict": (lambda o: f"/people/{o.child.pk}/restrict/", NOBODY | GOVERNANCE),
+    "people:family-restrict": (lambda o: f"/families/{o.family.pk}/restrict/", NOBODY | GOVERNANCE),
     # Merging duplicates is for the front door and team leaders.
     "people:person-merge": (lambda o: f"/people/{o.child.pk}/merge/", TRIAGE),
     "people:people-to-check": (lambda o: "/people/to-check/", TRIAGE),

@@ -657,3 +657,25 @@ def test_two_people_withdrawing_one_consent_at_once_withdraw_it_once(
     consent.refresh_from_db()
     assert (consent.is_withdrawn, consent.version) == (True, 2)
     assert AuditEvent.objects.filter(verb="updated", target_type="sharing.consenttoshare").count() == 1
+
+
+def test_two_team_leaders_restricting_one_record_at_once_restrict_it_once(
+    postgresql_only, committed_db, okafor, team_leader, head_of_service
+):
+    from django.core.exceptions import ValidationError
+
+    from earlyhelp.people import restricting
+    from earlyhelp.people.models import Person, Restriction
+
+    leaders = [team_leader, head_of_service]
+
+    def restrict() -> Any:
+        actor = leaders.pop()
+        return restricting.person_restrict(
+            actor=actor, person=Person.objects.get(pk=okafor.child.pk), reason="Staff family", ask=actor, named=[]
+        )
+
+    results = at_once(2, restrict)
+    refused = [result for result in results if isinstance(result, ValidationError)]
+    assert [error.message_dict for error in refused] == [{"reason": ["This record is already restricted"]}], results
+    assert Restriction.objects.filter(person=okafor.child).count() == 1

@@ -12,11 +12,12 @@ from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.core.workflow import locked
 from earlyhelp.frontdoor.consent import matched_people, referral_consent_of
 from earlyhelp.frontdoor.models import Contact, ContactPerson
-from earlyhelp.frontdoor.selectors import earlier_contacts
+from earlyhelp.frontdoor.selectors import earlier_contacts, proposed_from
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import Involvement, Person
+from earlyhelp.people.selectors import restricted_match_words, restricted_matches
 from earlyhelp.sharing.referrals import referral_people_follow
 
 
@@ -99,6 +100,10 @@ def contact_person_record(*, actor: User, entry: ContactPerson, seen_version: in
     """Create a new person record for someone on a referral who is not known yet. The check
     comes first, under the locks: two people pressing "none of these" make one record."""
     contact, entry, versions = _entry_locked(entry, seen_version)
+    asks = restricted_matches(user=actor, proposed=proposed_from(entry))
+    if asks:
+        # Never a second record of a restricted person: whoever may see it matches it (ADR 22).
+        raise ValidationError(restricted_match_words(asks))
     person = people_services.person_create(actor=actor, details=person_details_for_record(entry))
     _match(actor=actor, contact=contact, entry=entry, person=person, versions=versions)
     return person

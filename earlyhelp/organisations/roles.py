@@ -61,6 +61,8 @@ class Permission(StrEnum):
     VIEW_HEALTH_DETAILS = "view_health_details"
     # Recording a decision to share information, which may open parts of a record to an agency.
     RECORD_SHARING_DECISIONS = "record_sharing_decisions"
+    # Restricting a person or family to named users (a staff member's family, a high-profile case).
+    RESTRICT_RECORDS = "restrict_records"
 
 
 _STAFF_CASEWORK = {
@@ -92,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TEAM_REFERRALS,
             Permission.MERGE_PEOPLE,
             Permission.ALLOCATE_EPISODES,
+            Permission.RESTRICT_RECORDS,
         }
     ),
     Role.HEAD_OF_SERVICE: frozenset(
@@ -103,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_EVERY_TEAM,
             Permission.VIEW_AGGREGATE_FIGURES,
             Permission.DECIDE_BEYOND_CAPACITY,
+            Permission.RESTRICT_RECORDS,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(_STAFF_CASEWORK | _PRACTICE | {Permission.OVERSEE_CHILDREN_IN_NEED}),

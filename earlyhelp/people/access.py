@@ -5,6 +5,8 @@
   `Involvement`), and the families of those people; within such a family they see only those
   members. Their agency's single point of contact sees the people anyone of the agency works
   with, and changes only those they work with themselves.
+- A restricted person or family (`restricting.py`) is seen only by the users its restriction
+  names, whatever their role: everyone else cannot even find it.
 - Everyone else sees nothing. "Not there" and "not yours" are the same 404, so that a record's
   existence is not given away.
 """
@@ -21,12 +23,22 @@ from earlyhelp.audit.trail import record_refused
 from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
-from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, PersonMerge, Relationship
+from earlyhelp.people.models import (
+    Family,
+    FamilyMembership,
+    Involvement,
+    Person,
+    PersonMerge,
+    Relationship,
+    Restriction,
+)
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
     # A record merged into another is gone from every list and page until the merge is undone.
     people = Person.objects.filter(authority_id=user.authority_id, merged_into__isnull=True)
+    named = Restriction.objects.filter(person=OuterRef("pk"), lifted_at__isnull=True, named=user)
+    people = people.filter(Q(restricted=False) | Exists(named))
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return people
     if user.can(Permission.VIEW_OWN_RECORDS):
@@ -45,6 +57,8 @@ def _open_involvements(user: User, *, every_colleague: bool) -> QuerySet[Involve
 
 def families_visible_to(user: User) -> QuerySet[Family]:
     families = Family.objects.filter(authority_id=user.authority_id)
+    named = Restriction.objects.filter(family=OuterRef("pk"), lifted_at__isnull=True, named=user)
+    families = families.filter(Q(restricted=False) | Exists(named))
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return families
     if user.can(Permission.VIEW_OWN_RECORDS):
@@ -190,6 +204,10 @@ def can_add_people(user: User) -> bool:
 
 def can_merge_people(user: User) -> bool:
     return user.can(Permission.MERGE_PEOPLE)
+
+
+def can_restrict(user: User) -> bool:
+    return user.can(Permission.RESTRICT_RECORDS)
 
 
 def can_see_who_viewed(user: User) -> bool:

@@ -116,6 +116,8 @@ class Person(VersionedModel):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
     )
+    # Only the users a `Restriction` names see a restricted record; kept by `restricting.py`.
+    restricted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -204,6 +206,7 @@ class Family(VersionedModel):
     )
 
     members = models.ManyToManyField(Person, through="FamilyMembership", related_name="families")
+    restricted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -405,3 +408,42 @@ class PersonToCheck(AuditedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Restriction(AuditedModel):
+    """A restricted person or family (a staff member's family, a high-profile case): only the
+    users it names see the record; everyone else cannot find it, and a referral that matches it
+    is told only that a restricted record matches and whom to ask (`restricting.py`)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions")
+    reason = models.TextField()
+    ask = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    restricted_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_because = models.TextField(blank=True)
+    # A member's restriction made by restricting their family: lifted with it.
+    part_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts")
+
+    class Meta:
+        ordering = ["-restricted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, family__isnull=True) | Q(person__isnull=True, family__isnull=False),
+                name="restriction_is_of_a_person_or_a_family",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(lifted_at__isnull=True), name="one_restriction_in_force_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(lifted_at__isnull=True), name="one_restriction_in_force_per_family"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.person or self.family}"

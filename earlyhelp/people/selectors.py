@@ -15,6 +15,7 @@ from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from earlyhelp.people.names import name_normalise, name_similarity, name_sound
+from earlyhelp.people.restricting import asks_for
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,22 @@ def likely_matches_each(*, user: User, proposed: Sequence[ProposedPerson]) -> li
         people_visible_to(user).filter(condition).only(*WEIGHED_FIELDS)[: MATCH_CANDIDATES * len(proposed)]
     )
     return [_matches_among(one, candidates) for one in proposed]
+
+
+def restricted_matches(*, user: User, proposed: ProposedPerson) -> list[str]:
+    """Whom to ask about restricted records, hidden from the user, that are probably the person
+    being recorded (two queries). The records themselves are never shown (`restricting.py`)."""
+    asks = dict(asks_for(authority_id=user.authority_id, condition=proposed.shares_a_detail_with(), user=user))
+    if not asks:
+        return []
+    alike = Person.objects.filter(pk__in=asks).only(*WEIGHED_FIELDS)
+    return sorted({asks[person.pk] for person in alike if proposed.reasons_to_think_they_are(person)})
+
+
+def restricted_match_words(asks: Sequence[str]) -> str:
+    return (
+        f"A restricted record matches this person. Ask {' or '.join(asks)} before going on: no new record has been made"
+    )
 
 
 # What `ProposedPerson.reasons_to_think_they_are` and the ordering of matches read.

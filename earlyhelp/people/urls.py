@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.people import checking_views, merge_views, views
+from earlyhelp.people import checking_views, merge_views, restricting_views, views
 
 app_name = "people"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/<int:pk>/access-log/", views.person_access_log, name="person-access-log"),
     path("people/<int:pk>/relationships/add/", views.relationship_add, name="relationship-add"),
     path("people/<int:pk>/relationships/<int:relationship_pk>/", views.relationship_edit, name="relationship-edit"),
+    path("people/<int:pk>/restrict/", restricting_views.person_restrict, name="person-restrict"),
+    path("families/<int:pk>/restrict/", restricting_views.family_restrict, name="family-restrict"),
     path("people/<int:pk>/merge/", merge_views.person_merge_page, name="person-merge"),
     path("people/merges/<int:merge_pk>/undo/", merge_views.person_merge_undo_page, name="person-merge-undo"),
     path("families/add/", views.family_add, name="family-add"),

@@ -98,6 +98,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parts": parts,
             "not_shared": _not_shared_words(user),
             "can_edit": access.can_edit_person(user, person),
+            "can_restrict": access.can_restrict(user),
             "with_viewers": with_viewers,
             "can_merge": access.can_merge_people(user),
             "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
@@ -156,6 +157,11 @@ def _after_person_created(request: HttpRequest, person: Person, family: Family |
 
 
 def _create_person(request: HttpRequest, user: User, form: PersonForm, family: Family | None) -> HttpResponse | None:
+    asks = selectors.restricted_matches(user=user, proposed=_proposed(form))
+    if asks:
+        # Never a second record of a restricted person (ADR 22): the page says whom to ask.
+        form.add_error(None, selectors.restricted_match_words(asks))
+        return None
     try:
         person = services.person_create(actor=user, details=_person_details(form))
     except ValidationError as error:
@@ -219,6 +225,8 @@ def person_matches(request: HttpRequest) -> HttpResponse:
         response = _create_person(request, user, form, family)
         if response is not None:
             return response
+        if form.non_field_errors():
+            return render(request, "people/person_form.html", {"form": form, "family": family, "adding": True})
     return render(
         request,
         "people/person_matches.html",
@@ -342,6 +350,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden_count": hidden_count,
             "relationships": selectors.family_relationships(members=members),
             "can_edit": access.can_edit_family(user, family),
+            "can_restrict": access.can_restrict(user),
         },
     )
 

@@ -68,7 +68,8 @@ class AccessiblePage:
         self.page.wait_for_load_state("load")
         result = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = [
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} on {self.page.url})"
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} on {self.page.url}): "
+            + ", ".join(node["html"][:120] for node in violation["nodes"])
             for violation in result.response["violations"]
         ]
         assert not violations, "\n".join(violations)

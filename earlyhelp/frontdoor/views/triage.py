@@ -26,7 +26,7 @@ from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people import access as people_access
 from earlyhelp.people.checking import people_to_check
 from earlyhelp.people.models import PersonToCheck
-from earlyhelp.people.selectors import likely_matches
+from earlyhelp.people.selectors import likely_matches, restricted_match_words, restricted_matches
 from earlyhelp.thresholds.forms import LevelOfNeedDecisionForm
 from earlyhelp.thresholds.layout import indicator_layout, indicators_selected
 from earlyhelp.thresholds.models import FrameworkVersion
@@ -165,14 +165,23 @@ def contact_person(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
             messages.success(request, f"{entry.full_name} is matched to a record.")
             return redirect("frontdoor:contact", pk=contact.pk)
     record_view(actor=user, target=contact)
-    matches = likely_matches(user=user, proposed=selectors.proposed_from(entry))
+    proposed = selectors.proposed_from(entry)
+    matches = likely_matches(user=user, proposed=proposed)
     record_listed(
         actor=user, shown=[match.person for match in matches], where=f"possible matches on {contact.reference}"
     )
+    asks = restricted_matches(user=user, proposed=proposed) if entry.person_id is None else []
     return render(
         request,
         "frontdoor/contact_person.html",
-        {"contact": contact, "entry": entry, "matches": matches, "error": error, "version": entry.version},
+        {
+            "contact": contact,
+            "entry": entry,
+            "matches": matches,
+            "error": error,
+            "version": entry.version,
+            "restricted": restricted_match_words(asks) if asks else "",
+        },
     )
 
 
