@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.organisations.roles import Role
 from earlyhelp.people import access, restricting
 from earlyhelp.people.models import Person, Restriction
 from tests.conftest import signed_in
-from tests.factories import PersonFactory, contact_received
+from tests.factories import PersonFactory, UserFactory, contact_received
 from tests.test_people import person_form
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,21 @@ def test_the_restrict_page_restricts_and_lifts(okafor, team_leader, coach, front
     response = client.post(url, {"because": "Staff member left"})
     assert response.status_code == 302
     assert signed_in(front_door).get(f"/people/{okafor.child.pk}/").status_code == 200
+
+
+def test_a_restricted_familys_case_file_opens_only_to_the_named_and_lists_hide_its_name(
+    team, coach, team_leader, head_of_service, frameworks
+):
+    from tests.factories import episode_allocated
+
+    episode = episode_allocated(team, coach, team_leader)
+    other_coach = UserFactory(authority=team_leader.authority, team=team, roles=[Role.FAMILY_COACH])
+    restricting.family_restrict(
+        actor=head_of_service, family=episode.family, reason=REASON, ask=head_of_service, named=[coach]
+    )
+    team_page = signed_in(team_leader).get(f"/teams/{team.pk}/").content.decode()
+    assert "Restricted family" in team_page
+    assert episode.family.name not in team_page
+    assert signed_in(team_leader).get(f"/episodes/{episode.pk}/").status_code == 404
+    assert signed_in(other_coach).get(f"/episodes/{episode.pk}/").status_code == 404
+    assert signed_in(coach).get(f"/episodes/{episode.pk}/").status_code == 200

@@ -16,13 +16,17 @@ from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, 
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
-from earlyhelp.people.models import FamilyMembership
+from earlyhelp.people.models import FamilyMembership, Restriction
 from earlyhelp.sharing.models import RecordPart
 from earlyhelp.sharing.rules import people_opening
 
 
 def episodes_visible_to(user: User) -> QuerySet[Episode]:
     episodes = Episode.objects.filter(authority_id=user.authority_id)
+    # A restricted family's case file opens only to the users its restriction names; lists show
+    # it as "Restricted family" (people/restricting.py).
+    named = Restriction.objects.filter(family=OuterRef("family"), lifted_at__isnull=True, named=user)
+    episodes = episodes.filter(Q(family__restricted=False) | Exists(named))
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return episodes
     if user.can(Permission.VIEW_OWN_RECORDS):

@@ -172,6 +172,7 @@ ROW_FIELDS = (
     "id",
     "authority_id",
     "family__name",
+    "family__restricted",
     "team_id",
     "status",
     "legal_basis",
@@ -377,7 +378,7 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     sign_off = list(
         Assessment.objects.filter(episode__team=team, status=Assessment.Status.AWAITING_SIGN_OFF)
         .select_related("episode__family", "template")
-        .only("pk", "episode_id", "submitted_at", "episode__family__name", "template__title")
+        .only("pk", "episode_id", "submitted_at", "episode__family__name", "episode__family__restricted", "template__title")
         .order_by("submitted_at")
     )
     return TeamPage(
