@@ -378,7 +378,14 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
     sign_off = list(
         Assessment.objects.filter(episode__team=team, status=Assessment.Status.AWAITING_SIGN_OFF)
         .select_related("episode__family", "template")
-        .only("pk", "episode_id", "submitted_at", "episode__family__name", "episode__family__restricted", "template__title")
+        .only(
+            "pk",
+            "episode_id",
+            "submitted_at",
+            "episode__family__name",
+            "episode__family__restricted",
+            "template__title",
+        )
         .order_by("submitted_at")
     )
     return TeamPage(

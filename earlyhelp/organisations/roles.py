@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     # Children's social care staff: a child in need's overseeing social worker (Family Help),
     # and later the receiver of step-ups.
     SOCIAL_WORKER = "social_worker", "Social worker"
+    # Answers for information governance: who looked at a child's record and why, subject access.
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
 
 
 class Permission(StrEnum):
@@ -115,6 +117,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER_PRACTITIONER: frozenset(
         {Permission.VIEW_OWN_RECORDS, Permission.EDIT_OWN_RECORDS, Permission.ADD_PEOPLE, Permission.MAKE_REFERRALS}
     ),
+    # Reads records to answer for them (who looked, and why); changes none.
+    Role.INFORMATION_GOVERNANCE: frozenset({Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_RECORD_ACCESS_LOG}),
     # Analysts work with figures, never with a named child's record.
     Role.PERFORMANCE_ANALYST: frozenset({Permission.VIEW_AGGREGATE_FIGURES}),
     # Administrators run the system; running it gives no right to read children's records.

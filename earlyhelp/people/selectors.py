@@ -11,9 +11,10 @@ from django.db.models.functions import Coalesce
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
+from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
-from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
+from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, Relationship
 from earlyhelp.people.names import name_normalise, name_similarity, name_sound
 from earlyhelp.people.restricting import asks_for
 
@@ -321,3 +322,35 @@ def family_member_candidates(*, user: User, family: Family, search: str, chosen:
         .filter(_chosen(chosen) | _name_condition(search))
         .order_by("last_name", "first_name")
     )
+
+
+def reasons_for_access(*, person: Person, actor_ids: set[int]) -> dict[int, str]:
+    """Why each of these users could see the person's record, as the access rules stand
+    (`access.py`): what they do with the person, or what their role reads. Three queries however
+    many users (the users with their roles, their involvements with the person)."""
+    users = (
+        User.objects.filter(pk__in=actor_ids)
+        .select_related("agency")
+        .prefetch_related("role_assignments")
+        .only("pk", "full_name", "is_active", "agency__name", "agency__single_point_of_contact_id")
+    )
+    involved: dict[int, list[Involvement]] = {}
+    for involvement in Involvement.objects.filter(person=person, practitioner_id__in=actor_ids).order_by("started_on"):
+        involved.setdefault(involvement.practitioner_id, []).append(involvement)
+    return {user.pk: _reason(user, involved.get(user.pk, [])) for user in users}
+
+
+def _reason(user: User, involvements: list[Involvement]) -> str:
+    named = [
+        f"{involvement.get_kind_display()} them from {involvement.started_on:%-d %B %Y}"
+        + (f" to {involvement.ended_on:%-d %B %Y}" if involvement.ended_on else "")
+        for involvement in involvements
+    ]
+    if named:
+        return "; ".join(named)
+    roles = ", ".join(sorted(role.label for role in user.roles)) or "no role"
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):
+        return f"Their role ({roles}) reads every record of the authority"
+    if user.is_single_point_of_contact:
+        return f"Their agency's single point of contact ({user.agency})"
+    return f"No reason to see it ({roles})"

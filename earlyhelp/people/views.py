@@ -122,7 +122,10 @@ def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=person)
     events = AuditEvent.objects.for_target(person._meta.label_lower, person.pk).order_by("-occurred_at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "people/person_access_log.html", {"person": person, "page": page, "query": ""})
+    actors = {event.actor_id for event in page.object_list if event.actor_id}
+    reasons = selectors.reasons_for_access(person=person, actor_ids=actors)
+    rows = [(event, reasons.get(event.actor_id or 0, "")) for event in page.object_list]
+    return render(request, "people/person_access_log.html", {"person": person, "page": page, "rows": rows, "query": ""})
 
 
 def _person_details(form: PersonForm) -> dict[str, Any]:
