@@ -49,6 +49,9 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/accounts/granting.py": ["tests/test_accounts.py"],
     "earlyhelp/accounts/two_step.py": ["tests/test_two_step.py"],
     "earlyhelp/audit/chain.py": ["tests/test_audit_chain.py", "tests/test_scale.py"],
+    "earlyhelp/sharing/rules.py": ["tests/test_sharing.py", "tests/test_single_point_of_contact.py"],
+    "earlyhelp/sharing/recording.py": ["tests/test_sharing.py"],
+    "earlyhelp/people/restricting.py": ["tests/test_restricted.py"],
 }
 
 COMPARISONS: dict[type, type] = {
