@@ -190,6 +190,12 @@ MATRIX = {
     "accounts:two-step": (lambda o: "/account/two-step/", expect(302, 302, 302, others=302)),
     "accounts:two-step-set-up": (lambda o: "/account/two-step/set-up/", expect(200, 200, 200, others=200)),
     "accounts:recovery-codes": (lambda o: "/account/two-step/recovery-codes/", expect(200, 200, 200, others=200)),
+    # Single sign-on (tests/test_single_sign_on.py): not there unless the authority sets it up.
+    "accounts:sign-on": (lambda o: "/account/sign-on/", expect(404, 404, 404, others=404, anonymous=404)),
+    "accounts:sign-on-return": (
+        lambda o: "/account/sign-on/return/",
+        expect(404, 404, 404, others=404, anonymous=404),
+    ),
     # Everyone signed in sees, and ends, only their own sessions.
     "accounts:sessions": (lambda o: "/account/sessions/", expect(200, 200, 200, others=200)),
     "accounts:session-end": (lambda o: "/account/sessions/1/end/", expect(405, 405, 405, others=405)),

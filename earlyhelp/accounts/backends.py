@@ -18,6 +18,8 @@ class GuardedUserBackend(UserBackend):
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
+        if password is None:
+            return None  # not a password sign-in (single sign-on's return, say): another backend's
         email = str(username or kwargs.get("email") or "").strip().lower()
         address = client_address(request) if request is not None else None
         account = User.objects.filter(email=email).first() if email else None

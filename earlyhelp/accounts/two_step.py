@@ -82,6 +82,15 @@ def _passed(session: SessionBase) -> None:
     session[SESSION_KEY] = PASSED
 
 
+def passed_at_provider(session: SessionBase, user: User) -> None:
+    """Single sign-on where the authority trusts the identity provider's own second step
+    (`accounts/single_sign_on.py`): passed, and recorded as such."""
+    _passed(session)
+    record_sign_in(
+        verb=AuditEvent.Verb.TWO_STEP_PASSED, user=user, email=user.email, details={"by": "the identity provider"}
+    )
+
+
 def _normalised(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 

@@ -118,6 +118,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 # Django's own sign-in check; the user is loaded with their authority, agency and team at once.
 AUTHENTICATION_BACKENDS = ["earlyhelp.accounts.backends.GuardedUserBackend"]
+# Single sign-on through the council's identity provider by OpenID Connect (ADR 23): off unless
+# SINGLE_SIGN_ON=1 and the provider's addresses and this service's client are given. Nobody's
+# account is made by signing on; the second step is still asked unless the provider's is trusted.
+SINGLE_SIGN_ON = env_bool("SINGLE_SIGN_ON", False)
+SINGLE_SIGN_ON_BUTTON = env_str("SINGLE_SIGN_ON_BUTTON", "Sign in with your council account")
+SINGLE_SIGN_ON_TRUSTS_PROVIDER_MFA = env_bool("SINGLE_SIGN_ON_TRUSTS_PROVIDER_MFA", False)
+if SINGLE_SIGN_ON:
+    AUTHENTICATION_BACKENDS.append("earlyhelp.accounts.single_sign_on.CouncilSignOnBackend")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sign-on-return"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/"
 # Guessing passwords (earlyhelp/accounts/signing_in.py): an account is locked from one source after
 # this many wrong passwords, and slowed from every source after more, until the cool-off ends.
 SIGN_IN_FAILURES_FROM_ONE_SOURCE = env_int("SIGN_IN_FAILURES_FROM_ONE_SOURCE", 5)

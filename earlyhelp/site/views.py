@@ -3,6 +3,7 @@
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
@@ -50,6 +51,12 @@ class SignInView(LoginView):
     template_name = "registration/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The council's identity provider, where single sign-on is set up (ADR 23).
+        context["single_sign_on"] = settings.SINGLE_SIGN_ON_BUTTON if settings.SINGLE_SIGN_ON else ""
+        return context
 
 
 class SignOutView(LogoutView):
