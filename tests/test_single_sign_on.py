@@ -2,6 +2,7 @@
 stub provider that the service reaches over HTTP (`tests/oidc_stub.py`)."""
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -28,7 +29,7 @@ def provider() -> Iterator[StubProvider]:
     server.shutdown()
 
 
-def sign_on(client: Client, provider: StubProvider, email: str) -> object:
+def sign_on(client: Client, provider: StubProvider, email: str) -> Any:
     """The browser's round trip: to the provider, which signs `email` in, and back."""
     provider.person = email
     start = client.get("/account/sign-on/")
