@@ -194,7 +194,9 @@ def test_the_services_own_database_role_cannot_switch_the_guard_off_or_remove_an
                 ("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL", "must be owner"),
                 ("DELETE FROM audit_auditevent", "permission denied"),
                 ("TRUNCATE audit_auditevent", "permission denied"),
-                ("UPDATE audit_auditevent SET details = '{}'", "permission denied"),
+                # Its details may only be erased at a disposal ({"erased_by": n}); nothing else of an entry.
+                ("UPDATE audit_auditevent SET details = '{}'", "append-only"),
+                ("UPDATE audit_auditevent SET actor_label = 'x'", "permission denied"),
                 ("UPDATE audit_auditevent SET digest = 'x'", "append-only"),
                 ("DROP TABLE audit_auditevent", "must be owner"),
             ):

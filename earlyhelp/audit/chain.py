@@ -230,6 +230,34 @@ def _sealed_write(events: list["AuditEvent"]) -> None:
         )
 
 
+def erase(*, targets: Iterable[tuple[str, int]], disposal: "AuditEvent") -> int:
+    """At a disposal: erase the details of every entry about these records (what was typed, what
+    changed), keeping who, when, what was done and the digest of the details, so that the chain
+    still verifies; each erased entry names `disposal`, which must list its record. Entries not
+    yet sealed are sealed first. Returns how many were erased."""
+    from earlyhelp.audit.models import AuditEvent
+
+    seal()
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in targets:
+        by_type.setdefault(target_type, []).append(target_id)
+    erased = 0
+    for target_type, ids in by_type.items():
+        for start in range(0, len(ids), SEAL_BATCH):
+            about = AuditEvent.objects.filter(target_type=target_type, target_id__in=ids[start : start + SEAL_BATCH])
+            erased += (
+                about.exclude(pk=disposal.pk).exclude(details__has_key="erased_by").erase_details(erased_by=disposal.pk)
+            )
+    return erased
+
+
+def _erased_by(event: "AuditEvent") -> int | None:
+    details = event.details
+    if isinstance(details, dict) and set(details) == {"erased_by"} and isinstance(details["erased_by"], int):
+        return details["erased_by"]
+    return None
+
+
 @dataclass(frozen=True)
 class Break:
     entry_id: int
@@ -255,9 +283,10 @@ def verify(*, batch: int = 5_000) -> Verification:
 
     result = Verification()
     previous, expected = GENESIS, 1
+    disposals: dict[int, set[str]] = {}
     for event in _in_chain_order(AuditEvent, batch):
         result.entries += 1
-        problem = _problem(event, previous, expected)
+        problem = _problem(event, previous, expected, disposals)
         if problem:
             result.first_break = Break(event.pk, event.chain_sequence, problem)
             return result
@@ -282,16 +311,31 @@ def _in_chain_order(model: Any, batch: int) -> Iterator["AuditEvent"]:
         after = page[-1].chain_sequence
 
 
-def _problem(event: "AuditEvent", previous: str, expected: int) -> str | None:
+def _problem(event: "AuditEvent", previous: str, expected: int, disposals: dict[int, set[str]]) -> str | None:
     if event.chain_sequence != expected:
         return f"entry {expected:,} is missing: the chain jumps from {expected - 1:,} to {event.chain_sequence:,}"
     if event.previous_digest != previous:
         return "it does not link to the entry before it: an entry before it was removed, changed or inserted"
     if event.values_digest != _values_of(event):
-        return "its details, who or from where are not what was written"
+        erased_by = _erased_by(event)
+        if erased_by is None:
+            return "its details, who or from where are not what was written"
+        if f"{event.target_type}:{event.target_id}" not in _disposed_by(erased_by, disposals):
+            return "its details were erased, but no disposal of its record says so"
     if _digest_of(event, previous, expected) != event.digest:
         return "its time, actor, action or record are not what was written"
     return None
+
+
+def _disposed_by(disposal_id: int, disposals: dict[int, set[str]]) -> set[str]:
+    """The records a disposal entry lists (read once per disposal however many entries it erased)."""
+    from earlyhelp.audit.models import AuditEvent
+
+    if disposal_id not in disposals:
+        found = AuditEvent.objects.filter(pk=disposal_id, verb="disposed").first()
+        targets = found.details.get("targets", []) if found is not None and isinstance(found.details, dict) else []
+        disposals[disposal_id] = {str(target) for target in targets}
+    return disposals[disposal_id]
 
 
 def chained_rows(events: Iterable["AuditEvent"], start: tuple[int, str]) -> tuple[int, str]:

@@ -31,6 +31,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         chain.write(events)
         return events
 
+    def erase_details(self, *, erased_by: int) -> int:
+        """For chain.py only: the erasure the database's guard allows at a disposal (database.py)."""
+        sealed = self.filter(chain_sequence__isnull=False)
+        return models.QuerySet.update(sealed, details={"erased_by": erased_by})
+
     def bulk_create_unchained(self, events: list["AuditEvent"]) -> list["AuditEvent"]:
         """For chain.py only: the INSERT itself, the links already set or left to be sealed."""
         return super().bulk_create(events)
@@ -60,6 +65,8 @@ class AuditEvent(models.Model):
         TWO_STEP_FAILED = "two_step_failed", "Two-step sign-in failed: wrong code"
         TWO_STEP_SET_UP = "two_step_set_up", "Two-step sign-in set up"
         TWO_STEP_RESET = "two_step_reset", "Two-step sign-in reset by an administrator"
+        # A record deleted under the retention rules; what is left of it is this entry (governance).
+        DISPOSED = "disposed", "Disposed of under the retention rules"
 
     # Set when the entry is made (chain.prepare), so that its digest covers the moment stored.
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)

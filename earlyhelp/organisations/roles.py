@@ -63,6 +63,8 @@ class Permission(StrEnum):
     VIEW_HEALTH_DETAILS = "view_health_details"
     # Recording a decision to share information, which may open parts of a record to an agency.
     RECORD_SHARING_DECISIONS = "record_sharing_decisions"
+    # Retention: reviewing families due for disposal, disposing of them, legal holds.
+    MANAGE_RETENTION = "manage_retention"
     # Restricting a person or family to named users (a staff member's family, a high-profile case).
     RESTRICT_RECORDS = "restrict_records"
 
@@ -118,7 +120,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.VIEW_OWN_RECORDS, Permission.EDIT_OWN_RECORDS, Permission.ADD_PEOPLE, Permission.MAKE_REFERRALS}
     ),
     # Reads records to answer for them (who looked, and why); changes none.
-    Role.INFORMATION_GOVERNANCE: frozenset({Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_RECORD_ACCESS_LOG}),
+    Role.INFORMATION_GOVERNANCE: frozenset(
+        {Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_RECORD_ACCESS_LOG, Permission.MANAGE_RETENTION}
+    ),
     # Analysts work with figures, never with a named child's record.
     Role.PERFORMANCE_ANALYST: frozenset({Permission.VIEW_AGGREGATE_FIGURES}),
     # Administrators run the system; running it gives no right to read children's records.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "earlyhelp.directory",
     "earlyhelp.frontdoor",
     "earlyhelp.casework",
+    "earlyhelp.governance",
     "earlyhelp.site",
     "ninja",
     "csp",
@@ -254,6 +255,11 @@ FRONT_DOOR_AMBER_WHEN_WORKING_HOURS_LEFT = env_int("FRONT_DOOR_AMBER_WHEN_WORKIN
 # What receives a family the front door allocates to a family support team, inside the decision's
 # transaction (ADR 16): casework opens the family's episode.
 FRONT_DOOR_ALLOCATION_RECEIVER = "earlyhelp.casework.opening.episode_open"
+# Retention (governance/retention.py, ADR 24): early help records are kept until the youngest
+# child of the family is this old (the documents' rule), and a family with no child on record
+# this many years after its last contact or episode.
+RETENTION_UNTIL_YOUNGEST_IS = env_int("RETENTION_UNTIL_YOUNGEST_IS", 25)
+RETENTION_YEARS_WITHOUT_CHILDREN = env_int("RETENTION_YEARS_WITHOUT_CHILDREN", 6)
 # Which parts of a person's record a reader may open: consent and its limits (ADR 21). Named,
 # because consent (`sharing`) sits above the person pages (`people`).
 RECORD_PARTS_RULE = "earlyhelp.sharing.rules.parts_open_to"
