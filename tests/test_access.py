@@ -252,6 +252,10 @@ MATRIX = {
         lambda o: f"/people/{o.child.pk}/sharing/decision/",
         expect(200, 404, 404) | {"forum_coordinator": 404, "business_support": 404},
     ),
+    # Retention and disposal: information governance only, a role no persona here has (tests/test_disposal.py).
+    "governance:due": (lambda o: "/retention/", NOBODY),
+    "governance:review": (lambda o: f"/retention/families/{o.family.pk}/", NOBODY),
+    "governance:disposed": (lambda o: "/retention/disposed/", NOBODY),
     # Restricting a record to named people: team leaders and the head of service.
     "people:person-restrict": (lambda o: f"/people/{o.child.pk}/restrict/", NOBODY | GOVERNANCE),
     "people:family-restrict": (lambda o: f"/families/{o.family.pk}/restrict/", NOBODY | GOVERNANCE),

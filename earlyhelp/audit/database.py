@@ -33,14 +33,15 @@ _UNCHANGED_POSTGRESQL = " AND ".join(f"NEW.{column} IS NOT DISTINCT FROM OLD.{co
 _SEALING = "OLD.chain_sequence IS NULL AND NEW.chain_sequence IS NOT NULL"
 _CHAIN = ["chain_sequence", "previous_digest", "digest"]
 _ERASING_KEPT = [column for column in _KEPT if column != "details"] + _CHAIN
+# The column names are this module's own constants, never input.
 _ERASING_SQLITE = (
-    "OLD.chain_sequence IS NOT NULL AND json_type(OLD.details, '$.erased_by') IS NULL"
+    "OLD.chain_sequence IS NOT NULL AND json_type(OLD.details, '$.erased_by') IS NULL"  # nosec B608
     " AND json_type(NEW.details, '$.erased_by') IS 'integer'"
     " AND (SELECT count(*) FROM json_each(NEW.details)) = 1 AND "
     + " AND ".join(f"NEW.{column} IS OLD.{column}" for column in _ERASING_KEPT)
 )
 _ERASING_POSTGRESQL = (
-    "OLD.chain_sequence IS NOT NULL AND NOT (OLD.details ? 'erased_by')"
+    "OLD.chain_sequence IS NOT NULL AND NOT (OLD.details ? 'erased_by')"  # nosec B608
     " AND jsonb_typeof(NEW.details -> 'erased_by') = 'number'"
     " AND (SELECT count(*) FROM jsonb_object_keys(NEW.details)) = 1 AND "
     + " AND ".join(f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in _ERASING_KEPT)

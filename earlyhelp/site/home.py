@@ -55,6 +55,8 @@ class HomePage:
     figures_minutes: int = 0
     front_door: FrontDoorCounts | None = None
     can_confirm: bool = False
+    governs_information: bool = False
+    manages_retention: bool = False
 
 
 def for_user(user: User) -> HomePage:
@@ -62,6 +64,8 @@ def for_user(user: User) -> HomePage:
         can_search=user.can(Permission.VIEW_AUTHORITY_RECORDS) or user.can(Permission.VIEW_OWN_RECORDS),
         can_add=user.can(Permission.ADD_PEOPLE),
         can_administer=user.can(Permission.ADMINISTER_ORGANISATIONS),
+        governs_information=user.can(Permission.VIEW_RECORD_ACCESS_LOG),
+        manages_retention=user.can(Permission.MANAGE_RETENTION),
     )
     if page.can_search:
         page.recently_viewed = recently_viewed(user)
