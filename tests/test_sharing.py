@@ -500,3 +500,26 @@ def test_a_partner_cannot_withdraw_a_consent_about_someone_they_cannot_change(ok
     assert signed_in(alice).get(f"/people/{okafor.mother.pk}/sharing/consent/{consent.pk}/withdraw/").status_code == 404
     consent.refresh_from_db()
     assert not consent.is_withdrawn
+
+
+def test_a_list_scoped_by_consent_takes_only_consents_given_in_force_naming_that_part(okafor, alice, coach, authority):
+    school = alice.agency
+    assert rules.people_opening(agency_id=school.pk, part=RecordPart.EARLY_HELP) == set()
+    consent_to_share([okafor.child], [school], ("health",))
+    recording.consent_record(
+        actor=coach,
+        statement=_statement([okafor.mother], given_by_who="the_person"),
+        consent=recording.ConsentDetails(given=False, capacity="has_capacity"),
+    )
+    assert rules.people_opening(agency_id=school.pk, part=RecordPart.EARLY_HELP) == set()
+    assert rules.people_opening(agency_id=school.pk, part=RecordPart.HEALTH) == {okafor.child.pk}
+    opened = consent_to_share([okafor.mother], [school], ("early_help",))
+    assert rules.people_opening(agency_id=school.pk, part=RecordPart.EARLY_HELP) == {okafor.mother.pk}
+    recording.withdraw(actor=coach, record=opened, on=timezone.localdate(), because="Withdrawn", seen_version=None)
+    assert rules.people_opening(agency_id=school.pk, part=RecordPart.EARLY_HELP) == set()
+
+
+def test_someone_of_a_named_agency_whose_role_reads_no_records_opens_nothing(okafor, authority, school):
+    analyst = UserFactory(authority=authority, agency=school, roles=[Role.PERFORMANCE_ANALYST])
+    consent_to_share([okafor.child], [school])
+    assert rules.parts_open_to(analyst, okafor.child.pk) == frozenset()
