@@ -153,7 +153,9 @@ def test_a_restricted_familys_case_file_opens_only_to_the_named_and_lists_hide_i
 def test_the_one_to_ask_must_read_records_here_and_the_restriction_is_audited_whole(okafor, team_leader, coach, alice):
     with pytest.raises(ValidationError) as refused:
         restricting.person_restrict(actor=team_leader, person=okafor.child, reason=REASON, ask=alice, named=[])
-    assert refused.value.message_dict == {"ask": ["Alice Partner cannot read records here, so cannot be the one to ask"]}
+    assert refused.value.message_dict == {
+        "ask": ["Alice Partner cannot read records here, so cannot be the one to ask"]
+    }
     restriction = restricting.person_restrict(
         actor=team_leader, person=okafor.child, reason=REASON, ask=team_leader, named=[coach]
     )
