@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_two_step_sign_in'),
+        ("accounts", "0003_two_step_sign_in"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolerequest',
-            name='role',
-            field=models.CharField(choices=[('front_door_practitioner', 'Front door practitioner'), ('family_coach', 'Family coach'), ('team_leader', 'Team leader'), ('forum_coordinator', 'Forum coordinator'), ('business_support_officer', 'Business support officer'), ('partner_practitioner', 'Partner practitioner'), ('performance_analyst', 'Performance analyst'), ('system_administrator', 'System administrator'), ('head_of_service', 'Head of service'), ('social_worker', 'Social worker'), ('information_governance', 'Information governance officer')], max_length=30),
+            model_name="rolerequest",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("front_door_practitioner", "Front door practitioner"),
+                    ("family_coach", "Family coach"),
+                    ("team_leader", "Team leader"),
+                    ("forum_coordinator", "Forum coordinator"),
+                    ("business_support_officer", "Business support officer"),
+                    ("partner_practitioner", "Partner practitioner"),
+                    ("performance_analyst", "Performance analyst"),
+                    ("system_administrator", "System administrator"),
+                    ("head_of_service", "Head of service"),
+                    ("social_worker", "Social worker"),
+                    ("information_governance", "Information governance officer"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
