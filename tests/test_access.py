@@ -256,6 +256,12 @@ MATRIX = {
     "governance:due": (lambda o: "/retention/", NOBODY),
     "governance:review": (lambda o: f"/retention/families/{o.family.pk}/", NOBODY),
     "governance:disposed": (lambda o: "/retention/disposed/", NOBODY),
+    # Subject access requests: information governance only too (tests/test_subject_access.py).
+    "governance:subject-access-list": (lambda o: "/subject-access/", NOBODY),
+    "governance:subject-access-add": (lambda o: f"/people/{o.child.pk}/subject-access/", NOBODY),
+    "governance:subject-access": (lambda o: "/subject-access/1/", NOBODY),
+    "governance:subject-access-item": (lambda o: "/subject-access/1/items/1/", NOBODY),
+    "governance:subject-access-pack": (lambda o: "/subject-access/1/pack/", NOBODY),
     # Restricting a record to named people: team leaders and the head of service.
     "people:person-restrict": (lambda o: f"/people/{o.child.pk}/restrict/", NOBODY | GOVERNANCE),
     "people:family-restrict": (lambda o: f"/families/{o.family.pk}/restrict/", NOBODY | GOVERNANCE),

@@ -1,11 +1,16 @@
-"""Information governance: legal holds that stop a family's records being disposed of."""
+"""Information governance: legal holds that stop a family's records being disposed of, and subject
+access requests with what was gathered for each."""
+
+import calendar
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.audit.editing import VersionedModel
 from earlyhelp.audit.guarded import AuditedModel
-from earlyhelp.people.models import Family
+from earlyhelp.people.models import Family, Person
 
 
 class LegalHold(AuditedModel):
@@ -32,3 +37,79 @@ class LegalHold(AuditedModel):
 
     def __str__(self) -> str:
         return f"Legal hold on {self.family.reference}"
+
+
+class SubjectAccessRequest(VersionedModel):
+    """Someone asked for everything held about a person (UK GDPR Art 15): answered within one
+    month of receipt, or three where it is complex and the requester was told why (Art 12(3))."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received: gathering"
+        IN_REVIEW = "in_review", "Gathered: third-party information to review"
+        SENT = "sent", "Sent"
+        WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+
+    class RequesterIs(models.TextChoices):
+        THE_PERSON = "the_person", "The person themselves"
+        PARENT = "parent", "A parent or carer with parental responsibility"
+        REPRESENTATIVE = "representative", "Someone acting for them with their authority (a solicitor, an advocate)"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="subject_access_requests")
+    requested_by = models.CharField(max_length=200)
+    requester_is = models.CharField(max_length=20, choices=RequesterIs.choices)
+    received_on = models.DateField()
+    identity_checked = models.BooleanField(default=False)
+    extended_because = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Subject access request of {self.received_on} about {self.person.reference}"
+
+    @property
+    def due_on(self) -> date:
+        return months_after(self.received_on, 3 if self.extended_because else 1)
+
+
+class DisclosureItem(VersionedModel):
+    """One thing held about the person, as gathered for a subject access request, and what is
+    done with it: sent as it is, sent with parts blacked out, or kept back, with the reason."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not yet reviewed"
+        DISCLOSE = "disclose", "Send as it is"
+        REDACT = "redact", "Send with parts removed"
+        WITHHOLD = "withhold", "Keep back"
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=100)
+    source = models.CharField(max_length=100)
+    happened_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField()
+    # Information about, or given by, someone else: reviewed before anything is sent (Sch 2 para 16).
+    third_party = models.BooleanField(default=False)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    redacted_text = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["happened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.source})"
+
+    @property
+    def sent_text(self) -> str:
+        return self.redacted_text if self.decision == self.Decision.REDACT else self.text
+
+
+def months_after(day: date, months: int) -> date:
+    """The corresponding date `months` later, or the month's last day where there is none (ICO)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))

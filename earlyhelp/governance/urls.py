@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.governance import views
+from earlyhelp.governance import subject_access_views, views
 
 app_name = "governance"
 
@@ -8,4 +8,9 @@ urlpatterns = [
     path("retention/", views.due, name="due"),
     path("retention/families/<int:pk>/", views.review, name="review"),
     path("retention/disposed/", views.disposed, name="disposed"),
+    path("subject-access/", subject_access_views.requests, name="subject-access-list"),
+    path("people/<int:pk>/subject-access/", subject_access_views.request_add, name="subject-access-add"),
+    path("subject-access/<int:pk>/", subject_access_views.request_detail, name="subject-access"),
+    path("subject-access/<int:pk>/items/<int:item_pk>/", subject_access_views.item_review, name="subject-access-item"),
+    path("subject-access/<int:pk>/pack/", subject_access_views.request_pack, name="subject-access-pack"),
 ]

@@ -99,6 +99,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "not_shared": _not_shared_words(user),
             "can_edit": access.can_edit_person(user, person),
             "can_restrict": access.can_restrict(user),
+            "can_manage_retention": user.can(Permission.MANAGE_RETENTION),
             "with_viewers": with_viewers,
             "can_merge": access.can_merge_people(user),
             "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
