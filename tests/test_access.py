@@ -256,6 +256,9 @@ MATRIX = {
     "governance:due": (lambda o: "/retention/", NOBODY),
     "governance:review": (lambda o: f"/retention/families/{o.family.pk}/", NOBODY),
     "governance:disposed": (lambda o: "/retention/disposed/", NOBODY),
+    # Requests to correct a record: whoever may change the person records one; staff decide.
+    "governance:rectifications": (lambda o: f"/people/{o.child.pk}/corrections/", expect(200, 200, 404)),
+    "governance:rectification-decide": (lambda o: f"/people/{o.child.pk}/corrections/1/", expect(404, 404, 404)),
     # Subject access requests: information governance only too (tests/test_subject_access.py).
     "governance:subject-access-list": (lambda o: "/subject-access/", NOBODY),
     "governance:subject-access-add": (lambda o: f"/people/{o.child.pk}/subject-access/", NOBODY),

@@ -113,3 +113,36 @@ def months_after(day: date, months: int) -> date:
     year, month = day.year + month // 12, month % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
+
+
+class Rectification(VersionedModel):
+    """Someone says a record is wrong (UK GDPR Art 16): what they said, and what was decided.
+    A correction is made on the record itself, whose every change the audit trail keeps; a
+    refusal keeps their statement on the record, shown beside it as disputed."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not yet decided"
+        CORRECTED = "corrected", "Corrected"
+        NOT_CORRECTED = "not_corrected", "Not corrected: kept as disputed"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="rectifications")
+    requested_by = models.CharField(max_length=200)
+    received_on = models.DateField()
+    what_is_wrong = models.TextField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Rectification asked on {self.received_on} about {self.person.reference}"
+
+    @property
+    def due_on(self) -> date:
+        return months_after(self.received_on, 1)

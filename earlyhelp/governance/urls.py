@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.governance import subject_access_views, views
+from earlyhelp.governance import rectifying_views, subject_access_views, views
 
 app_name = "governance"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("retention/", views.due, name="due"),
     path("retention/families/<int:pk>/", views.review, name="review"),
     path("retention/disposed/", views.disposed, name="disposed"),
+    path("people/<int:pk>/corrections/", rectifying_views.rectifications, name="rectifications"),
+    path(
+        "people/<int:pk>/corrections/<int:item_pk>/",
+        rectifying_views.rectification_decide,
+        name="rectification-decide",
+    ),
     path("subject-access/", subject_access_views.requests, name="subject-access-list"),
     path("people/<int:pk>/subject-access/", subject_access_views.request_add, name="subject-access-add"),
     path("subject-access/<int:pk>/", subject_access_views.request_detail, name="subject-access"),
