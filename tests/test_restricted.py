@@ -163,3 +163,38 @@ def test_the_one_to_ask_must_read_records_here_and_the_restriction_is_audited_wh
     assert event.details == {"reason": REASON, "ask": "Team leader", "named": ["Family coach", "Team leader"]}
     flagged = AuditEvent.objects.filter(verb="updated", target_type="people.person", target_id=okafor.child.pk)
     assert flagged.latest("id").details == {"restricted": [False, True]}
+
+
+def test_lifting_says_why_once_and_only_by_those_who_restrict(maya, team_leader, coach):
+    restriction = Restriction.objects.get(person=maya)
+    with pytest.raises(ValidationError) as not_theirs:
+        restricting.restriction_lift(actor=coach, restriction=restriction, because="Done")
+    assert not_theirs.value.message_dict == {
+        "because": ["Only a team leader or the head of service can lift a restriction"]
+    }
+    with pytest.raises(ValidationError) as unsaid:
+        restricting.restriction_lift(actor=team_leader, restriction=restriction, because=" ")
+    assert unsaid.value.message_dict == {"because": ["Say why the restriction is lifted"]}
+    lifted = restricting.restriction_lift(actor=team_leader, restriction=restriction, because="Staff member left")
+    assert lifted.pk == restriction.pk
+    assert lifted.lifted_because == "Staff member left"
+    with pytest.raises(ValidationError) as again:
+        restricting.restriction_lift(actor=team_leader, restriction=restriction, because="Again")
+    assert again.value.message_dict == {"because": ["This restriction has already been lifted"]}
+    on_restriction = AuditEvent.objects.filter(verb="updated", target_type="people.restriction").get()
+    assert on_restriction.details == {"lifted_because": "Staff member left"}
+    on_person = AuditEvent.objects.filter(verb="updated", target_type="people.person", target_id=maya.pk)
+    assert on_person.latest("id").details == {"restricted": [True, False]}
+    maya.refresh_from_db()
+    assert not maya.restricted
+
+
+def test_a_family_is_restricted_once_and_audited_on_the_family(okafor, team_leader):
+    restricting.family_restrict(actor=team_leader, family=okafor.family, reason=REASON, ask=team_leader, named=[])
+    on_family = AuditEvent.objects.filter(verb="updated", target_type="people.family", target_id=okafor.family.pk)
+    assert on_family.latest("id").details == {"restricted": [False, True]}
+    okafor.family.refresh_from_db()
+    assert okafor.family.restricted
+    with pytest.raises(ValidationError) as again:
+        restricting.family_restrict(actor=team_leader, family=okafor.family, reason=REASON, ask=team_leader, named=[])
+    assert again.value.message_dict == {"reason": ["This family is already restricted"]}

@@ -137,20 +137,12 @@ def _lift(*, actor: User, restriction: Restriction, because: str) -> None:
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=target, changes={"restricted": [True, False]})
 
 
-def restriction_of(person: Person) -> Restriction | None:
-    found: Restriction | None = (
-        Restriction.objects.filter(person=person, lifted_at__isnull=True).select_related("ask").first()
-    )
-    return found
-
-
 def asks_for(*, authority_id: int, condition: Q, user: User) -> list[tuple[int, str]]:
     """Restricted people matching `condition` whom `user` may not see: (person id, whom to ask)."""
     found = (
         Restriction.objects.filter(person__authority_id=authority_id, person__restricted=True, lifted_at__isnull=True)
         .filter(person__in=Person.objects.filter(condition))
         .exclude(named=user)
-        .select_related("ask")
         .values_list("person_id", "ask__full_name")
     )
     return list(found)
