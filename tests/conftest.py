@@ -89,6 +89,12 @@ def head_of_service(authority, team):
 
 
 @pytest.fixture
+def information_governance(authority, team):
+    """Reads records to answer for them (who looked, subject access, retention); changes none."""
+    return _user(authority, team, Role.INFORMATION_GOVERNANCE)
+
+
+@pytest.fixture
 def social_worker(authority):
     return _user(authority, None, Role.SOCIAL_WORKER)
 

@@ -29,6 +29,7 @@ ROLES = [
     "administrator",
     "head_of_service",
     "social_worker",
+    "information_governance",
 ]
 CASEWORK = {
     "front_door",
@@ -45,6 +46,8 @@ SIGN_IN = "redirect to sign in"
 def expect(staff: int, alice: int, bob: int, others: int = 404, anonymous: str | int = SIGN_IN) -> dict[str, str | int]:
     outcome: dict[str, str | int] = {role: staff for role in CASEWORK}
     outcome.update({"alice": alice, "bob": bob, "analyst": others, "administrator": others, "anonymous": anonymous})
+    # Information governance reads records and changes none: like the analyst unless said (READS).
+    outcome["information_governance"] = others
     return outcome
 
 
@@ -400,6 +403,32 @@ MATRIX = {
         expect(405, 405, 405, others=405, anonymous=405),
     ),
 }
+
+
+# What information governance opens: records to read, and its own pages; never a page that changes
+# a record (tests/test_who_looked.py, test_disposal.py, test_subject_access.py).
+INFORMATION_GOVERNANCE_READS = {
+    "people:search",
+    "people:person-detail",
+    "people:family-detail",
+    "people:person-access-log",
+    "refused-access",
+    "sharing:person-sharing",
+    "thresholds:person-decision",
+    "casework:episode",
+    "casework:plan",
+    "casework:team-around-the-family",
+    "casework:assessment-detail",
+    "casework:closure-letter",
+    "governance:due",
+    "governance:review",
+    "governance:disposed",
+    "governance:subject-access-list",
+    "governance:subject-access-add",
+}
+for _name in INFORMATION_GOVERNANCE_READS:
+    _build, _outcomes = MATRIX[_name]
+    MATRIX[_name] = (_build, _outcomes | {"information_governance": 200})
 
 
 def project_url_names() -> set[str]:
