@@ -25,6 +25,7 @@ from earlyhelp.people.identifiers import nhs_number_check_digit, upn_check_lette
 from earlyhelp.people.models import (
     Disability,
     Ethnicity,
+    Family,
     FamilyMembership,
     Gender,
     Involvement,
@@ -144,6 +145,8 @@ DEMO_USERS = [
         agency="Northamptonshire Police Early Intervention Team",
     ),
     DemoUser("head", "Rachel Adams", "Head of Service, Early Help", (Role.HEAD_OF_SERVICE,)),
+    # Who looked and why, subject access, requests to correct, retention and disposal (issue 13).
+    DemoUser("governance", "Imogen Grant", "Information governance officer", (Role.INFORMATION_GOVERNANCE,)),
     DemoUser(
         "socialworker",
         "Daniel Price",
@@ -575,3 +578,29 @@ def two_step_key_for_typing() -> str:
 
     text = b32encode(unhexlify(DEMO_TWO_STEP_KEY)).decode()
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
+
+
+def family_due_for_disposal(authority: Authority) -> Family:
+    """A family helped long ago whose only child is now 27: due for disposal (ADR 24). Added after
+    the front door's and casework's demo families, so that no demo referral picks her."""
+    existing: Family | None = Family.objects.filter(authority=authority, name="The Hartley family").first()
+    if existing is not None:
+        return existing
+    actor = User.objects.get(email=f"frontdoor@{DEMO_EMAIL_DOMAIN}")
+    with transaction.atomic(), audited_writes():
+        family = services.family_create(actor=actor, name="The Hartley family", area=None)
+        today = timezone.localdate()
+        child = services.person_create(
+            actor=actor,
+            details={
+                "kind": Person.Kind.CHILD,
+                "first_name": "Ruth",
+                "last_name": "Hartley",
+                "date_of_birth": today.replace(year=today.year - 27, day=min(today.day, 28)),
+                "gender": Gender.FEMALE,
+            },
+        )
+        services.family_member_add(
+            actor=actor, family=family, person=child, role=FamilyMembership.Role.CHILD, lives_in_household=True
+        )
+    return family

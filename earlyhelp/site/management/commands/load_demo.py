@@ -28,6 +28,7 @@ class Command(BaseCommand):
             created = Family.objects.filter(authority=authority).count() - (before if before else 0)
             contacts = frontdoor_demo.load(authority)
             episodes = casework_demo.load(authority)
+            demo.family_due_for_disposal(authority)
             demo.two_step_for_demo_users()
         if created > 0:
             self.stdout.write(self.style.SUCCESS(f"Loaded {authority} with {created} families."))
