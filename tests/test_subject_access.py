@@ -195,3 +195,24 @@ def test_information_governance_works_a_request_through_the_pages(maya, governan
     pack = client.get(f"/subject-access/{request.pk}/pack/").content.decode()
     assert "Information we hold about" in pack
     assert "Priya Shah" not in pack
+
+
+def test_the_request_page_reads_in_the_same_number_of_queries_however_much_is_held(maya, governance, coach):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import level_of_need_decided
+
+    def count(request) -> int:
+        client = signed_in(governance)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/subject-access/{request.pk}/").status_code == 200
+        return len(queries)
+
+    first = _request(governance, maya)
+    few = count(first)
+    for _ in range(3):
+        level_of_need_decided(maya)
+    more = _request(governance, maya)
+    assert more.items.count() == first.items.count() + 3
+    assert count(more) == few

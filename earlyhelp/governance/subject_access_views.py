@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from earlyhelp.audit.trail import record_view
+from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm, service_errors_show
 from earlyhelp.governance import subject_access
 from earlyhelp.governance.models import DisclosureItem, SubjectAccessRequest
@@ -104,6 +104,7 @@ def requests(request: HttpRequest) -> HttpResponse:
         .order_by(open_first, "received_on", "pk")
     )
     page = Paginator(found, 25).get_page(request.GET.get("page"))
+    record_listed(actor=user, shown=[item.person for item in page.object_list], where="subject access requests")
     return render(
         request, "governance/subject_access_list.html", {"page": page, "today": timezone.localdate(), "query": ""}
     )
