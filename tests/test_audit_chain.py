@@ -248,3 +248,38 @@ def test_entries_written_on_their_own_are_stored_as_given_however_many_at_once(c
     assert first is not None
     assert [entry.chain_sequence for entry in listed] == list(range(first, first + 300))
     assert chain.verify().intact
+
+
+def test_the_digests_are_sha256_of_documented_canonical_json_that_an_outside_verifier_can_recompute():
+    """The format is a contract with whoever verifies an exported chain: keys sorted, no spaces,
+    UTF-8 as is, moments in UTC to the microsecond. Changing it would break every chain already
+    written (ADR 19)."""
+    import hashlib
+    from datetime import datetime, timedelta
+    from datetime import timezone as fixed
+
+    values = chain.values_digest(
+        details={"b": 1, "a": "Zoë", "list": [1, 2]},
+        actor_label="Priya Shah",
+        ip_address="10.0.0.1",
+        user_agent="Firefox",
+        path="/people/1/",
+    )
+    held = (
+        '{"actor_label":"Priya Shah","agent":"Firefox","details":{"a":"Zoë","b":1,"list":[1,2]},'
+        '"ip":"10.0.0.1","path":"/people/1/"}'
+    )
+    assert values == hashlib.sha256(held.encode()).hexdigest()
+    moment = datetime(2026, 12, 7, 9, 30, 15, 123456, tzinfo=fixed(timedelta(hours=1)))
+    entry = chain.entry_digest(
+        previous=chain.GENESIS,
+        sequence=7,
+        occurred_at=moment,
+        actor_id=3,
+        verb="viewed",
+        target_type="people.person",
+        target_id=12,
+        values=values,
+    )
+    linked = f'["{"0" * 64}",7,"2026-12-07T08:30:15.123456+00:00",3,"viewed","people.person",12,"{values}"]'
+    assert entry == hashlib.sha256(linked.encode()).hexdigest()
