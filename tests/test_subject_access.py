@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.governance import subject_access
-from earlyhelp.governance.models import DisclosureItem, SubjectAccessRequest, months_after
+from earlyhelp.governance.deadlines import months_after
+from earlyhelp.governance.models import DisclosureItem, SubjectAccessRequest
 from earlyhelp.organisations.roles import Role
 from earlyhelp.people.models import Person
 from tests.conftest import signed_in

@@ -52,6 +52,8 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/sharing/rules.py": ["tests/test_sharing.py", "tests/test_single_point_of_contact.py"],
     "earlyhelp/sharing/recording.py": ["tests/test_sharing.py"],
     "earlyhelp/people/restricting.py": ["tests/test_restricted.py"],
+    "earlyhelp/governance/deadlines.py": ["tests/test_subject_access.py", "tests/test_disposal.py"],
+    "earlyhelp/governance/retention.py": ["tests/test_disposal.py"],
 }
 
 COMPARISONS: dict[type, type] = {

@@ -1,7 +1,6 @@
 """Information governance: legal holds that stop a family's records being disposed of, and subject
 access requests with what was gathered for each."""
 
-import calendar
 from datetime import date
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.db.models import Q
 
 from earlyhelp.audit.editing import VersionedModel
 from earlyhelp.audit.guarded import AuditedModel
+from earlyhelp.governance.deadlines import months_after
 from earlyhelp.people.models import Family, Person
 
 
@@ -105,14 +105,6 @@ class DisclosureItem(VersionedModel):
     @property
     def sent_text(self) -> str:
         return self.redacted_text if self.decision == self.Decision.REDACT else self.text
-
-
-def months_after(day: date, months: int) -> date:
-    """The corresponding date `months` later, or the month's last day where there is none (ICO)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
 
 
 class Rectification(VersionedModel):

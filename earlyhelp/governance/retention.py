@@ -14,17 +14,11 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from earlyhelp.casework.models import Episode
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.governance.deadlines import years_before
 from earlyhelp.governance.models import LegalHold
 from earlyhelp.people.models import Family, FamilyMembership, Person
 
 CHILD_KINDS = (Person.Kind.CHILD, Person.Kind.YOUNG_PERSON, Person.Kind.UNBORN)
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def families_due(*, authority_id: int, today: date) -> QuerySet[Family]:

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from earlyhelp.governance.retention import years_before
+from earlyhelp.governance.deadlines import years_before
 from earlyhelp.organisations.roles import Role
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
