@@ -168,3 +168,27 @@ def test_information_governance_reviews_and_disposes_through_the_pages(grown_up_
     assert response["Location"] == "/retention/disposed/"
     assert grown_up_family.reference in client.get("/retention/disposed/").content.decode()
     assert not Family.objects.filter(pk=grown_up_family.pk).exists()
+
+
+def test_an_erasure_with_anything_more_than_the_disposal_it_names_breaks_the_chain(grown_up_family, governance):
+    from earlyhelp.audit.database import install_append_only_guard, remove_append_only_guard
+
+    disposal.family_dispose(actor=governance, family=grown_up_family, note="Reviewed")
+    stub = AuditEvent.objects.get(verb="disposed")
+    erased = AuditEvent.objects.filter(details__erased_by=stub.pk).order_by("chain_sequence").first()
+    assert erased is not None
+    remove_append_only_guard(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE audit_auditevent SET details = %s WHERE id = %s",
+                [f'{{"erased_by": {stub.pk}, "note": "slipped in"}}', erased.pk],
+            )
+    finally:
+        install_append_only_guard(connection)
+    verified = chain.verify()
+    assert verified.first_break is not None
+    assert (verified.first_break.entry_id, verified.first_break.why) == (
+        erased.pk,
+        "its details, who or from where are not what was written",
+    )

@@ -48,7 +48,7 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/accounts/signing_in.py": ["tests/test_signing_in.py"],
     "earlyhelp/accounts/granting.py": ["tests/test_accounts.py"],
     "earlyhelp/accounts/two_step.py": ["tests/test_two_step.py"],
-    "earlyhelp/audit/chain.py": ["tests/test_audit_chain.py", "tests/test_scale.py"],
+    "earlyhelp/audit/chain.py": ["tests/test_audit_chain.py", "tests/test_scale.py", "tests/test_disposal.py"],
     "earlyhelp/sharing/rules.py": ["tests/test_sharing.py", "tests/test_single_point_of_contact.py"],
     "earlyhelp/sharing/recording.py": ["tests/test_sharing.py"],
     "earlyhelp/people/restricting.py": ["tests/test_restricted.py"],
