@@ -84,7 +84,19 @@ def test_the_last_entries_removed_are_found_by_the_head(trail):
     _as_superuser("DELETE FROM audit_auditevent WHERE id = %s", [trail[-1].pk])
     result = chain.verify()
     assert result.first_break is not None
-    assert "its last entries removed" in result.first_break.why
+    last = len(trail) - 1
+    assert (result.first_break.entry_id, result.first_break.sequence, result.first_break.why) == (
+        0,
+        last,
+        f"the chain ends at entry {last:,} but its head says {len(trail):,}: its last entries removed",
+    )
+
+
+def test_a_head_whose_digest_was_changed_is_found(trail):
+    ChainHead.objects.filter(pk=1).update(digest="f" * 64)
+    result = chain.verify()
+    assert result.first_break is not None
+    assert result.first_break.why.endswith("its last entries removed")
 
 
 def test_an_entry_slipped_in_with_a_made_up_link_is_found(trail):
