@@ -192,3 +192,15 @@ def test_an_erasure_with_anything_more_than_the_disposal_it_names_breaks_the_cha
         erased.pk,
         "its details, who or from where are not what was written",
     )
+
+
+def test_an_unborn_baby_keeps_the_family(authority, governance):
+    from tests.factories import FamilyFactory, PersonFactory, UnbornFactory, add_member
+
+    today = timezone.localdate()
+    expecting = FamilyFactory(name="Expecting")
+    add_member(expecting, PersonFactory(first_name="Older", date_of_birth=years_before(today, 30)))
+    add_member(expecting, UnbornFactory(first_name="Baby"))
+    grown = FamilyFactory(name="Grown")
+    add_member(grown, PersonFactory(first_name="Grown", date_of_birth=years_before(today, 30)))
+    assert list(retention.families_due(authority_id=authority.pk, today=today)) == [grown]

@@ -3,8 +3,7 @@
 The documents' rule, and the default: early help records are kept until the youngest child of
 the family is 25 (`RETENTION_UNTIL_YOUNGEST_IS`). A family with no child on record is kept for
 `RETENTION_YEARS_WITHOUT_CHILDREN` years after its last contact or episode. Nothing is due while
-the family has an open contact or episode, a legal hold in force, or a child whose date of birth
-is not known (it cannot be worked out: someone must look).
+the family has an open contact or episode, or a legal hold in force.
 """
 
 from datetime import date
@@ -26,9 +25,10 @@ def families_due(*, authority_id: int, today: date) -> QuerySet[Family]:
     born_by = years_before(today, settings.RETENTION_UNTIL_YOUNGEST_IS)
     quiet_since = years_before(today, settings.RETENTION_YEARS_WITHOUT_CHILDREN)
     children = FamilyMembership.objects.filter(family=OuterRef("pk"), person__kind__in=CHILD_KINDS)
-    too_young_or_unknown = children.filter(
+    # A child or young person always has a date of birth, an unborn baby a due date (constraints
+    # on Person): either one counts.
+    too_young = children.filter(
         Q(person__date_of_birth__gt=born_by)
-        | Q(person__date_of_birth__isnull=True, person__expected_date_of_delivery__isnull=True)
         | Q(person__date_of_birth__isnull=True, person__expected_date_of_delivery__gt=born_by)
     )
     open_episode = Episode.objects.filter(family=OuterRef("pk")).exclude(status=Episode.Status.CLOSED)
@@ -40,7 +40,7 @@ def families_due(*, authority_id: int, today: date) -> QuerySet[Family]:
         .exclude(Exists(open_episode))
         .exclude(Exists(open_contact))
         .exclude(Exists(held))
-        .exclude(Exists(too_young_or_unknown))
+        .exclude(Exists(too_young))
         .annotate(last_contact=Max("contacts__received_at__date"), last_closed=Max("episodes__closed_at__date"))
         .filter(Q(Exists(children)) | ~recent)
         .order_by("pk")
