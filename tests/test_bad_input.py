@@ -31,8 +31,9 @@ PAGES = sorted(name for name in MATRIX if not name.startswith("api:") and name n
 
 
 @pytest.fixture
-def every_client(okafor, frameworks, front_door, alice, coach, team_leader, head_of_service):
+def every_client(okafor, frameworks, front_door, alice, coach, team_leader, head_of_service, information_governance):
     return {
+        "information_governance": signed_in(information_governance),
         "anonymous": Client(),
         "front_door": signed_in(front_door),
         "partner": signed_in(alice),
