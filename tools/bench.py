@@ -248,7 +248,7 @@ def samples_of(database: str) -> Samples:
 
 def _samples_here(count: int = 40) -> None:
     """Run inside `manage.py shell`: print the samples as JSON."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from earlyhelp.frontdoor.models import Contact
     from earlyhelp.organisations.models import User
@@ -268,8 +268,16 @@ def _samples_here(count: int = 40) -> None:
     families = list(
         FamilyMembership.objects.filter(person_id__in=chosen).values_list("family_id", flat=True).distinct()
     )[:count]
-    contacts = list(
-        Contact.objects.filter(status__in=Contact.OPEN_STATUSES).order_by("received_at").values_list("pk", flat=True)
+    # Open contacts of one shape at every size of data: each names someone still to be matched who
+    # has a date of birth or postcode to look for likely records by (the front door's usual new
+    # referral), so that the page's queries compare like with like (a contact whose people are all
+    # matched skips the look-up, one query fewer, at any size).
+    open_contacts = Contact.objects.filter(status__in=Contact.OPEN_STATUSES)
+    to_match = open_contacts.filter(
+        Q(people__person=None) & (Q(people__date_of_birth__isnull=False) | Q(people__postcode__gt=""))
+    )
+    contacts = list(to_match.distinct().order_by("received_at").values_list("pk", flat=True)) or list(
+        open_contacts.order_by("received_at").values_list("pk", flat=True)
     )
     common = (
         Person.objects.values("last_name").annotate(total=Count("id")).order_by("-total").values_list("last_name")[:5]

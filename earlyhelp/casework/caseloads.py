@@ -8,6 +8,7 @@ from django.db.models import Count, DecimalField, Exists, FilteredRelation, Oute
 from django.db.models.functions import Coalesce
 
 from earlyhelp.casework.models import Episode
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.organisations.models import RoleAssignment, Team, User
 from earlyhelp.organisations.roles import ROLE_PERMISSIONS, Permission
 
@@ -63,10 +64,15 @@ def capacity_of(coach: User, per_full_time_coach: int) -> Decimal:
 
 
 def caseloads(coaches: QuerySet[User], *, per_full_time_coach: int) -> list[Caseload]:
-    """Each coach's open families and their weighted total, in one query. The condition is part
-    of the join (a FilteredRelation), so that only open episodes are read, by their index, and not
-    every family a coach has ever closed."""
-    rows = coaches.annotate(
+    """Each coach's open families and their weighted total, in one query."""
+    return _caseloads_of(list(_with_caseloads(coaches)), per_full_time_coach)
+
+
+def _with_caseloads(coaches: QuerySet[User]) -> QuerySet[User]:
+    """The coaches with their open families counted and weighed. The condition is part of the
+    join (a FilteredRelation), so that only open episodes are read, by their index, and not every
+    family a coach has ever closed."""
+    return coaches.annotate(
         open_coached=FilteredRelation("episodes_coached", condition=Q(episodes_coached__status=Episode.Status.OPEN)),
         families=Count("open_coached"),
         weighted=Coalesce(
@@ -75,15 +81,32 @@ def caseloads(coaches: QuerySet[User], *, per_full_time_coach: int) -> list[Case
             output_field=DecimalField(max_digits=6, decimal_places=1),
         ),
     ).order_by("full_name", "pk")
+
+
+def _caseloads_of(rows: list[User], per_full_time_coach: int) -> list[Caseload]:
     return [
         Caseload(
             coach=row,
-            families=row.families,
-            weighted=Decimal(row.weighted),
+            families=row.families,  # type: ignore[attr-defined]
+            weighted=Decimal(row.weighted),  # type: ignore[attr-defined]
             capacity=capacity_of(row, per_full_time_coach),
         )
         for row in rows
     ]
+
+
+# What the team page shows of each coach beside their caseload.
+CASELOAD_FIELDS = ("id", "full_name", "fte")
+
+# The team page's caseloads, built once (core/compiled.py).
+_TEAM_CASELOADS: "Compiled[User]" = Compiled(
+    lambda team: _with_caseloads(users_granted(Permission.HOLD_CASELOAD).filter(team_id=team).only(*CASELOAD_FIELDS))
+)
+
+
+def team_caseloads(team: Team, *, per_full_time_coach: int) -> list[Caseload]:
+    """Each of the team's coaches with their caseload, as the team page shows them."""
+    return _caseloads_of(_TEAM_CASELOADS.list(team=team.pk), per_full_time_coach)
 
 
 def caseload_of(coach: User, *, per_full_time_coach: int) -> Caseload:

@@ -7,10 +7,10 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from earlyhelp.casework.caseloads import Caseload, caseloads, coaches_of
+from earlyhelp.casework.caseloads import Caseload, team_caseloads
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.models import (
     Allocation,
@@ -39,6 +39,7 @@ from earlyhelp.casework.schedule import (
     pending_soonest_first,
 )
 from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, State, Unit
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.frontdoor.clock import WorkingTime
 from earlyhelp.organisations.models import Authority, Team, User
 
@@ -195,15 +196,53 @@ ROW_FIELDS = (
 )
 
 
+# What a list reads of its episodes beyond their own rows, one query per kind, each built once
+# (core/compiled.py): by the episodes' ids, ordered without joining the episodes again.
+_CHILDREN_NAMES: "Compiled[tuple[int, str, str, str]]" = Compiled(
+    lambda episodes: (
+        EpisodeChild.objects.filter(episode_id__in=episodes)
+        .order_by("episode_id", "person__date_of_birth", "pk")
+        .values_list("episode_id", "person__first_name", "person__middle_names", "person__last_name")
+    ),
+    lists=("episodes",),
+)
+_OVERSIGHT_AT: "Compiled[tuple[int, str, datetime]]" = Compiled(
+    lambda episodes: (
+        Oversight.objects.filter(
+            episode_id__in=episodes, point__in=(Oversight.Point.CASE_REVIEW, Oversight.Point.PAST_SIX_MONTHS)
+        )
+        .order_by("recorded_at", "pk")
+        .values_list("episode_id", "point", "recorded_at")
+    ),
+    lists=("episodes",),
+)
+_NOTES_TO_WRITE: "Compiled[tuple[int, str, datetime]]" = Compiled(
+    lambda episodes: (
+        CaseNote.objects.filter(episode_id__in=episodes, written_at__isnull=True)
+        .order_by("-happened_at", "-pk")
+        .values_list("episode_id", "kind", "happened_at")
+    ),
+    lists=("episodes",),
+)
+_OPEN_ACTIONS: "Compiled[PlanAction]" = Compiled(
+    lambda episodes: (
+        PlanAction.objects.filter(episode_id__in=episodes, status=PlanAction.Status.OPEN)
+        .order_by("by_when", "pk")
+        .only("episode_id", "what", "by_when", "completed_on")
+    ),
+    lists=("episodes",),
+)
+
+# People's names by their ids (the coaches, the lead practitioners, whoever recorded something).
+_NAMES: "Compiled[tuple[int, str]]" = Compiled(
+    lambda users: User.objects.filter(pk__in=users).order_by().values_list("pk", "full_name"), lists=("users",)
+)
+
+
 def _children_names(episodes: list[Episode]) -> dict[int, list[str]]:
     """Each episode's children by name, in one query."""
     found: dict[int, list[str]] = {}
-    rows = (
-        EpisodeChild.objects.filter(episode__in=episodes)
-        .order_by("episode_id", "person__date_of_birth", "pk")
-        .values_list("episode_id", "person__first_name", "person__middle_names", "person__last_name")
-    )
-    for episode_id, *names in rows:
+    for episode_id, *names in _CHILDREN_NAMES.list(episodes=[episode.pk for episode in episodes]):
         found.setdefault(episode_id, []).append(" ".join(part for part in names if part))
     return found
 
@@ -211,15 +250,14 @@ def _children_names(episodes: list[Episode]) -> dict[int, list[str]]:
 def _user_names(episodes: list[Episode]) -> dict[int, str]:
     """The coaches' and lead practitioners' names, in one query."""
     ids = {pk for episode in episodes for pk in (episode.coach_id, episode.lead_practitioner_id) if pk}
-    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    return dict(_NAMES.list(users=sorted(ids)))
 
 
-def _oversight_at(episodes: list[Episode], points: tuple[str, ...]) -> dict[tuple[int, str], datetime]:
-    """When each episode's oversight at each of `points` was first recorded, in one query: the
-    case review with a manager, and the team leader's decision on an episode past 6 months."""
+def _oversight_at(episodes: list[Episode]) -> dict[tuple[int, str], datetime]:
+    """When each episode's oversight at the points a list shows was first recorded, in one query:
+    the case review with a manager, and the team leader's decision on an episode past 6 months."""
     found: dict[tuple[int, str], datetime] = {}
-    rows = Oversight.objects.filter(episode__in=episodes, point__in=points).order_by("recorded_at")
-    for episode_id, point, recorded_at in rows.values_list("episode_id", "point", "recorded_at"):
+    for episode_id, point, recorded_at in _OVERSIGHT_AT.list(episodes=[episode.pk for episode in episodes]):
         found.setdefault((episode_id, point), recorded_at)
     return found
 
@@ -228,10 +266,7 @@ def _notes_to_write(episodes: list[Episode]) -> dict[int, tuple[VisitDates, ...]
     """Each episode's visits whose case note is not written yet, in one query."""
     found: dict[int, list[VisitDates]] = {}
     kinds = dict(CaseNote.Kind.choices)
-    rows = CaseNote.objects.filter(episode__in=episodes, written_at__isnull=True).values_list(
-        "episode_id", "kind", "happened_at"
-    )
-    for episode_id, kind, happened_at in rows:
+    for episode_id, kind, happened_at in _NOTES_TO_WRITE.list(episodes=[episode.pk for episode in episodes]):
         found.setdefault(episode_id, []).append(visit_dates(str(kinds.get(kind, kind)), happened_at, None))
     return {key: tuple(value) for key, value in found.items()}
 
@@ -239,9 +274,7 @@ def _notes_to_write(episodes: list[Episode]) -> dict[int, tuple[VisitDates, ...]
 def _open_actions(episodes: list[Episode]) -> dict[int, tuple[ActionDates, ...]]:
     """Each episode's plan actions still open, in one query."""
     found: dict[int, list[ActionDates]] = {}
-    for action in PlanAction.objects.filter(episode__in=episodes, status=PlanAction.Status.OPEN).only(
-        "episode_id", "what", "by_when", "completed_on"
-    ):
+    for action in _OPEN_ACTIONS.list(episodes=[episode.pk for episode in episodes]):
         found.setdefault(action.episode_id, []).append(action_dates(action))
     return {key: tuple(value) for key, value in found.items()}
 
@@ -257,7 +290,7 @@ class _Waiting:
 
 def _waiting(listed: list[Episode], *, clock: Clock) -> _Waiting:
     """In three queries, whatever the number of episodes."""
-    oversight = _oversight_at(listed, (Oversight.Point.CASE_REVIEW, Oversight.Point.PAST_SIX_MONTHS))
+    oversight = _oversight_at(listed)
     notes = _notes_to_write(listed)
     actions = _open_actions(listed)
     pending = {}
@@ -314,8 +347,29 @@ def my_episodes(user: User) -> QuerySet[Episode]:
     )
 
 
-# What the team page shows of each coach beside their caseload.
-CASELOAD_FIELDS = ("id", "full_name", "fte")
+# What the team page reads besides its families, built once (core/compiled.py).
+_ESCALATIONS_WAITING: "Compiled[CapacityEscalation]" = Compiled(
+    lambda team: (
+        CapacityEscalation.objects.filter(episode__team_id=team, decided_at__isnull=True)
+        .select_related("episode")
+        .order_by("raised_at", "pk")
+    )
+)
+_AWAITING_SIGN_OFF: "Compiled[Assessment]" = Compiled(
+    lambda team: (
+        Assessment.objects.filter(episode__team_id=team, status=Assessment.Status.AWAITING_SIGN_OFF)
+        .select_related("episode__family", "template")
+        .only(
+            "pk",
+            "episode_id",
+            "submitted_at",
+            "episode__family__name",
+            "episode__family__restricted",
+            "template__title",
+        )
+        .order_by("submitted_at")
+    )
+)
 
 
 @dataclass
@@ -372,25 +426,11 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
         _rows([*waiting, *families.object_list], clock=clock, now=now), key=lambda row: _soonest_first(row, clock.hours)
     )
     families.object_list = [row for row in rows if row.episode.status == Episode.Status.OPEN]
-    escalations = list(
-        CapacityEscalation.objects.filter(episode__team=team, decided_at__isnull=True).select_related("episode")
-    )
-    sign_off = list(
-        Assessment.objects.filter(episode__team=team, status=Assessment.Status.AWAITING_SIGN_OFF)
-        .select_related("episode__family", "template")
-        .only(
-            "pk",
-            "episode_id",
-            "submitted_at",
-            "episode__family__name",
-            "episode__family__restricted",
-            "template__title",
-        )
-        .order_by("submitted_at")
-    )
+    escalations = _ESCALATIONS_WAITING.list(team=team.pk)
+    sign_off = _AWAITING_SIGN_OFF.list(team=team.pk)
     return TeamPage(
         team=team,
-        caseloads=caseloads(coaches_of(team).only(*CASELOAD_FIELDS), per_full_time_coach=per_coach),
+        caseloads=team_caseloads(team, per_full_time_coach=per_coach),
         awaiting=[row for row in rows if row.episode.status == Episode.Status.AWAITING_ALLOCATION],
         families=families,
         escalations=escalations,
@@ -428,7 +468,8 @@ class CaseFile:
     meetings: list[Meeting]
     actions: list[PlanAction]
     dues: list[ShownDue]
-    # Who recorded the case notes, meetings and oversight, by id: one query, not a join per row.
+    # The names of everyone the case file's records name (who recorded, allocated, decided), by
+    # id: one query, not a join per row.
     names: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -495,7 +536,10 @@ class CaseFile:
         ]
         entries += [
             TimelineEntry(
-                at=item.allocated_at, title=f"Allocated to {item.coach}", by=str(item.allocated_by), text=item.note
+                at=item.allocated_at,
+                title=f"Allocated to {self.names.get(item.coach_id, '')}",
+                by=self.names.get(item.allocated_by_id, ""),
+                text=item.note,
             )
             for item in self.allocations
         ]
@@ -503,7 +547,7 @@ class CaseFile:
             TimelineEntry(
                 at=item.changed_at,
                 title=f"Legal basis: {item.get_after_display()}",
-                by=str(item.changed_by or "System"),
+                by=self.names.get(item.changed_by_id or 0, "System"),
                 text=item.reason,
             )
             for item in self.basis_changes
@@ -511,8 +555,8 @@ class CaseFile:
         entries += [
             TimelineEntry(
                 at=item.recorded_at,
-                title=f"{item.after} became lead practitioner",
-                by=str(item.recorded_by),
+                title=f"{self.names.get(item.after_id, '')} became lead practitioner",
+                by=self.names.get(item.recorded_by_id, ""),
                 text=item.handover,
             )
             for item in self.lead_changes
@@ -531,7 +575,7 @@ class CaseFile:
             TimelineEntry(
                 at=item.raised_at,
                 title="Put to the head of service: no room",
-                by=str(item.raised_by or "System"),
+                by=self.names.get(item.raised_by_id or 0, "System"),
                 text=item.why,
             )
             for item in self.escalations
@@ -540,7 +584,7 @@ class CaseFile:
             TimelineEntry(
                 at=item.decided_at,
                 title=f"Head of service decided: {item.get_decision_display()}",
-                by=str(item.decided_by),
+                by=self.names.get(item.decided_by_id or 0, ""),
                 text=item.decision_reason,
             )
             for item in self.escalations
@@ -567,7 +611,11 @@ class CaseFile:
             for item in self.meetings
         ]
         entries += [
-            TimelineEntry(at=item.authorised_at, title=f"{item.template} authorised", by=str(item.authorised_by))
+            TimelineEntry(
+                at=item.authorised_at,
+                title=f"{item.template} authorised",
+                by=self.names.get(item.authorised_by_id or 0, ""),
+            )
             for item in self.assessments
             if item.authorised_at is not None
         ]
@@ -577,23 +625,109 @@ class CaseFile:
         return [score for score in self.wellbeing if score.person_id == child.person_id]
 
 
+# The case file's records, one query per kind, each built once (core/compiled.py): filtered by
+# the episode's id and ordered without joining the episode again.
+_CHILDREN: "Compiled[EpisodeChild]" = Compiled(
+    lambda episode: (
+        EpisodeChild.objects.filter(episode_id=episode).select_related("person").order_by("person__date_of_birth", "pk")
+    )
+)
+_CHILDREN_NEEDS: "Compiled[Any]" = Compiled(
+    lambda episode: (
+        EpisodeChild.needs.through.objects.filter(episodechild__episode_id=episode)
+        .select_related("codedneed")
+        .order_by("codedneed__needs_list_id", "codedneed__order", "pk")
+    )
+)
+_OVERSIGHTS: "Compiled[Oversight]" = Compiled(
+    lambda episode: Oversight.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
+)
+_CASE_NOTES: "Compiled[CaseNote]" = Compiled(
+    lambda episode: CaseNote.objects.filter(episode_id=episode).order_by("-happened_at", "-pk")
+)
+_ACTIONS: "Compiled[PlanAction]" = Compiled(
+    lambda episode: PlanAction.objects.filter(episode_id=episode).order_by("by_when", "pk")
+)
+_MEETINGS: "Compiled[Meeting]" = Compiled(
+    lambda episode: Meeting.objects.filter(episode_id=episode).order_by("held_at", "pk")
+)
+_ATTENDANCE: "Compiled[tuple[int, int]]" = Compiled(
+    lambda episode: (
+        Meeting.attended.through.objects.filter(meeting__episode_id=episode)
+        .order_by("pk")
+        .values_list("meeting_id", "teammember_id")
+    )
+)
+_MEMBERS: "Compiled[TeamMember]" = Compiled(
+    lambda episode: TeamMember.objects.filter(episode_id=episode).order_by("-is_family", "name", "pk")
+)
+_REFERRALS: "Compiled[EpisodeReferral]" = Compiled(
+    lambda episode: (
+        EpisodeReferral.objects.filter(episode_id=episode).select_related("contact").order_by("joined_at", "pk")
+    )
+)
+_ALLOCATIONS: "Compiled[Allocation]" = Compiled(
+    lambda episode: Allocation.objects.filter(episode_id=episode).order_by("allocated_at", "pk")
+)
+_WELLBEING: "Compiled[WellbeingScore]" = Compiled(
+    lambda episode: WellbeingScore.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
+)
+_BASIS_CHANGES: "Compiled[LegalBasisChange]" = Compiled(
+    lambda episode: LegalBasisChange.objects.filter(episode_id=episode).order_by("changed_at", "pk")
+)
+_LEAD_CHANGES: "Compiled[LeadPractitionerChange]" = Compiled(
+    lambda episode: LeadPractitionerChange.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
+)
+_ESCALATIONS: "Compiled[CapacityEscalation]" = Compiled(
+    lambda episode: CapacityEscalation.objects.filter(episode_id=episode).order_by("raised_at", "pk")
+)
+_ASSESSMENTS: "Compiled[Assessment]" = Compiled(
+    lambda episode: (
+        Assessment.objects.filter(episode_id=episode).select_related("template").order_by("-started_at", "-pk")
+    )
+)
+
+
 def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = False) -> CaseFile:
     """Everything the case file shows: one query per kind of record, whatever the case's length.
     The case notes' own clocks are worked out for the notes shown: the latest, or `every` one."""
-    children = list(
-        EpisodeChild.objects.filter(episode=episode)
-        .select_related("person")
-        .prefetch_related(Prefetch("needs", to_attr="needs_shown"))
-    )
-    oversights = list(Oversight.objects.filter(episode=episode))
+    pk = episode.pk
+    children = _CHILDREN.list(episode=pk)
+    needs: dict[int, list[Any]] = {}
+    for link in _CHILDREN_NEEDS.list(episode=pk):
+        needs.setdefault(link.episodechild_id, []).append(link.codedneed)
+    for child in children:
+        child.needs_shown = needs.get(child.pk, [])  # type: ignore[attr-defined]
+    oversights = _OVERSIGHTS.list(episode=pk)
     review = next((item.recorded_at for item in oversights if item.point == Oversight.Point.CASE_REVIEW), None)
-    case_notes = list(CaseNote.objects.filter(episode=episode))
+    case_notes = _CASE_NOTES.list(episode=pk)
     shown_notes = case_notes if every else case_notes[: CaseFile.SHOWN]
     visits = tuple(visit_dates(note.get_kind_display(), note.happened_at, note.written_at) for note in shown_notes)
-    actions = list(PlanAction.objects.filter(episode=episode))
-    meetings = list(Meeting.objects.filter(episode=episode).prefetch_related(Prefetch("attended", to_attr="attendees")))
-    recorders = {item.recorded_by_id for item in [*case_notes, *oversights, *meetings]}
-    names = dict(User.objects.filter(pk__in=recorders).values_list("pk", "full_name"))
+    actions = _ACTIONS.list(episode=pk)
+    members = _MEMBERS.list(episode=pk)
+    meetings = _MEETINGS.list(episode=pk)
+    by_pk = {member.pk: member for member in members}
+    attended: dict[int, list[TeamMember]] = {}
+    for meeting_id, member_id in _ATTENDANCE.list(episode=pk):
+        attended.setdefault(meeting_id, []).append(by_pk[member_id])
+    for meeting in meetings:
+        meeting.attendees = attended.get(meeting.pk, [])  # type: ignore[attr-defined]
+    allocations = _ALLOCATIONS.list(episode=pk)
+    basis_changes = _BASIS_CHANGES.list(episode=pk)
+    lead_changes = _LEAD_CHANGES.list(episode=pk)
+    escalations = _ESCALATIONS.list(episode=pk)
+    assessments = _ASSESSMENTS.list(episode=pk)
+    named = {
+        *(item.recorded_by_id for item in case_notes),
+        *(item.recorded_by_id for item in oversights),
+        *(item.recorded_by_id for item in meetings),
+        *(user_id for item in allocations for user_id in (item.coach_id, item.allocated_by_id)),
+        *(item.changed_by_id for item in basis_changes),
+        *(user_id for item in lead_changes for user_id in (item.after_id, item.recorded_by_id)),
+        *(user_id for item in escalations for user_id in (item.raised_by_id, item.decided_by_id)),
+        *(item.authorised_by_id for item in assessments),
+    }
+    names = dict(_NAMES.list(users=sorted(user_id for user_id in named if user_id is not None)))
     dates = episode_dates(
         episode, manager_review_at=review, visits=visits, actions=tuple(action_dates(action) for action in actions)
     )
@@ -601,19 +735,17 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = Fa
     return CaseFile(
         episode=episode,
         children=children,
-        referrals=list(EpisodeReferral.objects.filter(episode=episode).select_related("contact")),
-        allocations=list(Allocation.objects.filter(episode=episode).select_related("coach", "allocated_by")),
-        wellbeing=list(WellbeingScore.objects.filter(episode=episode)),
-        basis_changes=list(LegalBasisChange.objects.filter(episode=episode).select_related("changed_by")),
-        lead_changes=list(
-            LeadPractitionerChange.objects.filter(episode=episode).select_related("after", "recorded_by")
-        ),
+        referrals=_REFERRALS.list(episode=pk),
+        allocations=allocations,
+        wellbeing=_WELLBEING.list(episode=pk),
+        basis_changes=basis_changes,
+        lead_changes=lead_changes,
         oversights=oversights,
-        escalations=list(CapacityEscalation.objects.filter(episode=episode).select_related("raised_by", "decided_by")),
+        escalations=escalations,
         case_notes=case_notes,
         names=names,
-        assessments=list(Assessment.objects.filter(episode=episode).select_related("template", "authorised_by")),
-        members=list(TeamMember.objects.filter(episode=episode)),
+        assessments=assessments,
+        members=members,
         meetings=meetings,
         actions=actions,
         dues=[shown(due, now, clock.hours) for due in dues],

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.organisations.models import RoleAssignment, User
 from earlyhelp.organisations.roles import Role
 
@@ -32,14 +33,22 @@ def _role_names() -> Subquery:
     )
 
 
+# The signed-in user, loaded on every request: its SQL built once (core/compiled.py, ADR 26).
+_SIGNED_IN: "Compiled[User]" = Compiled(
+    lambda user: (
+        User.objects.select_related("authority", "agency", "team").annotate(role_names=_role_names()).filter(pk=user)
+    )
+)
+
+
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User.objects.select_related("authority", "agency", "team")
-            .annotate(role_names=_role_names())
-            .filter(pk=user_id)
-            .first()
-        )
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = _SIGNED_IN.list(user=pk)
+        user = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         # What User.roles would otherwise fetch with a query of its own.
