@@ -129,6 +129,36 @@ def test_a_contact_makes_a_fixed_number_of_queries_however_many_records_may_matc
     assert small == large <= MOST_QUERIES_A_PAGE
 
 
+def test_a_re_referral_makes_a_fixed_number_of_queries_however_many_contacts_came_before(
+    front_door, alice, frameworks
+):
+    """A re-referral's page lists the earlier contacts about its people: one query for them, with
+    the people already read for the page (not read again), however many there were."""
+    from earlyhelp.frontdoor import matching
+    from tests.factories import contact_received
+
+    person = PersonFactory()
+
+    def matched_contact():
+        contact = contact_received(alice)
+        entry = contact.people.get(role="child")
+        matching.contact_person_match(seen_version=None, actor=front_door, entry=entry, person=person)
+        contact.refresh_from_db()
+        return contact
+
+    matched_contact()
+    later = matched_contact()
+    assert later.re_referral
+    client = signed_in(front_door)
+    small = queries_for(client, f"/front-door/contacts/{later.pk}/")
+    for _ in range(5):
+        matched_contact()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/front-door/contacts/{later.pk}/")
+    assert small == len(captured) <= MOST_QUERIES_A_PAGE
+    assert [query["sql"].count('FROM "frontdoor_contactperson"') for query in captured].count(1) == 1
+
+
 def test_the_team_leaders_home_page_makes_a_fixed_number_of_queries(team_leader, alice, frameworks):
     from tests.factories import contact_received
 

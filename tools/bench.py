@@ -268,11 +268,11 @@ def _samples_here(count: int = 40) -> None:
     families = list(
         FamilyMembership.objects.filter(person_id__in=chosen).values_list("family_id", flat=True).distinct()
     )[:count]
-    # Open contacts of one shape at every size of data: each names someone still to be matched who
-    # has a date of birth or postcode to look for likely records by (the front door's usual new
-    # referral), so that the page's queries compare like with like (a contact whose people are all
-    # matched skips the look-up, one query fewer, at any size).
-    open_contacts = Contact.objects.filter(status__in=Contact.OPEN_STATUSES)
+    # Open contacts of one shape at every size of data, so that the page's queries compare like
+    # with like: a new referral (not a re-referral, whose page reads the earlier contacts too) that
+    # names someone still to be matched with a date of birth or postcode to look for likely
+    # records by (a contact whose people are all matched skips that look-up).
+    open_contacts = Contact.objects.filter(status__in=Contact.OPEN_STATUSES, re_referral=False)
     to_match = open_contacts.filter(
         Q(people__person=None) & (Q(people__date_of_birth__isnull=False) | Q(people__postcode__gt=""))
     )

@@ -1,6 +1,7 @@
 """Read queries for the front door: the triage queue, a contact's page and the lists that follow
 a decision. Each runs in a fixed number of queries, however many contacts there are."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -271,9 +272,10 @@ def contacts_about(*, person_id: int, contacts: QuerySet[Contact]) -> list[Conta
     )
 
 
-def earlier_contacts(contact: Contact) -> QuerySet[Contact]:
-    """Contacts in the re-referral window before this one, about any of the same people."""
-    people = [entry.person_id for entry in contact.people.all() if entry.person_id]
+def earlier_contacts(contact: Contact, entries: Sequence[ContactPerson] | None = None) -> QuerySet[Contact]:
+    """Contacts in the re-referral window before this one, about any of the same people (the
+    contact's people as already read, when the caller has them)."""
+    people = [entry.person_id for entry in (contact.people.all() if entries is None else entries) if entry.person_id]
     since = contact.received_at - timedelta(days=contact.authority.re_referral_days)
     return (
         Contact.objects.filter(

@@ -64,7 +64,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _contact_context(user: User, contact: Contact, area_form: ContactAreaForm | None = None) -> dict[str, Any]:
     people = selectors.contact_people(user=user, contact=contact)
-    earlier = list(selectors.earlier_contacts(contact)) if contact.re_referral else []
+    entries = [item.entry for item in people]
+    earlier = list(selectors.earlier_contacts(contact, entries)) if contact.re_referral else []
     decisions = selectors.decisions_for(contact)
     children = [item for item in people if item.entry.is_child]
     return {
