@@ -103,3 +103,23 @@ def test_a_query_that_changes_its_id_on_the_way_is_refused(teams):
         Compiled(lambda team: User.objects.filter(team_id=team + 1)).list(team=teams[0].pk)
     with pytest.raises(ImproperlyConfigured, match="twice"):
         Compiled(lambda team: User.objects.filter(Q(team_id=team) | Q(agency_id=team))).list(team=teams[0].pk)
+
+
+@pytest.mark.django_db
+def test_a_shape_such_as_a_page_is_built_once_for_each_value(authority, team):
+    User.objects.bulk_create(
+        [UserFactory.build(authority=authority, team=team, email=f"paged{n}@example.test") for n in range(7)]
+    )
+    every = list(User.objects.filter(team=team).order_by("pk").values_list("pk", flat=True))
+    paged = Compiled(
+        lambda team, offset: User.objects.filter(team_id=team).order_by("pk").values_list("pk", flat=True)[
+            offset : offset + 3
+        ],
+        shapes=("offset",),
+    )
+    assert [paged.list(team=team.pk, offset=offset) for offset in (0, 3, 6, 0)] == [
+        every[0:3],
+        every[3:6],
+        every[6:9],
+        every[0:3],
+    ]

@@ -22,12 +22,16 @@ from earlyhelp.sharing.models import RecordPart
 from earlyhelp.sharing.rules import people_opening
 
 
-def episodes_visible_to(user: User) -> QuerySet[Episode]:
-    episodes = Episode.objects.filter(authority_id=user.authority_id)
-    # A restricted family's case file opens only to the users its restriction names; lists show
-    # it as "Restricted family" (people/restricting.py).
+def _episodes_unrestricted_for(authority: int, user: int) -> QuerySet[Episode]:
+    """The authority's episodes but those of restricted families that do not name the user: a
+    restricted family's case file opens only to the users its restriction names; lists show it
+    as "Restricted family" (people/restricting.py)."""
     named = Restriction.objects.filter(family=OuterRef("family"), lifted_at__isnull=True, named=user)
-    episodes = episodes.filter(Q(family__restricted=False) | Exists(named))
+    return Episode.objects.filter(authority_id=authority).filter(Q(family__restricted=False) | Exists(named))
+
+
+def episodes_visible_to(user: User) -> QuerySet[Episode]:
+    episodes = _episodes_unrestricted_for(user.authority_id, user.pk)
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return episodes
     if user.can(Permission.VIEW_OWN_RECORDS):
@@ -47,11 +51,24 @@ _USERS_NAMED: "Compiled[User]" = Compiled(
 )
 
 
+# An episode opened by the authority's staff, the case file's first read: built once.
+_EPISODE_FOR_STAFF: "Compiled[Episode]" = Compiled(
+    lambda authority, user, episode: (
+        _episodes_unrestricted_for(authority, user).filter(pk=episode).select_related("family", "team")
+    )
+)
+
+
 def get_episode_for_user(user: User, pk: int, *, attempted: str = "open") -> Episode:
     """The episode with its family and team, and the users it names with their agencies and
     teams: two queries. (One query joining the five users took PostgreSQL longer to plan, about
     4 ms, than the two take to plan and run: docs/performance.md.)"""
-    found = episodes_visible_to(user).select_related("family", "team").filter(pk=pk).first()
+    found: Episode | None
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):  # the authority's staff: `episodes_visible_to`'s first case
+        opened = _EPISODE_FOR_STAFF.list(authority=user.authority_id, user=user.pk, episode=pk)
+        found = opened[0] if opened else None
+    else:
+        found = episodes_visible_to(user).select_related("family", "team").filter(pk=pk).first()
     if found is None:
         raise refuse(user, "casework.episode", pk, attempted, "No episode found")
     named = [getattr(found, f"{name}_id") for name in EPISODE_USERS]
@@ -148,11 +165,34 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     return teams.none()
 
 
-def get_team_for_user(user: User, pk: int) -> Team:
-    team = teams_visible_to(user).filter(pk=pk).select_related("area__authority").first()
-    if team is None:
+# The teams whose pages a user may open, with their areas and authority: built once for each of
+# the two ways of seeing them (core/compiled.py).
+_EVERY_TEAM: "Compiled[Team]" = Compiled(
+    lambda authority: (
+        Team.objects.filter(area__authority_id=authority, kind=Team.Kind.FAMILY_SUPPORT)
+        .select_related("area__authority")
+        .order_by("name", "pk")
+    )
+)
+_OWN_TEAM: "Compiled[Team]" = Compiled(
+    lambda authority, team: Team.objects.filter(
+        area__authority_id=authority, kind=Team.Kind.FAMILY_SUPPORT, pk=team
+    ).select_related("area__authority")
+)
+
+
+def team_and_teams_for_user(user: User, pk: int) -> tuple[Team, list[Team]]:
+    """The team page's team, and every team page the user may open (to move between them): one
+    query for both, as `teams_visible_to` decides."""
+    teams: list[Team] = []
+    if user.can(Permission.VIEW_EVERY_TEAM):
+        teams = _EVERY_TEAM.list(authority=user.authority_id)
+    elif user.can(Permission.ALLOCATE_EPISODES) and user.team_id:
+        teams = _OWN_TEAM.list(authority=user.authority_id, team=user.team_id)
+    chosen = next((team for team in teams if team.pk == pk), None)
+    if chosen is None:
         raise refuse(user, "organisations.team", pk, "open", "No team found")
-    return team
+    return chosen, teams
 
 
 def can_decide_capacity(user: User) -> bool:

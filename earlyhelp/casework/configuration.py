@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from earlyhelp.casework.models import CaseworkSettings, CodedNeed, NeedsList
 from earlyhelp.casework.schedule import TimescaleRules
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.frontdoor.clock import WorkingTime, rules_of, working_time
 from earlyhelp.organisations.models import Authority
 
@@ -17,12 +18,18 @@ SHIPPED_ASSESSMENTS = Path(__file__).parent / "assessments"
 SECTION_KINDS = ("text", "per_child", "munro", "scale")
 
 
+# Read on every casework page: built once (core/compiled.py).
+_SETTINGS: "Compiled[CaseworkSettings]" = Compiled(
+    lambda authority: CaseworkSettings.objects.filter(authority_id=authority).order_by("pk")[:1]
+)
+
+
 def casework_settings_of(authority: Authority) -> CaseworkSettings:
     """The authority's casework settings, made with the documents' defaults the first time
     they are asked for (an authority set up before casework has none yet)."""
-    found = CaseworkSettings.objects.filter(authority=authority).first()
-    if found is not None:
-        return found
+    found = _SETTINGS.list(authority=authority.pk)
+    if found:
+        return found[0]
     try:
         with transaction.atomic():
             return CaseworkSettings.objects.create(authority=authority)

@@ -347,7 +347,26 @@ def my_episodes(user: User) -> QuerySet[Episode]:
     )
 
 
-# What the team page reads besides its families, built once (core/compiled.py).
+# What the team page reads, built once (core/compiled.py): its open families a page at a time in
+# the order of their kept deadlines (by their own index, `episode_open_soonest_due`), those
+# awaiting a coach, and the work waiting for the team's leaders.
+_OPEN_FAMILIES_PAGE: "Compiled[Episode]" = Compiled(
+    lambda team, offset, size: (
+        Episode.objects.filter(team_id=team, status=Episode.Status.OPEN)
+        .select_related("family")
+        .only(*ROW_FIELDS)
+        .order_by(F("next_deadline").asc(nulls_last=True), "opened_at", "pk")[offset : offset + size]
+    ),
+    shapes=("offset", "size"),
+)
+_AWAITING_A_COACH: "Compiled[Episode]" = Compiled(
+    lambda team: (
+        Episode.objects.filter(team_id=team, status=Episode.Status.AWAITING_ALLOCATION)
+        .select_related("family")
+        .only(*ROW_FIELDS)
+        .order_by("-opened_at", "-pk")
+    )
+)
 _ESCALATIONS_WAITING: "Compiled[CapacityEscalation]" = Compiled(
     lambda team: (
         CapacityEscalation.objects.filter(episode__team_id=team, decided_at__isnull=True)
@@ -408,23 +427,12 @@ def team_page(team: Team, *, clock: Clock, now: datetime, page: str | int | None
         overdue=Count("pk", filter=Q(overdue_after__lt=now)),
         past=Count("pk", filter=Q(past_intervention_length_after__lt=now)),
     )
-    soonest_first = (
-        open_ones.select_related("family")
-        .only(*ROW_FIELDS)
-        .order_by(F("next_deadline").asc(nulls_last=True), "opened_at", "pk")
-    )
-    paginator = Paginator(soonest_first, size)
-    paginator.count = counts["everyone"]  # counted above with the rest: no second count
-    families = paginator.get_page(page)
-    waiting = list(
-        Episode.objects.filter(team=team, status=Episode.Status.AWAITING_ALLOCATION)
-        .select_related("family")
-        .only(*ROW_FIELDS)
-    )
+    # The page shown, checked against the count (a page past the end shows the last), then read.
+    families: Page[Any] = Paginator(range(counts["everyone"]), size).get_page(page)
+    shown = _OPEN_FAMILIES_PAGE.list(team=team.pk, offset=(families.number - 1) * size, size=size)
+    waiting = _AWAITING_A_COACH.list(team=team.pk)
     # The families awaiting a coach and the page shown, read together: one query per kind of record.
-    rows = sorted(
-        _rows([*waiting, *families.object_list], clock=clock, now=now), key=lambda row: _soonest_first(row, clock.hours)
-    )
+    rows = sorted(_rows([*waiting, *shown], clock=clock, now=now), key=lambda row: _soonest_first(row, clock.hours))
     families.object_list = [row for row in rows if row.episode.status == Episode.Status.OPEN]
     escalations = _ESCALATIONS_WAITING.list(team=team.pk)
     sign_off = _AWAITING_SIGN_OFF.list(team=team.pk)

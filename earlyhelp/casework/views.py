@@ -75,7 +75,7 @@ def my_team(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    chosen = access.get_team_for_user(user, pk)
+    chosen, teams = access.team_and_teams_for_user(user, pk)
     clock = selectors.Clock.of(user.authority)
     # The open families a page at a time, the soonest due first; the counts cover them all.
     page = selectors.team_page(
@@ -90,7 +90,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page": page,
             "families": page.families,
-            "teams": list(access.teams_visible_to(user)),
+            "teams": teams,
             "can_allocate": access.leads_team(user, chosen.pk),
         },
     )

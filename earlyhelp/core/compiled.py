@@ -20,6 +20,10 @@ lambda reads (the time, a setting) would be fixed at its first run.
 
     CHILDREN = Compiled(lambda episodes: EpisodeChild.objects.filter(episode_id__in=episodes), lists=("episodes",))
     children = CHILDREN.list(episodes=[1, 2, 3])
+
+A value that changes the query's shape rather than an id in it (which page of a list, so its
+OFFSET) is named in `shapes`: the query is built once for each value it is given, which should
+be few.
 """
 
 import copy
@@ -62,16 +66,24 @@ class Compiled(Generic[T]):
     """A query, built by `build` from named ids, whose SQL is made once per database and shape."""
 
     def __init__(
-        self, build: Callable[..., "QuerySet[Any, T]"], *, lists: Collection[str] = (), using: str = DEFAULT_DB_ALIAS
+        self,
+        build: Callable[..., "QuerySet[Any, T]"],
+        *,
+        lists: Collection[str] = (),
+        shapes: Collection[str] = (),
+        using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.build = build
         self.lists = frozenset(lists)
+        self.shapes = frozenset(shapes)
         self.using = using
         self._built: dict[tuple[Any, ...], _Built] = {}
         self._lock = threading.Lock()
 
-    def list(self, **values: int | Sequence[int]) -> list[T]:
+    def list(self, **given: Any) -> list[T]:
         """The query's results for these ids, as `list(queryset)` would give them."""
+        shape = {name: given[name] for name in self.shapes}
+        values: dict[str, int | Sequence[int]] = {name: value for name, value in given.items() if name not in shape}
         lengths = {}
         for name in self.lists:
             ids = values[name]
@@ -81,11 +93,11 @@ class Compiled(Generic[T]):
                 return []  # as the ORM does: an empty IN () runs no query
             lengths[name] = _padded_length(len(ids))
         alias = self.using
-        built = self._built_for(alias, lengths, values)
+        built = self._built_for(alias, lengths, values, shape)
         params = list(built.params)
         for name, positions in built.positions.items():
-            given = values[name]
-            ids = [given] if isinstance(given, int) else list(given)
+            value = values[name]
+            ids = [value] if isinstance(value, int) else list(value)
             ids += [ids[-1]] * (len(positions) - len(ids))
             for position, pk in zip(positions, ids, strict=True):
                 params[position] = int(pk)
@@ -104,21 +116,27 @@ class Compiled(Generic[T]):
             stand_ins[name] = [base + offset for offset in range(lengths[name])] if name in self.lists else base
         return stand_ins
 
-    def _built_for(self, alias: str, lengths: dict[str, int], values: dict[str, Any]) -> _Built:
-        key = (alias, connections[alias].vendor, tuple(sorted(lengths.items())), tuple(sorted(values)))
+    def _built_for(self, alias: str, lengths: dict[str, int], values: dict[str, Any], shape: dict[str, Any]) -> _Built:
+        key = (
+            alias,
+            connections[alias].vendor,
+            tuple(sorted(lengths.items())),
+            tuple(sorted(values)),
+            tuple(sorted(shape.items())),
+        )
         found = self._built.get(key)
         if found is not None:
             return found
         with self._lock:
             found = self._built.get(key)
             if found is None:
-                found = self._build(alias, lengths, values)
+                found = self._build(alias, lengths, values, shape)
                 self._built[key] = found
         return found
 
-    def _build(self, alias: str, lengths: dict[str, int], values: dict[str, Any]) -> _Built:
+    def _build(self, alias: str, lengths: dict[str, int], values: dict[str, Any], shape: dict[str, Any]) -> _Built:
         stand_ins = self._stand_ins(values, lengths)
-        queryset = self.build(**stand_ins)
+        queryset = self.build(**stand_ins, **shape)
         queryset = queryset.using(alias)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
