@@ -101,8 +101,16 @@ def test_values_lists_and_prefetching_come_back_as_from_the_orm(teams):
 def test_a_query_that_changes_its_id_on_the_way_is_refused(teams):
     with pytest.raises(ImproperlyConfigured, match="unchanged"):
         Compiled(lambda team: User.objects.filter(team_id=team + 1)).list(team=teams[0].pk)
-    with pytest.raises(ImproperlyConfigured, match="twice"):
-        Compiled(lambda team: User.objects.filter(Q(team_id=team) | Q(agency_id=team))).list(team=teams[0].pk)
+    with pytest.raises(ImproperlyConfigured, match="Unexpected"):
+        Compiled(lambda team: User.objects.filter(team_id=team, agency_id=team + 1)).list(team=teams[0].pk)
+
+
+@pytest.mark.django_db
+def test_an_id_the_query_uses_twice_is_put_in_both_places(teams):
+    either = Compiled(lambda team: User.objects.filter(Q(team_id=team) | Q(agency_id=team)).order_by("pk"))
+    for team in teams:
+        expected = list(User.objects.filter(Q(team_id=team.pk) | Q(agency_id=team.pk)).order_by("pk"))
+        assert either.list(team=team.pk) == expected
 
 
 @pytest.mark.django_db
@@ -112,9 +120,9 @@ def test_a_shape_such_as_a_page_is_built_once_for_each_value(authority, team):
     )
     every = list(User.objects.filter(team=team).order_by("pk").values_list("pk", flat=True))
     paged = Compiled(
-        lambda team, offset: User.objects.filter(team_id=team).order_by("pk").values_list("pk", flat=True)[
-            offset : offset + 3
-        ],
+        lambda team, offset: (
+            User.objects.filter(team_id=team).order_by("pk").values_list("pk", flat=True)[offset : offset + 3]
+        ),
         shapes=("offset",),
     )
     assert [paged.list(team=team.pk, offset=offset) for offset in (0, 3, 6, 0)] == [
@@ -123,3 +131,13 @@ def test_a_shape_such_as_a_page_is_built_once_for_each_value(authority, team):
         every[6:9],
         every[0:3],
     ]
+
+
+@pytest.mark.django_db
+def test_an_id_no_column_can_hold_matches_nothing(teams):
+    one = Compiled(by_team)
+    many = Compiled(lambda users: User.objects.filter(pk__in=users).order_by("pk"), lists=("users",))
+    assert one.list(team=2**70) == []
+    first = User.objects.order_by("pk")[0]
+    assert many.list(users=[2**70, first.pk, -(2**64)]) == [first]
+    assert many.list(users=[2**70]) == []

@@ -515,6 +515,31 @@ def test_the_referrer_sees_the_outcome_in_words(front_door, alice, frameworks, d
     assert "a family coach will contact the family within 5 working days" in page
 
 
+def test_the_front_doors_list_of_a_persons_contacts_is_the_same_as_built_once(front_door, alice, frameworks, directory):
+    """The person page reads the front door's list through queries built once (ADR 26): the
+    same contacts, newest first, and the same outcomes as the ordinary query gives."""
+    from earlyhelp.frontdoor.access import contacts_for_triage
+    from earlyhelp.frontdoor.matching import contact_person_match
+    from earlyhelp.frontdoor.selectors import contacts_about, contacts_about_for_triage
+
+    _, team, _ = directory
+    decided = contact_received(alice)
+    client = signed_in(front_door)
+    triage_to_ready(client, decided)
+    client.post(
+        f"/front-door/contacts/{decided.pk}/decide/", {"outcome": "allocate", "team": team.pk, "reasons": "Fits"}
+    )
+    person = decided.people.get(role="child").person
+    waiting = contact_received(alice)
+    contact_person_match(seen_version=None, actor=front_door, entry=waiting.people.get(role="child"), person=person)
+    ordinary = contacts_about(person_id=person.pk, contacts=contacts_for_triage(front_door))
+    built_once = contacts_about_for_triage(authority_id=front_door.authority_id, person_id=person.pk)
+    assert [contact.pk for contact in built_once] == [contact.pk for contact in ordinary] == [waiting.pk, decided.pk]
+    assert [[d.pk for d in c.outcomes] for c in built_once] == [[d.pk for d in c.outcomes] for c in ordinary]
+    assert len(built_once[1].outcomes) == 1
+    assert built_once[1].referrer_agency == ordinary[1].referrer_agency
+
+
 def test_the_front_door_home_page_counts_what_is_waiting(front_door, team_leader, alice, frameworks):
     contact_received(alice)
     contact_received(alice, immediate_danger=True)

@@ -129,9 +129,7 @@ def test_a_contact_makes_a_fixed_number_of_queries_however_many_records_may_matc
     assert small == large <= MOST_QUERIES_A_PAGE
 
 
-def test_a_re_referral_makes_a_fixed_number_of_queries_however_many_contacts_came_before(
-    front_door, alice, frameworks
-):
+def test_a_re_referral_makes_a_fixed_number_of_queries_however_many_contacts_came_before(front_door, alice, frameworks):
     """A re-referral's page lists the earlier contacts about its people: one query for them, with
     the people already read for the page (not read again), however many there were."""
     from earlyhelp.frontdoor import matching

@@ -71,9 +71,10 @@ class AuditEvent(models.Model):
     # Set when the entry is made (chain.prepare), so that its digest covers the moment stored.
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null only for work the system does by itself (loading demo data, say); `actor_label`
-    # then says what did it.
+    # then says what did it. No index of its own: `audit_by_actor` begins with it, and each index
+    # is one more to write on every page that records its reads (docs/performance.md).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     actor_label = models.CharField(max_length=200)
     verb = models.CharField(max_length=20, choices=Verb.choices)

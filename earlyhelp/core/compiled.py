@@ -9,8 +9,8 @@ same prefetching, without building it again.
 
 Its values are record ids only, one id or a list of ids, since those reach the SQL unchanged on
 every database. The query is built with stand-in ids that are found among its parameters and
-replaced at each run; a query that changes an id on the way (or uses a stand-in twice) is refused
-when first built, so a wrong result cannot come back silently. A list is padded to a few fixed
+replaced at each run (everywhere the query uses them); a query that changes an id on the way is
+refused when first built, so a wrong result cannot come back silently. A list is padded to a few fixed
 lengths by repeating its last id, so that a list of 7 ids and one of 8 share their SQL. A query
 that filters on anything else (a moment, a text) stays an ordinary QuerySet: whatever else the
 lambda reads (the time, a setting) would be fixed at its first run.
@@ -39,10 +39,15 @@ from django.db.models.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
 
-# Stand-in ids: far above any id a table will reach, each used once in a query's parameters.
+# Stand-in ids: far above any id a table will reach.
 _STAND_IN = 7_000_000_000_000_000_000
 # A list of ids is padded up to the next of these lengths (longer lists: the next multiple of 256).
 _LIST_LENGTHS = (1, 4, 16, 64, 256)
+
+
+def _storable(pk: int) -> bool:
+    """Whether an id fits the databases' 64-bit integer columns (an address can ask for any)."""
+    return -(2**63) <= pk < 2**63
 
 
 def _padded_length(count: int) -> int:
@@ -58,8 +63,9 @@ class _Built:
     compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
-    # Where each value goes among the parameters: a name's position, or a list's positions.
-    positions: dict[str, list[int]]
+    # Where each value goes among the parameters: for each name, the places of its id (or of each
+    # id of a list), an id being used as often as the query names it.
+    positions: dict[str, list[list[int]]]
 
 
 class Compiled(Generic[T]):
@@ -85,22 +91,30 @@ class Compiled(Generic[T]):
         shape = {name: given[name] for name in self.shapes}
         values: dict[str, int | Sequence[int]] = {name: value for name, value in given.items() if name not in shape}
         lengths = {}
-        for name in self.lists:
-            ids = values[name]
-            if isinstance(ids, int):
+        for name, value in values.items():
+            if name not in self.lists:
+                if not isinstance(value, int):
+                    raise TypeError(f"{name!r} is one id")
+                if not _storable(value):
+                    return []  # as the ORM does: an id no column can hold matches nothing
+                continue
+            if isinstance(value, int):
                 raise TypeError(f"{name!r} is a list of ids, not one id")
+            ids = [pk for pk in value if _storable(pk)]
             if not ids:
                 return []  # as the ORM does: an empty IN () runs no query
+            values[name] = ids
             lengths[name] = _padded_length(len(ids))
         alias = self.using
         built = self._built_for(alias, lengths, values, shape)
         params = list(built.params)
-        for name, positions in built.positions.items():
+        for name, places in built.positions.items():
             value = values[name]
             ids = [value] if isinstance(value, int) else list(value)
-            ids += [ids[-1]] * (len(positions) - len(ids))
-            for position, pk in zip(positions, ids, strict=True):
-                params[position] = int(pk)
+            ids += [ids[-1]] * (len(places) - len(ids))
+            for positions, pk in zip(places, ids, strict=True):
+                for position in positions:
+                    params[position] = int(pk)
         compiler = copy.copy(built.compiler)
         compiler.connection = connections[alias]
         sql = built.sql
@@ -140,13 +154,11 @@ class Compiled(Generic[T]):
         queryset = queryset.using(alias)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        where: dict[int, int] = {}
+        where: dict[int, list[int]] = {}
         for position, value in enumerate(params):
             if isinstance(value, int) and not isinstance(value, bool) and value >= _STAND_IN:
-                if value in where:
-                    raise ImproperlyConfigured(f"A stand-in id is used twice in {sql}")
-                where[value] = position
-        positions: dict[str, list[int]] = {}
+                where.setdefault(value, []).append(position)
+        positions: dict[str, list[list[int]]] = {}
         for name, stand_in in stand_ins.items():
             wanted = stand_in if isinstance(stand_in, list) else [stand_in]
             missing = [value for value in wanted if value not in where]

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.frontdoor.clock import ClockBoundaries, ClockRules, DecisionClock, Rag, clock_boundaries, decision_clock
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Team, User
@@ -270,6 +271,39 @@ def contacts_about(*, person_id: int, contacts: QuerySet[Contact]) -> list[Conta
         .prefetch_related(_outcomes())
         .order_by("-received_at", "-pk")
     )
+
+
+# The person page's contacts for the front door, who see all of the authority's: built once
+# (core/compiled.py), with each contact's outcomes read by the contacts' ids as `_outcomes` does.
+_CONTACTS_ABOUT_FOR_TRIAGE: "Compiled[Contact]" = Compiled(
+    lambda authority, person: (
+        Contact.objects.filter(authority_id=authority, people__person_id=person)
+        .distinct()
+        .select_related("referrer_agency")
+        .order_by("-received_at", "-pk")
+    )
+)
+_OUTCOMES_OF: "Compiled[TriageDecision]" = Compiled(
+    lambda contacts: (
+        TriageDecision.objects.filter(contact_id__in=contacts, returned_at__isnull=True)
+        .filter(Q(needs_confirmation=False) | Q(confirmed_at__isnull=False))
+        .select_related("service", "team", "meeting_area")
+        .order_by("-decided_at", "-pk")
+    ),
+    lists=("contacts",),
+)
+
+
+def contacts_about_for_triage(*, authority_id: int, person_id: int) -> list[Contact]:
+    """`contacts_about` for a user who triages (`access.contacts_for_triage`): the same contacts,
+    with the same `outcomes`."""
+    contacts = _CONTACTS_ABOUT_FOR_TRIAGE.list(authority=authority_id, person=person_id)
+    outcomes: dict[int, list[TriageDecision]] = {}
+    for decision in _OUTCOMES_OF.list(contacts=[contact.pk for contact in contacts]):
+        outcomes.setdefault(decision.contact_id, []).append(decision)
+    for contact in contacts:
+        contact.outcomes = outcomes.get(contact.pk, [])  # type: ignore[attr-defined]
+    return contacts
 
 
 def earlier_contacts(contact: Contact, entries: Sequence[ContactPerson] | None = None) -> QuerySet[Contact]:

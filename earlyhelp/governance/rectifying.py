@@ -13,6 +13,7 @@ from django.utils import timezone
 from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.core.workflow import locked
 from earlyhelp.governance.models import Rectification
 from earlyhelp.organisations.models import User
@@ -89,6 +90,12 @@ def rectification_decide(
     return rectification
 
 
+# On every person page: built once (core/compiled.py).
+_DISPUTED: "Compiled[Rectification]" = Compiled(
+    lambda person: Rectification.objects.filter(person_id=person, decision=Rectification.Decision.NOT_CORRECTED)
+)
+
+
 def disputed(person: Person) -> list[Rectification]:
     """What the person says is wrong on their record and was not corrected: shown beside it."""
-    return list(Rectification.objects.filter(person=person, decision=Rectification.Decision.NOT_CORRECTED))
+    return _DISPUTED.list(person=person.pk)

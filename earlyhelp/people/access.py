@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.module_loading import import_string
 
 from earlyhelp.audit.trail import record_refused
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
@@ -34,11 +35,16 @@ from earlyhelp.people.models import (
 )
 
 
-def people_visible_to(user: User) -> QuerySet[Person]:
-    # A record merged into another is gone from every list and page until the merge is undone.
-    people = Person.objects.filter(authority_id=user.authority_id, merged_into__isnull=True)
+def people_unrestricted_for(authority: int, user: int) -> QuerySet[Person]:
+    """The authority's people but the restricted records that do not name the user. A record
+    merged into another is gone from every list and page until the merge is undone."""
+    people = Person.objects.filter(authority_id=authority, merged_into__isnull=True)
     named = Restriction.objects.filter(person=OuterRef("pk"), lifted_at__isnull=True, named=user)
-    people = people.filter(Q(restricted=False) | Exists(named))
+    return people.filter(Q(restricted=False) | Exists(named))
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    people = people_unrestricted_for(user.authority_id, user.pk)
     if user.can(Permission.VIEW_AUTHORITY_RECORDS):
         return people
     if user.can(Permission.VIEW_OWN_RECORDS):
@@ -76,8 +82,22 @@ def refuse(user: User, target_type: str, pk: int, attempted: str, message: str) 
     return Http404(message)
 
 
+# A person opened by the authority's staff, the person page's first read: built once
+# (core/compiled.py).
+_PERSON_FOR_STAFF: "Compiled[Person]" = Compiled(
+    lambda authority, user, person: (
+        people_unrestricted_for(authority, user).select_related("school", "authority").filter(pk=person)
+    )
+)
+
+
 def get_person_for_user(user: User, pk: int, *, attempted: str = "open") -> Person:
-    person = people_visible_to(user).select_related("school", "authority").filter(pk=pk).first()
+    person: Person | None
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):  # `people_visible_to`'s first case
+        found = _PERSON_FOR_STAFF.list(authority=user.authority_id, user=user.pk, person=pk)
+        person = found[0] if found else None
+    else:
+        person = people_visible_to(user).select_related("school", "authority").filter(pk=pk).first()
     if person is None:
         raise refuse(user, "people.person", pk, attempted, "No person found")
     return person

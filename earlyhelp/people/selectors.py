@@ -9,12 +9,13 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from earlyhelp.audit.models import AuditEvent
+from earlyhelp.core.compiled import Compiled
 from earlyhelp.core.numbers import record_id
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
-from earlyhelp.people.access import people_visible_to
+from earlyhelp.people.access import people_unrestricted_for, people_visible_to
 from earlyhelp.people.identifiers import nhs_number_normalise, postcode_normalise, upn_normalise
-from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, Relationship
+from earlyhelp.people.models import Family, FamilyMembership, Involvement, Person, PersonMerge, Relationship
 from earlyhelp.people.names import name_normalise, name_similarity, name_sound
 from earlyhelp.people.restricting import asks_for
 
@@ -234,6 +235,42 @@ def _matches_among(proposed: ProposedPerson, candidates: list[Person]) -> list[L
     return sorted(matches, key=lambda match: (-match.strength, match.person.last_name, match.person.first_name))
 
 
+# The person page's reads, built once (core/compiled.py).
+_MEMBERSHIPS: "Compiled[FamilyMembership]" = Compiled(
+    lambda person: FamilyMembership.objects.filter(person_id=person).select_related("family").order_by("family__name")
+)
+_RELATIONSHIPS_FOR_STAFF: "Compiled[Relationship]" = Compiled(
+    lambda authority, user, person: (
+        Relationship.objects.filter(Q(from_person_id=person) | Q(to_person_id=person))
+        .filter(
+            Q(from_person__in=people_unrestricted_for(authority, user))
+            & Q(to_person__in=people_unrestricted_for(authority, user))
+        )
+        .select_related("from_person", "to_person")
+        .order_by("kind", "id")
+    )
+)
+_VIEWERS: "Compiled[AuditEvent]" = Compiled(
+    lambda person: (
+        AuditEvent.objects.for_target("people.person", person)
+        .filter(verb__in=[AuditEvent.Verb.VIEWED, AuditEvent.Verb.SEARCHED, AuditEvent.Verb.LISTED])
+        .order_by("-occurred_at", "-id")[:25]
+    )
+)
+
+
+_MERGES_KEPT: "Compiled[PersonMerge]" = Compiled(
+    lambda person: PersonMerge.objects.filter(kept_id=person, undone_at__isnull=True).select_related(
+        "duplicate", "merged_by"
+    )
+)
+
+
+def merges_into(person: Person) -> list[PersonMerge]:
+    """The records merged into this one and not undone, for the person page."""
+    return _MERGES_KEPT.list(person=person.pk)
+
+
 @dataclass(frozen=True)
 class PersonPage:
     memberships: list[FamilyMembership]
@@ -242,23 +279,23 @@ class PersonPage:
 
 
 def person_page(*, user: User, person: Person, with_viewers: bool) -> PersonPage:
-    """What the person page shows beyond the person: a fixed number of queries."""
-    visible = people_visible_to(user)
-    memberships = list(FamilyMembership.objects.filter(person=person).select_related("family").order_by("family__name"))
-    relationships = [
-        (relationship.label_from(person), relationship.other_person(person), relationship)
-        for relationship in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
-        .filter(Q(from_person__in=visible) & Q(to_person__in=visible))
-        .select_related("from_person", "to_person")
-        .order_by("kind", "id")
-    ]
-    viewers = []
-    if with_viewers:
-        viewers = list(
-            AuditEvent.objects.for_target(person._meta.label_lower, person.pk)
-            .filter(verb__in=[AuditEvent.Verb.VIEWED, AuditEvent.Verb.SEARCHED, AuditEvent.Verb.LISTED])
-            .order_by("-occurred_at", "-id")[:25]
+    """What the person page shows beyond the person: a fixed number of queries, each built once
+    (core/compiled.py) but the relationships of a partner's view, which depend on what they may see."""
+    memberships = _MEMBERSHIPS.list(person=person.pk)
+    if user.can(Permission.VIEW_AUTHORITY_RECORDS):  # as `people_visible_to` decides
+        related = _RELATIONSHIPS_FOR_STAFF.list(authority=user.authority_id, user=user.pk, person=person.pk)
+    else:
+        visible = people_visible_to(user)
+        related = list(
+            Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+            .filter(Q(from_person__in=visible) & Q(to_person__in=visible))
+            .select_related("from_person", "to_person")
+            .order_by("kind", "id")
         )
+    relationships = [
+        (relationship.label_from(person), relationship.other_person(person), relationship) for relationship in related
+    ]
+    viewers = _VIEWERS.list(person=person.pk) if with_viewers else []
     return PersonPage(memberships=memberships, relationships=relationships, viewers=viewers)
 
 

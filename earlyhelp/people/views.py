@@ -102,7 +102,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_retention": user.can(Permission.MANAGE_RETENTION),
             "with_viewers": with_viewers,
             "can_merge": access.can_merge_people(user),
-            "merges": list(person.merges_kept.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")),
+            "merges": selectors.merges_into(person),
         },
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from earlyhelp.frontdoor.access import can_triage, contacts_visible_to
-from earlyhelp.frontdoor.selectors import contacts_about
+from earlyhelp.frontdoor.selectors import contacts_about, contacts_about_for_triage
 from earlyhelp.organisations.models import user_of
 from earlyhelp.people.models import Person
 
@@ -17,8 +17,9 @@ register = template.Library()
 def person_contacts(context: dict[str, Any], person: Person) -> dict[str, Any]:
     """The contacts about this person that the reader may see, newest first."""
     user = user_of(context["request"])
-    return {
-        "person": person,
-        "contacts": list(contacts_about(person_id=person.pk, contacts=contacts_visible_to(user))),
-        "can_triage": can_triage(user),
-    }
+    triages = can_triage(user)
+    if triages:  # every contact of the authority (`contacts_visible_to`)
+        contacts = contacts_about_for_triage(authority_id=user.authority_id, person_id=person.pk)
+    else:
+        contacts = contacts_about(person_id=person.pk, contacts=contacts_visible_to(user))
+    return {"person": person, "contacts": contacts, "can_triage": triages}
