@@ -4,7 +4,6 @@ a decision. Each runs in a fixed number of queries, however many contacts there 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -80,47 +79,51 @@ class TriageQueue:
     page: Page[Any]
 
 
-class _CountedPaginator(Paginator[Contact]):
-    """Pages of contacts already counted (with the counts by clock), so not counted again."""
+# The queue's page of open contacts (most urgent first) and their children: built once
+# (core/compiled.py), a page at a time.
+_QUEUE_PAGE: "Compiled[Contact]" = Compiled(
+    lambda authority, offset, size: (
+        Contact.objects.filter(authority_id=authority, status__in=Contact.OPEN_STATUSES)
+        .order_by("-immediate_danger", "received_at", "pk")
+        .select_related("referrer_agency")[offset : offset + size]
+    ),
+    shapes=("offset", "size"),
+)
+_CHILDREN_OF: "Compiled[ContactPerson]" = Compiled(
+    lambda contacts: ContactPerson.objects.filter(contact_id__in=contacts, role__in=ContactPerson.CHILD_ROLES).order_by(
+        "pk"
+    ),
+    lists=("contacts",),
+)
 
-    def __init__(self, contacts: QuerySet[Contact], per_page: int, *, count: int) -> None:
-        super().__init__(contacts, per_page)
-        self.known_count = count
 
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
-def triage_queue(*, contacts: QuerySet[Contact], now: datetime, rules: ClockRules, page: str | int = 1) -> TriageQueue:
-    """Open contacts, oldest first; any with an "immediate danger" answer above the rest.
+def triage_queue(*, authority_id: int, now: datetime, rules: ClockRules, page: str | int = 1) -> TriageQueue:
+    """The authority's open contacts, oldest first; any with an "immediate danger" answer above
+    the rest.
 
     Three queries, however many are open: the counts by clock, the page shown, and its
     children; only the page's contacts have their clocks worked out."""
-    open_contacts = contacts.filter(status__in=Contact.OPEN_STATUSES)
+    open_contacts = Contact.objects.filter(authority_id=authority_id, status__in=Contact.OPEN_STATUSES)
     counts = open_contact_counts(open_contacts, clock_boundaries(now, rules)).by_clock
-    # The queue shows each contact's children and referrer's agency: nothing else is fetched.
-    ordered = (
-        open_contacts.order_by("-immediate_danger", "received_at", "pk")
-        .select_related("referrer_agency")
-        .prefetch_related(
-            Prefetch(
-                "people",
-                queryset=ContactPerson.objects.filter(role__in=ContactPerson.CHILD_ROLES).order_by("pk"),
-                to_attr="children",
-            )
-        )
+    # The page shown, checked against the count (a page past the end shows the last), then read
+    # with each contact's children and referrer's agency: nothing else is fetched.
+    shown: Page[Any] = Paginator(range(sum(counts.values())), QUEUE_PAGE_SIZE).get_page(page)
+    contacts = _QUEUE_PAGE.list(
+        authority=authority_id, offset=(shown.number - 1) * QUEUE_PAGE_SIZE, size=QUEUE_PAGE_SIZE
     )
-    shown = _CountedPaginator(ordered, QUEUE_PAGE_SIZE, count=sum(counts.values())).get_page(page)
+    children: dict[int, list[ContactPerson]] = {}
+    for child in _CHILDREN_OF.list(contacts=[contact.pk for contact in contacts]):
+        children.setdefault(child.contact_id, []).append(child)
     rows = [
         QueueRow(
             contact=contact,
             clock=decision_clock(contact.received_at, now, immediate_danger=contact.immediate_danger, rules=rules),
-            children=contact.children,  # type: ignore[attr-defined]  # set by the Prefetch above
+            children=children.get(contact.pk, []),
             awaiting_confirmation=contact.status == Contact.Status.AWAITING_CONFIRMATION,
         )
-        for contact in shown
+        for contact in contacts
     ]
+    shown.object_list = contacts
     return TriageQueue(rows=rows, counts=counts, page=shown)
 
 
@@ -133,7 +136,7 @@ class PersonOnContact:
 def contact_people(*, user: User, contact: Contact) -> list[PersonOnContact]:
     """The people on a contact, each with the records that may be them (while not yet matched):
     two queries, however many people the referral names."""
-    entries = list(contact.people.select_related("person").order_by("pk"))
+    entries = _PEOPLE_OF.list(contact=contact.pk)
     unmatched = [entry for entry in entries if entry.person_id is None]
     found = likely_matches_each(user=user, proposed=[proposed_from(entry) for entry in unmatched])
     matches = {entry.pk: entry_matches for entry, entry_matches in zip(unmatched, found, strict=True)}
@@ -151,10 +154,21 @@ def proposed_from(entry: ContactPerson) -> ProposedPerson:
     )
 
 
-def decisions_for(contact: Contact) -> list[TriageDecision]:
-    return list(
-        contact.decisions.select_related("service", "team", "meeting_area", "decided_by", "confirmed_by", "returned_by")
+# A contact's decisions and people, read on every contact page: built once (core/compiled.py).
+_DECISIONS_OF: "Compiled[TriageDecision]" = Compiled(
+    lambda contact: (
+        TriageDecision.objects.filter(contact_id=contact)
+        .select_related("service", "team", "meeting_area", "decided_by", "confirmed_by", "returned_by")
+        .order_by("-decided_at", "-pk")
     )
+)
+_PEOPLE_OF: "Compiled[ContactPerson]" = Compiled(
+    lambda contact: ContactPerson.objects.filter(contact_id=contact).select_related("person").order_by("pk")
+)
+
+
+def decisions_for(contact: Contact) -> list[TriageDecision]:
+    return _DECISIONS_OF.list(contact=contact.pk)
 
 
 def latest_decision(contact: Contact) -> TriageDecision | None:

@@ -44,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     _require_triage(user)
     waiting = selectors.triage_queue(
-        contacts=access.contacts_for_triage(user),
+        authority_id=user.authority_id,
         now=timezone.now(),
         rules=rules_of(user.authority),
         page=request.GET.get("page", 1),
