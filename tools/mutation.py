@@ -39,11 +39,13 @@ MODULES: dict[str, list[str]] = {
         "tests/test_single_point_of_contact.py",
     ],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py", "tests/test_single_point_of_contact.py"],
+    # The casework pages' own matrix first: most mutants fail there, long before the whole
+    # permission matrix (tests/test_access.py) would have run.
     "earlyhelp/casework/access.py": [
-        "tests/test_access.py",
-        "tests/test_casework.py",
         "tests/test_casework_pages.py",
+        "tests/test_casework.py",
         "tests/test_single_point_of_contact.py",
+        "tests/test_access.py",
     ],
     "earlyhelp/accounts/signing_in.py": ["tests/test_signing_in.py"],
     "earlyhelp/accounts/granting.py": ["tests/test_accounts.py"],
