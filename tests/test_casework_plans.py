@@ -253,3 +253,24 @@ def test_the_case_file_names_the_oversight_still_to_record_and_the_team_page_the
     text = signed_in(team_leader).get(f"/teams/{episode.team_id}/").content.decode()
     assert "Waiting for your sign-off" in text
     assert "The Brennan family: Early help assessment (CAF)" in text
+
+
+def test_the_case_file_lists_a_meetings_attendees_family_first_then_by_name(episode, coach, team_leader):
+    mother, teacher = members_of(episode, coach)
+    aunt = planning.team_member_add(
+        actor=coach, episode=episode, member=MemberDetails(name="Aoife Brennan", role="Aunt", is_family=True)
+    )
+    assessed(episode, coach, team_leader)
+    planning.plan_action_add(actor=coach, episode=episode, details=an_action())
+    held = timezone.now() - timedelta(hours=2)
+    # Recorded teacher first: the case file still shows the family first, each part by name.
+    attended = [teacher.pk, mother.pk, aunt.pk]
+    planning.meeting_record(
+        actor=coach,
+        episode=episode,
+        details=MeetingDetails(kind="initial", held_at=held, minutes="Agreed", attended=attended),
+    )
+    episode.refresh_from_db()
+    case = case_file(episode, clock=Clock.of(episode.authority), now=timezone.now())
+    (meeting,) = case.meetings
+    assert [member.name for member in meeting.attendees] == ["Aoife Brennan", "Siobhan Brennan", "Ms Patel"]

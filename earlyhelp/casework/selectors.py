@@ -714,12 +714,14 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = Fa
     actions = _ACTIONS.list(episode=pk)
     members = _MEMBERS.list(episode=pk)
     meetings = _MEETINGS.list(episode=pk)
+    # Each meeting's attendees in the members' own order (the family first, then by name).
     by_pk = {member.pk: member for member in members}
+    place = {member.pk: index for index, member in enumerate(members)}
     attended: dict[int, list[TeamMember]] = {}
     for meeting_id, member_id in _ATTENDANCE.list(episode=pk):
         attended.setdefault(meeting_id, []).append(by_pk[member_id])
     for meeting in meetings:
-        meeting.attendees = attended.get(meeting.pk, [])  # type: ignore[attr-defined]
+        meeting.attendees = sorted(attended.get(meeting.pk, []), key=lambda member: place[member.pk])  # type: ignore[attr-defined]
     allocations = _ALLOCATIONS.list(episode=pk)
     basis_changes = _BASIS_CHANGES.list(episode=pk)
     lead_changes = _LEAD_CHANGES.list(episode=pk)
