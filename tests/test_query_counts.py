@@ -49,6 +49,17 @@ def test_search_results_make_a_fixed_number_of_queries(front_door, school):
     assert small == large
 
 
+def test_a_search_by_name_counts_its_matches_without_a_query_of_its_own(front_door):
+    """The candidates a name search finds first are its matches: counted as found, not again."""
+    for _ in range(3):
+        PersonFactory(last_name="Counted")
+    client = signed_in(front_door)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/people/", {"name": "Counted"}).content.decode()
+    assert "3 people found" in page
+    assert not [query for query in captured if "COUNT(" in query["sql"].upper()]
+
+
 def test_the_family_page_makes_a_fixed_number_of_queries(front_door, school):
     family = FamilyFactory()
     add_member(family, AdultFactory(), "parent")

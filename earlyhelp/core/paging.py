@@ -13,13 +13,17 @@ from django.core.paginator import Paginator
 
 
 class BoundedPaginator(Paginator[Any]):
-    def __init__(self, object_list: Any, per_page: int, *, limit: int) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, limit: int, counted: int | None = None) -> None:
+        """`counted`: the matches already counted up to one past the limit, when the caller knows."""
         super().__init__(object_list, per_page)
         self.limit = limit
+        self.known = counted
 
     @cached_property
     def counted(self) -> int:
-        """Matches counted, up to one past the limit (one query, stopping early)."""
+        """Matches counted, up to one past the limit (one query, stopping early, unless known)."""
+        if self.known is not None:
+            return min(self.known, self.limit + 1)
         matches: Any = self.object_list
         return int(matches[: self.limit + 1].count())
 

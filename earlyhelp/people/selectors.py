@@ -57,7 +57,15 @@ def name_word_letters(token: str) -> Q:
     return Q(search_name__startswith=token) | Q(search_name__contains=f" {token}")
 
 
-def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
+@dataclass(frozen=True)
+class SearchResults:
+    people: QuerySet[Person]
+    # How many matched, counted up to one past the limit, when the search already knows (a search
+    # by name finds its candidates first); None when the page must count them.
+    counted: int | None = None
+
+
+def person_search(*, user: User, criteria: SearchCriteria) -> SearchResults:
     """People matching every criterion given, closest names first.
 
     Each criterion is one an index serves (ADR 14): the NHS number, UPN, date of birth (or due
@@ -76,15 +84,15 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
         people = people.filter(postcode=postcode_normalise(criteria.postcode))
     tokens = name_normalise(criteria.name).split()
     if not tokens:
-        return people.order_by("last_name", "first_name", "id")
+        return SearchResults(people.order_by("last_name", "first_name", "id"))
     for token in tokens:
         sound = name_sound(token)
         people = people.filter(name_word_letters(token) | Q(first_name_sound=sound) | Q(last_name_sound=sound))
     # Ranked among a bounded set of candidates: a common surname (thousands of Smiths) would
     # otherwise fetch and sort every one of them to show 25. Up to SEARCH_LIMIT matches this is
     # every match; beyond it, the page says to add a date of birth or a postcode.
-    # Found once here (one query that stops at the bound), so that counting them and ranking a
-    # page are each a look-up by primary key rather than the search again.
+    # Found once here (one query that stops at the bound), so that they are counted without a
+    # query of their own and a page is ranked by primary key rather than by the search again.
     candidates = list(people.order_by().values_list("pk", flat=True)[: SEARCH_LIMIT + 1])
     # Letters typed exactly rank above names that only sound alike.
     exactness = sum(
@@ -100,7 +108,7 @@ def person_search(*, user: User, criteria: SearchCriteria) -> QuerySet[Person]:
         .annotate(exactness=exactness)
         .order_by("-exactness", "last_name", "first_name", "id")
     )
-    return ranked
+    return SearchResults(ranked, counted=len(candidates))
 
 
 @dataclass(frozen=True)

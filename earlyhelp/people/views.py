@@ -67,9 +67,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
             nhs_number=data["nhs_number"],
             upn=data["upn"],
         )
-        page = BoundedPaginator(
-            selectors.person_search(user=user, criteria=criteria), PAGE_SIZE, limit=SEARCH_LIMIT
-        ).get_page(request.GET.get("page"))
+        found = selectors.person_search(user=user, criteria=criteria)
+        page = BoundedPaginator(found.people, PAGE_SIZE, limit=SEARCH_LIMIT, counted=found.counted).get_page(
+            request.GET.get("page")
+        )
         record_search(actor=user, criteria=criteria.as_audit_details(), found=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
