@@ -37,6 +37,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_audit.py",
         "tests/test_people_merging.py",
         "tests/test_single_point_of_contact.py",
+        "tests/test_restricted.py",
     ],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py", "tests/test_single_point_of_contact.py"],
     # The casework pages' own matrix first: most mutants fail there, long before the whole
@@ -45,6 +46,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_casework_pages.py",
         "tests/test_casework.py",
         "tests/test_single_point_of_contact.py",
+        "tests/test_restricted.py",
         "tests/test_access.py",
     ],
     "earlyhelp/accounts/signing_in.py": ["tests/test_signing_in.py"],
