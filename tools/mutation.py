@@ -5,6 +5,7 @@ CI (a run of the tests for every mutant), so run it on what you change.
     python tools/mutation.py                          # every rule module
     python tools/mutation.py earlyhelp/frontdoor/clock.py   # one module
     python tools/mutation.py --list earlyhelp/frontdoor/clock.py   # the mutants, not run
+    python tools/mutation.py earlyhelp/people/access.py --lines 38-47,85-100   # only what changed
 
 Each mutant is one of: a comparison turned (< and <=, == and !=, in and not in), arithmetic
 swapped (+ and -), `and` and `or` swapped, a `not` dropped, a number moved by one, True and False
@@ -213,12 +214,27 @@ def _tests_pass(tests: list[str], timeout: int) -> bool:
     return result.returncode == 0
 
 
-def run_module(path: str, tests: list[str], timeout: int) -> tuple[int, list[Mutant]]:
+def _within(line: int, lines: list[tuple[int, int]]) -> bool:
+    return not lines or any(first <= line <= last for first, last in lines)
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    """ "38-47,85" as [(38, 47), (85, 85)]."""
+    ranges = []
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        ranges.append((int(first), int(last or first)))
+    return ranges
+
+
+def run_module(
+    path: str, tests: list[str], timeout: int, lines: list[tuple[int, int]] | None = None
+) -> tuple[int, list[Mutant]]:
     file = ROOT / path
     original = file.read_text(encoding="utf-8")
     if not _tests_pass(tests, timeout * 3):
         raise SystemExit(f"The tests for {path} fail before any change: fix them first.")
-    found = mutants_of(original)
+    found = [mutant for mutant in mutants_of(original) if _within(mutant.line, lines or [])]
     survivors: list[Mutant] = []
     try:
         for mutant in found:
@@ -238,6 +254,7 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: every rule module)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--timeout", type=int, default=300, help="seconds a mutant's test run may take")
+    parser.add_argument("--lines", default="", help="only the mutants on these lines (38-47,85): what changed")
     options = parser.parse_args()
     chosen = options.modules or list(MODULES)
     scores = []
@@ -247,11 +264,13 @@ def main() -> None:
             raise SystemExit(f"{path} is not a rule module with tests named in tools/mutation.py")
         if options.list:
             for mutant in mutants_of((ROOT / path).read_text(encoding="utf-8")):
+                if not _within(mutant.line, _line_ranges(options.lines)):
+                    continue
                 print(f"{path}:{mutant.line}: {mutant.what}")
             continue
         started = time.monotonic()
         print(f"{path} (tests: {' '.join(tests)})", flush=True)
-        total, survivors = run_module(path, tests, options.timeout)
+        total, survivors = run_module(path, tests, options.timeout, _line_ranges(options.lines))
         score = 100 * (total - len(survivors)) / total if total else 100.0
         scores.append((path, total, len(survivors), score))
         print(
