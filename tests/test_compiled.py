@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.test.utils import CaptureQueriesContext
 
-from earlyhelp.core.compiled import Compiled, _padded_length
+from earlyhelp.core.compiled import Compiled, _padded_length, _storable
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Role
 from tests.factories import TeamFactory, UserFactory
@@ -141,3 +141,8 @@ def test_an_id_no_column_can_hold_matches_nothing(teams):
     first = User.objects.order_by("pk")[0]
     assert many.list(users=[2**70, first.pk, -(2**64)]) == [first]
     assert many.list(users=[2**70]) == []
+
+
+def test_the_ids_a_column_can_hold_are_the_64_bit_integers_exactly():
+    assert _storable(2**63 - 1) and _storable(-(2**63)) and _storable(0)
+    assert not _storable(2**63) and not _storable(-(2**63) - 1)
