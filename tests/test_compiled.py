@@ -144,5 +144,8 @@ def test_an_id_no_column_can_hold_matches_nothing(teams):
 
 
 def test_the_ids_a_column_can_hold_are_the_64_bit_integers_exactly():
-    assert _storable(2**63 - 1) and _storable(-(2**63)) and _storable(0)
-    assert not _storable(2**63) and not _storable(-(2**63) - 1)
+    assert _storable(2**63 - 1)
+    assert _storable(-(2**63))
+    assert _storable(0)
+    assert not _storable(2**63)
+    assert not _storable(-(2**63) - 1)
