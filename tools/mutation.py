@@ -33,21 +33,21 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/casework/schedule.py": ["tests/test_casework_timescales.py"],
     "earlyhelp/people/identifiers.py": ["tests/test_identifiers.py"],
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
+    # Each access module's quickest tests first: a mutant caught there never waits for the whole
+    # permission matrix (tests/test_access.py, minutes a run).
     "earlyhelp/people/access.py": [
-        "tests/test_access.py",
-        "tests/test_audit.py",
+        "tests/test_restricted.py",
         "tests/test_people_merging.py",
         "tests/test_single_point_of_contact.py",
-        "tests/test_restricted.py",
+        "tests/test_audit.py",
+        "tests/test_access.py",
     ],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py", "tests/test_single_point_of_contact.py"],
-    # The casework pages' own matrix first: most mutants fail there, long before the whole
-    # permission matrix (tests/test_access.py) would have run.
     "earlyhelp/casework/access.py": [
-        "tests/test_casework_pages.py",
-        "tests/test_casework.py",
-        "tests/test_single_point_of_contact.py",
         "tests/test_restricted.py",
+        "tests/test_casework_pages.py",
+        "tests/test_single_point_of_contact.py",
+        "tests/test_casework.py",
         "tests/test_access.py",
     ],
     # Which ids a query built once runs with: a wrong one would show another family's record.
