@@ -149,3 +149,18 @@ def test_the_ids_a_column_can_hold_are_the_64_bit_integers_exactly():
     assert _storable(0)
     assert not _storable(2**63)
     assert not _storable(-(2**63) - 1)
+
+
+@pytest.mark.django_db
+def test_several_named_ids_and_a_list_each_go_to_their_own_places(authority, teams):
+    some = Compiled(
+        lambda authority, team, users: User.objects.filter(authority_id=authority, team_id=team, pk__in=users).order_by(
+            "pk"
+        ),
+        lists=("users",),
+    )
+    for team in teams:
+        members = list(User.objects.filter(team=team).order_by("pk"))
+        wanted = [member.pk for member in members][:2]
+        assert some.list(authority=authority.pk, team=team.pk, users=wanted) == members[:2]
+    assert some.list(authority=authority.pk + 1, team=teams[0].pk, users=[teams[0].members.first().pk]) == []

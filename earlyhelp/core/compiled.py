@@ -37,10 +37,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
-T = TypeVar("T")
+T = TypeVar("T")  # pragma: no mutate (a type's name)
 
 # Stand-in ids: far above any id a table will reach.
-_STAND_IN = 7_000_000_000_000_000_000
+_STAND_IN = 7_000_000_000_000_000_000  # pragma: no mutate (any number far above every id)
 # A list of ids is padded up to the next of these lengths (longer lists: the next multiple of 256).
 _LIST_LENGTHS = (1, 4, 16, 64, 256)
 
@@ -112,7 +112,8 @@ class Compiled(Generic[T]):
             value = values[name]
             ids = [value] if isinstance(value, int) else list(value)
             ids += [ids[-1]] * (len(places) - len(ids))
-            for positions, pk in zip(places, ids, strict=True):
+            # Padded to its places above, so the two are always as long: strictness cannot show.
+            for positions, pk in zip(places, ids, strict=True):  # pragma: no mutate
                 for position in positions:
                     params[position] = int(pk)
         compiler = copy.copy(built.compiler)
@@ -126,7 +127,7 @@ class Compiled(Generic[T]):
     def _stand_ins(self, values: dict[str, Any], lengths: dict[str, int]) -> dict[str, Any]:
         stand_ins: dict[str, Any] = {}
         for index, name in enumerate(sorted(values)):
-            base = _STAND_IN + index * 1_000_000
+            base = _STAND_IN + index * 1_000_000  # the spacing is any above the longest list's length
             stand_ins[name] = [base + offset for offset in range(lengths[name])] if name in self.lists else base
         return stand_ins
 
