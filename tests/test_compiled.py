@@ -164,3 +164,18 @@ def test_several_named_ids_and_a_list_each_go_to_their_own_places(authority, tea
         wanted = [member.pk for member in members][:2]
         assert some.list(authority=authority.pk, team=team.pk, users=wanted) == members[:2]
     assert some.list(authority=authority.pk + 1, team=teams[0].pk, users=[teams[0].members.first().pk]) == []
+
+
+@pytest.mark.django_db
+def test_the_querys_own_numbers_yes_no_and_words_stay_as_written(teams):
+    """Only the stand-ins are ids to replace: a number, a yes or no and a word the query holds
+    itself are left as they are."""
+    mixed = Compiled(
+        lambda team: (
+            User.objects.filter(team_id=team, pk__gt=0, is_active=True)
+            .exclude(email="nobody@example.test")
+            .order_by("pk")
+        )
+    )
+    for team in teams:
+        assert mixed.list(team=team.pk) == list(by_team(team.pk).filter(is_active=True))
