@@ -358,3 +358,28 @@ def test_the_plan_team_and_assessment_pages_make_a_fixed_number_of_queries(team,
     _grow_case(episode, team, coach, team_leader, 6)
     large = [queries_for(client, page) for page in pages]
     assert small == large
+
+
+def test_after_changing_the_lead_each_goes_where_they_may_still_look(team, coach, team_leader, alice, frameworks):
+    """The coach who hands the lead to a partner stays on the case file; the partner who hands it
+    back no longer sees the episode, so goes home rather than to a page that would refuse them."""
+    episode = episode_allocated(team, coach, team_leader)
+    today = timezone.localdate()
+
+    def handed_to(lead) -> dict[str, object]:
+        episode.refresh_from_db()
+        return {
+            "version": str(episode.version),
+            "lead": str(lead.pk),
+            "agreed_with_family": "on",
+            "handover": "Met at school with the family",
+            **_date_fields("handed_over_on", today),
+        }
+
+    page = f"/episodes/{episode.pk}/lead-practitioner/"
+    response = signed_in(coach).post(page, handed_to(alice))
+    assert response.status_code == 302
+    assert response["Location"] == f"/episodes/{episode.pk}/"
+    response = signed_in(alice).post(page, handed_to(coach))
+    assert response.status_code == 302
+    assert response["Location"] == "/"
