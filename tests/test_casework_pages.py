@@ -383,3 +383,16 @@ def test_after_changing_the_lead_each_goes_where_they_may_still_look(team, coach
     response = signed_in(alice).post(page, handed_to(coach))
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_an_episode_refused_is_recorded_as_a_refused_look_at_that_episode(team, coach, team_leader, bob, frameworks):
+    from earlyhelp.audit.models import AuditEvent
+
+    episode = episode_allocated(team, coach, team_leader)
+    assert signed_in(bob).get(f"/episodes/{episode.pk}/").status_code == 404
+    refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED, actor=bob)
+    assert (refused.target_type, refused.target_id, refused.details) == (
+        "casework.episode",
+        episode.pk,
+        {"attempted": "open"},
+    )
