@@ -386,11 +386,17 @@ def test_after_changing_the_lead_each_goes_where_they_may_still_look(team, coach
 
 
 def test_an_episode_refused_is_recorded_as_a_refused_look_at_that_episode(team, coach, team_leader, bob, frameworks):
+    from django.http import Http404
+
     from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.casework.access import get_episode_for_user
 
     episode = episode_allocated(team, coach, team_leader)
     assert signed_in(bob).get(f"/episodes/{episode.pk}/").status_code == 404
-    refused = AuditEvent.objects.get(verb=AuditEvent.Verb.REFUSED, actor=bob)
+    with pytest.raises(Http404, match=r"^No episode found$"):
+        get_episode_for_user(bob, episode.pk, attempted="change")
+    refused = AuditEvent.objects.filter(verb=AuditEvent.Verb.REFUSED, actor=bob).order_by("pk").first()
+    assert refused is not None
     assert (refused.target_type, refused.target_id, refused.details) == (
         "casework.episode",
         episode.pk,
