@@ -4,9 +4,10 @@ number of queries however many families or however long the case (tests/test_que
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -42,6 +43,8 @@ from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, 
 from earlyhelp.core.compiled import Compiled
 from earlyhelp.frontdoor.clock import WorkingTime
 from earlyhelp.organisations.models import Authority, Team, User
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def visit_dates(kind_label: str, happened_at: datetime, written_at: datetime | None) -> VisitDates:
@@ -633,6 +636,11 @@ class CaseFile:
         return [score for score in self.wellbeing if score.person_id == child.person_id]
 
 
+def _of_episode(model: type[_M], *ordering: str) -> "Compiled[_M]":
+    """An episode's records of one kind, in `ordering`, built once."""
+    return Compiled(lambda episode: model._default_manager.filter(episode_id=episode).order_by(*ordering))
+
+
 # The case file's records, one query per kind, each built once (core/compiled.py): filtered by
 # the episode's id and ordered without joining the episode again.
 _CHILDREN: "Compiled[EpisodeChild]" = Compiled(
@@ -647,18 +655,10 @@ _CHILDREN_NEEDS: "Compiled[Any]" = Compiled(
         .order_by("codedneed__needs_list_id", "codedneed__order", "pk")
     )
 )
-_OVERSIGHTS: "Compiled[Oversight]" = Compiled(
-    lambda episode: Oversight.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
-)
-_CASE_NOTES: "Compiled[CaseNote]" = Compiled(
-    lambda episode: CaseNote.objects.filter(episode_id=episode).order_by("-happened_at", "-pk")
-)
-_ACTIONS: "Compiled[PlanAction]" = Compiled(
-    lambda episode: PlanAction.objects.filter(episode_id=episode).order_by("by_when", "pk")
-)
-_MEETINGS: "Compiled[Meeting]" = Compiled(
-    lambda episode: Meeting.objects.filter(episode_id=episode).order_by("held_at", "pk")
-)
+_OVERSIGHTS = _of_episode(Oversight, "recorded_at", "pk")
+_CASE_NOTES = _of_episode(CaseNote, "-happened_at", "-pk")
+_ACTIONS = _of_episode(PlanAction, "by_when", "pk")
+_MEETINGS = _of_episode(Meeting, "held_at", "pk")
 _ATTENDANCE: "Compiled[tuple[int, int]]" = Compiled(
     lambda episode: (
         Meeting.attended.through.objects.filter(meeting__episode_id=episode)
@@ -666,29 +666,17 @@ _ATTENDANCE: "Compiled[tuple[int, int]]" = Compiled(
         .values_list("meeting_id", "teammember_id")
     )
 )
-_MEMBERS: "Compiled[TeamMember]" = Compiled(
-    lambda episode: TeamMember.objects.filter(episode_id=episode).order_by("-is_family", "name", "pk")
-)
+_MEMBERS = _of_episode(TeamMember, "-is_family", "name", "pk")
 _REFERRALS: "Compiled[EpisodeReferral]" = Compiled(
     lambda episode: (
         EpisodeReferral.objects.filter(episode_id=episode).select_related("contact").order_by("joined_at", "pk")
     )
 )
-_ALLOCATIONS: "Compiled[Allocation]" = Compiled(
-    lambda episode: Allocation.objects.filter(episode_id=episode).order_by("allocated_at", "pk")
-)
-_WELLBEING: "Compiled[WellbeingScore]" = Compiled(
-    lambda episode: WellbeingScore.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
-)
-_BASIS_CHANGES: "Compiled[LegalBasisChange]" = Compiled(
-    lambda episode: LegalBasisChange.objects.filter(episode_id=episode).order_by("changed_at", "pk")
-)
-_LEAD_CHANGES: "Compiled[LeadPractitionerChange]" = Compiled(
-    lambda episode: LeadPractitionerChange.objects.filter(episode_id=episode).order_by("recorded_at", "pk")
-)
-_ESCALATIONS: "Compiled[CapacityEscalation]" = Compiled(
-    lambda episode: CapacityEscalation.objects.filter(episode_id=episode).order_by("raised_at", "pk")
-)
+_ALLOCATIONS = _of_episode(Allocation, "allocated_at", "pk")
+_WELLBEING = _of_episode(WellbeingScore, "recorded_at", "pk")
+_BASIS_CHANGES = _of_episode(LegalBasisChange, "changed_at", "pk")
+_LEAD_CHANGES = _of_episode(LeadPractitionerChange, "recorded_at", "pk")
+_ESCALATIONS = _of_episode(CapacityEscalation, "raised_at", "pk")
 _ASSESSMENTS: "Compiled[Assessment]" = Compiled(
     lambda episode: (
         Assessment.objects.filter(episode_id=episode).select_related("template").order_by("-started_at", "-pk")
