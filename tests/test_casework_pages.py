@@ -11,6 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from earlyhelp.audit.models import AuditEvent
+from earlyhelp.audit.trail import audited_writes, record_change
 from earlyhelp.casework import leading
 from earlyhelp.casework.allocating import episode_allocate
 from earlyhelp.casework.models import CapacityEscalation, Episode, LegalBasis
@@ -118,6 +120,25 @@ def test_my_families_lists_the_coachs_families_soonest_first_with_each_timescale
     assert "The Brennan family" in text
     assert "working day" in text
     assert "days left" in text or "Due today" in text
+
+
+def test_the_lists_of_families_escape_what_people_typed(team, coach, team_leader, frameworks):
+    """The lists are rendered by Jinja2 (ADR 27): a family's name and a child's are text, never markup."""
+    episode = episode_allocated(team, coach, team_leader)
+    family, child = episode.family, episode.children.select_related("person").first().person
+    with audited_writes():
+        family.name = "The <script>alert(1)</script> O'Neill family"
+        family.save(update_fields=["name"])
+        child.first_name = "<b>Ava"
+        child.save(update_fields=["first_name"])
+        for record in (family, child):
+            record_change(actor=team_leader, verb=AuditEvent.Verb.UPDATED, target=record, changes={"test": "renamed"})
+    for client, url in ((signed_in(coach), "/my-families/"), (signed_in(team_leader), f"/teams/{team.pk}/")):
+        text = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in text
+        assert "<b>Ava" not in text
+        assert "The &lt;script&gt;alert(1)&lt;/script&gt; O&#39;Neill family" in text
+        assert "&lt;b&gt;Ava" in text
 
 
 def test_the_team_page_shows_caseloads_against_capacity_and_families_awaiting_a_coach(

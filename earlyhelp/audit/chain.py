@@ -181,6 +181,38 @@ def _insert(events: list["AuditEvent"]) -> None:
             event._state.db = connection.alias
 
 
+def _insert_and_head_move(events: list["AuditEvent"], sequence: int, digest: str) -> None:
+    """PostgreSQL: INSERT the entries and move the chain's head in one statement, whose text is
+    the same however many entries a page writes: the entries go as one JSON array that the
+    database turns into rows of the table's own type (`json_populate_recordset`). The driver
+    then parses the statement once per process, not once per page; it sends one text, not a
+    value per column per entry; and the head's move needs no round trip of its own."""
+    from earlyhelp.audit.models import AuditEvent, ChainHead
+
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    head = connection.ops.quote_name(ChainHead._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    sql = (
+        f"WITH moved AS (UPDATE {head} SET sequence = %s, digest = %s WHERE id = 1) "  # nosec B608
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s) "
+        "RETURNING id"
+    )
+    rows = [{str(field.column): _json_value(getattr(event, field.attname)) for field in fields} for event in events]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sequence, digest, json.dumps(rows, ensure_ascii=False)])
+        ids = [found[0] for found in cursor.fetchall()]
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
+
+
+def _json_value(value: Any) -> Any:
+    """A value as JSON carries it to PostgreSQL: a moment in ISO 8601 with its offset."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def write(events: list["AuditEvent"]) -> None:
     """Write new entries: chained at once when on their own, sealed after commit inside a
     transaction (module docstring)."""
@@ -197,8 +229,11 @@ def write(events: list["AuditEvent"]) -> None:
         for event in events:
             sequence += 1
             digest = _link(event, digest, sequence)
-        _insert(events)
-        _head_move(sequence, digest)
+        if connection.vendor == "postgresql":
+            _insert_and_head_move(events, sequence, digest)
+        else:
+            _insert(events)
+            _head_move(sequence, digest)
 
 
 def seal() -> int:

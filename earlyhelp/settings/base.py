@@ -92,6 +92,13 @@ TEMPLATES = [
             "builtins": ["earlyhelp.core.templatetags.govuk_dates"],
         },
     },
+    # The lists whose rows are most of a page's rendering (ADR 27); every other page is above.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "earlyhelp" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "earlyhelp.core.jinja.environment"},
+    },
 ]
 FORM_RENDERER = "earlyhelp.core.forms.GovukFormRenderer"
 
