@@ -103,7 +103,7 @@ def person_search(*, user: User, criteria: SearchCriteria) -> SearchResults:
         start=Value(0, output_field=IntegerField()),
     )
     ranked: QuerySet[Person] = (
-        Person.objects.filter(pk__in=candidates)
+        Person.objects.filter(pk__any_of=candidates)
         .select_related("school")
         .annotate(exactness=exactness)
         .order_by("-exactness", "last_name", "first_name", "id")
