@@ -17,7 +17,6 @@ from django.db.models.sql.compiler import SQLCompiler
 @IntegerField.register_lookup
 class AnyOf(Lookup):
     lookup_name = "any_of"
-    prepare_rhs = False
 
     def get_prep_lookup(self) -> list[Any]:
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
