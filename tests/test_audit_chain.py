@@ -260,6 +260,10 @@ def test_entries_written_on_their_own_are_stored_as_given_however_many_at_once(c
     assert first is not None
     assert [entry.chain_sequence for entry in listed] == list(range(first, first + 300))
     assert chain.verify().intact
+    # Each entry given back as Django gives back a row it saved: no longer "being added", and of
+    # this database.
+    assert [entry._state.adding for entry in listed] == [False] * 300
+    assert {entry._state.db for entry in listed} == {"default"}
 
 
 def test_the_digests_are_sha256_of_documented_canonical_json_that_an_outside_verifier_can_recompute():

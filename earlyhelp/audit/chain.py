@@ -200,9 +200,10 @@ def _insert_and_head_move(events: list["AuditEvent"], sequence: int, digest: str
     )
     rows = [{str(field.column): _json_value(getattr(event, field.attname)) for field in fields} for event in events]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [sequence, digest, json.dumps(rows, ensure_ascii=False)])
+        # (Escaped or not, PostgreSQL reads the same text from the JSON: a smaller statement unescaped.)
+        cursor.execute(sql, [sequence, digest, json.dumps(rows, ensure_ascii=False)])  # pragma: no mutate
         ids = [found[0] for found in cursor.fetchall()]
-    for event, pk in zip(events, ids, strict=True):
+    for event, pk in zip(events, ids, strict=True):  # pragma: no mutate (one id per entry, by RETURNING)
         event.pk = pk
         event._state.adding = False
         event._state.db = connection.alias
