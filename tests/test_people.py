@@ -8,7 +8,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.people import services
 from earlyhelp.people.models import Family, FamilyMembership, Person, Relationship
 from tests.conftest import signed_in
-from tests.factories import AdultFactory, FamilyFactory, PersonFactory, add_member, consent_to_share
+from tests.factories import AdultFactory, FamilyFactory, PersonFactory, UnbornFactory, add_member, consent_to_share
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +409,16 @@ def test_each_person_on_a_referral_is_matched_only_to_records_that_may_be_them(f
     assert [[match.person for match in matches] for matches in found] == [[mother], [child], []]
     assert found[1][0].reasons == ("Similar name and the same date of birth",)
     assert likely_matches_each(user=front_door, proposed=[]) == []
+
+
+def test_search_results_are_rendered_as_text_and_each_links_to_the_record(front_door):
+    """A page of results is rendered by Jinja2 (ADR 27): names are text, never markup."""
+    typed = PersonFactory(first_name="<i>Ava", last_name="O'Brien", postcode="NN1 5AB")
+    unborn = UnbornFactory(last_name="O'Brien")
+    page = signed_in(front_door).get("/people/", {"name": "obrien"}).content.decode()
+    assert "<i>Ava" not in page
+    assert "&lt;i&gt;Ava O&#39;Brien" in page
+    assert f'href="/people/{typed.pk}/"' in page
+    assert f'href="/people/{unborn.pk}/"' in page
+    assert "Due " in page
+    assert "2 people found" in page
