@@ -36,9 +36,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # After changing requirements.in or requirements-dev.in: the locks again, with every file's hash.
+# Extras are kept (cachecontrol[filecache]): pip checking hashes treats a dependency's extra as a
+# requirement of its own, and refuses it unpinned once a newer release of the package is out.
 lock: setup
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 # Known vulnerabilities in the locked dependencies (PyPI's advisories; outside make test: see the
 # README's "Dependencies" for why).
