@@ -1,6 +1,6 @@
 """The Jinja2 environment for the few lists rendered by Jinja2 rather than Django's own engine
-(ADR 27): a team page's or a coach's families, and the case file, whose rows are most of those
-pages' rendering.
+(ADR 27): a team page's or a coach's families, the case file and a page of search results,
+whose rows are most of those pages' rendering.
 
 Everything else stays in Django templates. What a Jinja2 template can use is only what is named
 here: the GOV.UK date filters every page uses, a moment for `<time>`, and `url` for a page's
