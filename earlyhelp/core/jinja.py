@@ -11,8 +11,10 @@ and prints a datetime as it is given: every date on a page goes through a GOV.UK
 from datetime import datetime
 from typing import Any
 
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment, StrictUndefined
 
 from earlyhelp.core.templatetags.govuk_dates import govuk_date, govuk_datetime, govuk_number, govuk_time
@@ -42,3 +44,12 @@ def environment(**options: Any) -> Environment:
     )
     env.globals.update(url=url)
     return env
+
+
+def rendered(name: str, **values: Any) -> SafeString:
+    """A Jinja2 template's HTML, for a Django template tag to place in its page. The template
+    itself, not Django's wrapper of it: the wrapper would add the request's context (CSRF token,
+    the signed-in user) that these lists do not use."""
+    template = engines["jinja2"].env.get_template(name)  # type: ignore[attr-defined]
+    html: str = template.render(values)
+    return mark_safe(html)  # nosec B308, B703 (Jinja2 escaped every value: autoescape is on)

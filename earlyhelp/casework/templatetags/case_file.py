@@ -3,10 +3,10 @@
 from typing import Any
 
 from django import template
-from django.template import engines
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from earlyhelp.core.jinja import rendered
 from earlyhelp.sharing.templatetags.sharing_record import shared_without_consent
 
 register = template.Library()
@@ -21,6 +21,4 @@ def case_file_content(context: template.Context) -> SafeString:
     # Decisions to share without consent: the sharing app's own template, as on every other page.
     banner = get_template("sharing/includes/shared_without_consent.html")
     values["shared_without_consent"] = mark_safe(banner.render(shared_without_consent(values["episode"].family)))  # nosec B308, B703 (a Django template's output, escaped there)
-    page = engines["jinja2"].env.get_template("casework/case_file.html")  # type: ignore[attr-defined]
-    html: str = page.render(values)
-    return mark_safe(html)  # nosec B308, B703 (Jinja2 escaped every value: autoescape is on)
+    return rendered("casework/case_file.html", **values)
