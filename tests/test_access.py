@@ -378,6 +378,12 @@ MATRIX = {
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",
         NOBODY | {"head_of_service": 200},
     ),
+    # The family's record: read as the case file is; added to by whoever works the episode.
+    "records:chronology": (lambda o: f"/episodes/{an_episode().pk}/chronology/", expect(200, 404, 404)),
+    "records:chronology-add": (
+        lambda o: f"/episodes/{an_episode().pk}/chronology/add/",
+        NOBODY | LEADER | {"coach": 200},
+    ),
     "directory:services": (lambda o: "/services/", expect(200, 200, 200, others=200, anonymous=200)),
     # The referrals API needs a partner system's key; a signed-in session is not enough.
     "api:need_list": (lambda o: "/api/v1/referrals/needs", expect(401, 401, 401, others=401, anonymous=401)),
@@ -420,6 +426,7 @@ INFORMATION_GOVERNANCE_READS = {
     "casework:team-around-the-family",
     "casework:assessment-detail",
     "casework:closure-letter",
+    "records:chronology",
     "governance:due",
     "governance:review",
     "governance:disposed",
@@ -455,9 +462,9 @@ def test_the_matrix_covers_every_page_of_the_service():
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(request, role, url_name, okafor):
     build, outcomes = MATRIX[url_name]
-    if url_name.startswith(("thresholds:", "api:", "frontdoor:", "casework:")):
+    if url_name.startswith(("thresholds:", "api:", "frontdoor:", "casework:", "records:")):
         request.getfixturevalue("frameworks")
-    if url_name.startswith("casework:"):
+    if url_name.startswith(("casework:", "records:")):
         request.getfixturevalue("coach")
         request.getfixturevalue("team_leader")
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))

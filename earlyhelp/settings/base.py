@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "earlyhelp.directory",
     "earlyhelp.frontdoor",
     "earlyhelp.casework",
+    "earlyhelp.records",
     "earlyhelp.governance",
     "earlyhelp.site",
     "ninja",

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from earlyhelp.records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("episodes/<int:pk>/chronology/", views.chronology, name="chronology"),
+    path("episodes/<int:pk>/chronology/add/", views.chronology_add, name="chronology-add"),
+]
