@@ -380,6 +380,10 @@ MATRIX = {
     ),
     # The family's record: read as the case file is; added to by whoever works the episode.
     "records:chronology": (lambda o: f"/episodes/{an_episode().pk}/chronology/", expect(200, 404, 404)),
+    "records:genogram-and-ecomap": (
+        lambda o: f"/episodes/{an_episode().pk}/genogram-and-ecomap/",
+        expect(200, 404, 404),
+    ),
     "records:chronology-add": (
         lambda o: f"/episodes/{an_episode().pk}/chronology/add/",
         NOBODY | LEADER | {"coach": 200},
@@ -427,6 +431,7 @@ INFORMATION_GOVERNANCE_READS = {
     "casework:assessment-detail",
     "casework:closure-letter",
     "records:chronology",
+    "records:genogram-and-ecomap",
     "governance:due",
     "governance:review",
     "governance:disposed",

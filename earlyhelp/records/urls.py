@@ -7,4 +7,5 @@ app_name = "records"
 urlpatterns = [
     path("episodes/<int:pk>/chronology/", views.chronology, name="chronology"),
     path("episodes/<int:pk>/chronology/add/", views.chronology_add, name="chronology-add"),
+    path("episodes/<int:pk>/genogram-and-ecomap/", views.genogram_and_ecomap, name="genogram-and-ecomap"),
 ]

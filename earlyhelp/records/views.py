@@ -1,19 +1,22 @@
-"""The family's record: its chronology. Thin: fetch through casework's `access`, parse with a
+"""The family's record: its chronology, genogram and ecomap. Thin: fetch through casework's `access`, parse with a
 form, call one service, render or redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.casework import access
 from earlyhelp.core.forms import service_errors_show
+from earlyhelp.core.jinja import rendered
 from earlyhelp.organisations.models import user_of
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.models import FamilyMembership
 from earlyhelp.records.chronology import Filters, family_chronology
+from earlyhelp.records.family_maps import family_maps
 from earlyhelp.records.forms import ChronologyEntryForm, ChronologyFiltersForm
 from earlyhelp.records.recording import chronology_entry_add
 
@@ -81,3 +84,24 @@ def chronology_add(request: HttpRequest, pk: int) -> HttpResponse:
         actor=user, shown=[membership.person for membership in children], where=f"chronology of {found.reference}"
     )
     return render(request, "records/chronology_add.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET"])
+def genogram_and_ecomap(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both pictures, drawn from the record, each with its text alternative (WCAG 1.1.1)."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    maps = family_maps(user, found, today=timezone.localdate())
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=maps.records, where=f"genogram and ecomap of {found.reference}")
+    family = str(found.family)
+    return render(
+        request,
+        "records/genogram_and_ecomap.html",
+        {
+            "episode": found,
+            "maps": maps,
+            "genogram": rendered("records/genogram.svg", picture=maps.genogram, family=family),
+            "ecomap": rendered("records/ecomap.svg", picture=maps.ecomap, family=family),
+        },
+    )
