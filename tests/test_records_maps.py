@@ -105,7 +105,7 @@ def test_the_pictures_have_a_node_for_every_person_and_agency_and_a_line_for_eve
     members = set(FamilyMembership.objects.filter(family=episode.family).values_list("person_id", flat=True))
     agencies = {"Family Support Team North", school.name, alice.agency.name, "Northamptonshire Healthcare"}
     ecomap_nodes = {
-        element.get("data-node"): element.findtext(f"{SVG}title")
+        str(element.get("data-node")): element.findtext(f"{SVG}title")
         for element in ecomap.iter()
         if element.get("data-node")
     }
