@@ -330,6 +330,14 @@ MATRIX = {
     "casework:my-team": (lambda o: "/team/", NOBODY | {"team_leader": 302, "head_of_service": 302}),
     "casework:team": (lambda o: f"/teams/{an_episode().team_id}/", NOBODY | GOVERNANCE),
     "casework:episode": (lambda o: f"/episodes/{an_episode().pk}/", expect(200, 404, 404)),
+    # Supervision: the team's leaders record it; they and the head of service read it.
+    "casework:supervision": (lambda o: f"/teams/{an_episode().team_id}/supervision/", NOBODY | GOVERNANCE),
+    "casework:supervision-individual": (
+        lambda o: f"/teams/{an_episode().team_id}/supervision/individual/",
+        NOBODY | LEADER,
+    ),
+    "casework:supervision-group": (lambda o: f"/teams/{an_episode().team_id}/supervision/group/", NOBODY | LEADER),
+    "casework:case-supervision": (lambda o: f"/episodes/{an_episode().pk}/case-supervision/", NOBODY | LEADER),
     "casework:allocate": (lambda o: f"/episodes/{an_episode(allocated=False).pk}/allocate/", NOBODY | LEADER),
     "casework:escalate": (
         lambda o: f"/episodes/{an_episode(allocated=False).pk}/ask-the-head-of-service/",

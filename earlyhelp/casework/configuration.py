@@ -53,6 +53,7 @@ def timescale_rules(settings: CaseworkSettings) -> TimescaleRules:
         review_interval_weeks=settings.review_interval_weeks,
         case_note_working_hours=settings.case_note_working_hours,
         intervention_months=settings.intervention_months,
+        case_supervision_months=settings.case_supervision_months,
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework import allocating, assessing, closing, leading, planning, visiting
+from earlyhelp.casework import allocating, assessing, closing, leading, planning, supervising, visiting
 from earlyhelp.casework.configuration import casework_settings_of, timescale_rules, working_time_of
 from earlyhelp.casework.deadlines import deadlines_refresh
 from earlyhelp.casework.models import (
@@ -92,6 +92,7 @@ def load(authority: Authority) -> int:
         _assessed(actor=leader, episode=episode, number=number, days_ago=days_ago)
         _planned(episode=episode, days_ago=days_ago)
         made.append(episode)
+    _supervised(leader=leader, team=team, episodes=made)
     if len(made) > 8:  # a tiny demo has too few families for these
         _child_in_need(authority=authority, episode=made[3], coach=made[3].coach)
         _partner_lead(episode=made[1])
@@ -239,6 +240,43 @@ def _dated_back(*, actor: User, episode: Episode, days: int) -> None:
 
 # Days after allocation each family was visited: the first visit, then about every two weeks.
 VISIT_DAYS = (3, 14, 27, 41, 55, 69, 84, 98, 112, 126, 140, 155, 170, 185)
+
+
+def _supervised(*, leader: User, team: Team, episodes: list[Episode]) -> None:
+    """Supervision as a team keeps it: each coach supervised in the last four weeks but one, whose
+    supervision is overdue; group supervision three weeks ago; a case supervision note on most
+    families this month, and one family still waiting for its first."""
+    today = timezone.localdate()
+    coaches = sorted({episode.coach for episode in episodes if episode.coach}, key=lambda coach: coach.pk)
+    for number, coach in enumerate(coaches):
+        supervising.individual_supervision_record(
+            actor=leader,
+            team=team,
+            supervisee=coach,
+            details=supervising.SupervisionDetails(
+                held_on=today - timedelta(days=35 if number == 0 else 7 + number),
+                note="Caseload reviewed family by family; wellbeing and workload discussed; training booked.",
+            ),
+        )
+    if coaches:
+        supervising.group_supervision_record(
+            actor=leader,
+            team=team,
+            attendees=[coach.pk for coach in coaches],
+            details=supervising.SupervisionDetails(
+                held_on=today - timedelta(days=21), note="Reflective case discussion: working with fathers."
+            ),
+        )
+    for number, episode in enumerate(episodes[1:], start=1):
+        allocated_on = timezone.localtime(episode.allocated_at).date() if episode.allocated_at else today
+        supervising.case_supervision_record(
+            actor=leader,
+            episode=episode,
+            details=supervising.SupervisionDetails(
+                held_on=max(allocated_on, today - timedelta(days=number % 20)),
+                note="Progress against the plan reviewed with the coach; next steps agreed.",
+            ),
+        )
 
 
 def _visits(*, episode: Episode, number: int) -> None:

@@ -30,6 +30,7 @@ class TimescaleRules:
     review_interval_weeks: int = 6
     case_note_working_hours: int = 8
     intervention_months: int = 6
+    case_supervision_months: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class EpisodeDates:
     last_meeting_at: datetime | None = None
     last_visit_at: datetime | None = None
     actions: tuple[ActionDates, ...] = ()
+    last_case_supervision_on: date | None = None
 
 
 def allocation_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
@@ -151,8 +153,28 @@ def episode_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime)
         )
     dues += case_note_dues(dates.visits, rules, hours)
     dues += plan_dues(dates, rules, hours)
+    dues += case_supervision_dues(dates, rules, allocated_on=allocated_on)
     dues.append(intervention_due(dates, rules, allocated_on=allocated_on))
     return dues
+
+
+def case_supervision_dues(dates: EpisodeDates, rules: TimescaleRules, *, allocated_on: date) -> list[Due]:
+    """A team leader's case supervision note on the family at least once a month (the FF
+    performance table: "minimum of 1 supervision note per month"), from the last note or, before
+    the first, from allocation. None once the episode is closed."""
+    if dates.closed_at is not None:
+        return []
+    months = rules.case_supervision_months
+    return [
+        Due(
+            what="Case supervision note",
+            rule=f"At least every {Unit.MONTHS.amount_label(months)}"
+            + (" from the last note" if dates.last_case_supervision_on else " from allocation"),
+            source="FF §19 and the performance table: a supervision note on each family at least monthly",
+            unit=Unit.MONTHS,
+            day=months_later(dates.last_case_supervision_on or allocated_on, months),
+        )
+    ]
 
 
 def plan_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
@@ -338,6 +360,7 @@ def intervention_due(dates: EpisodeDates, rules: TimescaleRules, *, allocated_on
         unit=Unit.MONTHS,
         day=months_later(allocated_on, rules.intervention_months),
         done_at=dates.closed_at,
+        ends_intervention=True,
     )
 
 
@@ -381,6 +404,6 @@ def soonest(dues: list[Due], hours: WorkingTime) -> Soonest:
         next_deadline=min((deadline(due, hours) for due in waiting), default=None),
         overdue_after=min((last_moment_met(due, hours) for due in waiting), default=None),
         past_intervention_length_after=min(
-            (last_moment_met(due, hours) for due in waiting if due.unit == Unit.MONTHS), default=None
+            (last_moment_met(due, hours) for due in waiting if due.ends_intervention), default=None
         ),
     )

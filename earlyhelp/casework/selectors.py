@@ -27,6 +27,7 @@ from earlyhelp.casework.models import (
     Meeting,
     Oversight,
     PlanAction,
+    Supervision,
     TeamMember,
     WellbeingScore,
 )
@@ -39,7 +40,7 @@ from earlyhelp.casework.schedule import (
     episode_dues,
     pending_soonest_first,
 )
-from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, State, Unit
+from earlyhelp.casework.timescales import STATE_LABELS, STATE_TAG_COLOURS, Due, State
 from earlyhelp.core.compiled import Compiled
 from earlyhelp.frontdoor.clock import WorkingTime
 from earlyhelp.organisations.models import Authority, Team, User
@@ -76,6 +77,7 @@ def episode_dates(
         first_meeting_at=episode.first_meeting_at,
         last_meeting_at=episode.last_meeting_at,
         last_visit_at=episode.last_visit_at,
+        last_case_supervision_on=episode.last_case_supervision_on,
         closed_at=episode.closed_at,
         visits=visits,
         actions=actions,
@@ -102,7 +104,7 @@ class ShownDue:
 
     @property
     def label(self) -> str:
-        if self.state == State.OVERDUE and self.due.unit == Unit.MONTHS:
+        if self.state == State.OVERDUE and self.due.ends_intervention:
             return "Past 6 months: a breach"
         return STATE_LABELS[self.state]
 
@@ -167,7 +169,7 @@ class FamilyRow:
 
     @cached_property
     def past_intervention_length(self) -> bool:
-        return any(item.is_overdue and item.due.unit == Unit.MONTHS for item in self.pending)
+        return any(item.is_overdue and item.due.ends_intervention for item in self.pending)
 
 
 # What a list of families reads of each episode: its dates and names, not every field and
@@ -195,6 +197,7 @@ ROW_FIELDS = (
     "first_meeting_at",
     "last_meeting_at",
     "last_visit_at",
+    "last_case_supervision_on",
     "closed_at",
 )
 
@@ -479,6 +482,7 @@ class CaseFile:
     meetings: list[Meeting]
     actions: list[PlanAction]
     dues: list[ShownDue]
+    supervisions: list[Supervision] = field(default_factory=list)
     # The names of everyone the case file's records name (who recorded, allocated, decided), by
     # id: one query, not a join per row.
     names: dict[int, str] = field(default_factory=dict)
@@ -623,6 +627,15 @@ class CaseFile:
         ]
         entries += [
             TimelineEntry(
+                at=item.recorded_at,
+                title=f"Case supervision note ({item.held_on:%-d %B %Y})",
+                by=self.names.get(item.supervisor_id, ""),
+                text=item.note,
+            )
+            for item in self.supervisions
+        ]
+        entries += [
+            TimelineEntry(
                 at=item.authorised_at,
                 title=f"{item.template} authorised",
                 by=self.names.get(item.authorised_by_id or 0, ""),
@@ -677,6 +690,7 @@ _WELLBEING = _of_episode(WellbeingScore, "recorded_at", "pk")
 _BASIS_CHANGES = _of_episode(LegalBasisChange, "changed_at", "pk")
 _LEAD_CHANGES = _of_episode(LeadPractitionerChange, "recorded_at", "pk")
 _ESCALATIONS = _of_episode(CapacityEscalation, "raised_at", "pk")
+_SUPERVISIONS = _of_episode(Supervision, "held_on", "pk")
 _ASSESSMENTS: "Compiled[Assessment]" = Compiled(
     lambda episode: (
         Assessment.objects.filter(episode_id=episode).select_related("template").order_by("-started_at", "-pk")
@@ -715,7 +729,9 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = Fa
     lead_changes = _LEAD_CHANGES.list(episode=pk)
     escalations = _ESCALATIONS.list(episode=pk)
     assessments = _ASSESSMENTS.list(episode=pk)
+    supervisions = _SUPERVISIONS.list(episode=pk)
     named = {
+        *(item.supervisor_id for item in supervisions),
         *(item.recorded_by_id for item in case_notes),
         *(item.recorded_by_id for item in oversights),
         *(item.recorded_by_id for item in meetings),
@@ -747,6 +763,7 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = Fa
         meetings=meetings,
         actions=actions,
         dues=[shown(due, now, clock.hours) for due in dues],
+        supervisions=supervisions,
     )
 
 

@@ -138,6 +138,8 @@ class Due:
     set_by_manager: bool = False
     # A visit's case note: shown beside its note rather than with the episode's timescales.
     for_case_note: bool = False
+    # The length of an intervention (FF §13.1, §15.1): overdue, it is a breach to show everywhere.
+    ends_intervention: bool = False
 
     def met_by(self, when: datetime, hours: WorkingTime) -> bool:
         """Done by `when`: before the moment, or on the last day where the service is."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.casework import views
+from earlyhelp.casework import supervision_views, views
 
 app_name = "casework"
 
@@ -8,7 +8,15 @@ urlpatterns = [
     path("my-families/", views.my_families, name="my-families"),
     path("team/", views.my_team, name="my-team"),
     path("teams/<int:pk>/", views.team, name="team"),
+    path("teams/<int:pk>/supervision/", supervision_views.team_supervision, name="supervision"),
+    path(
+        "teams/<int:pk>/supervision/individual/",
+        supervision_views.individual_supervision_add,
+        name="supervision-individual",
+    ),
+    path("teams/<int:pk>/supervision/group/", supervision_views.group_supervision_add, name="supervision-group"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
+    path("episodes/<int:pk>/case-supervision/", supervision_views.case_supervision_add, name="case-supervision"),
     path("episodes/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("episodes/<int:pk>/ask-the-head-of-service/", views.escalate, name="escalate"),
     path("episodes/<int:pk>/legal-basis/", views.legal_basis, name="legal-basis"),

@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, allocating, assessing, closing, leading, planning, selectors, visiting
+from earlyhelp.casework import (
+    access,
+    allocating,
+    assessing,
+    closing,
+    leading,
+    planning,
+    selectors,
+    supervising,
+    visiting,
+)
 from earlyhelp.casework.caseloads import caseloads, coaches_of
 from earlyhelp.casework.configuration import casework_settings_of, needs_list_in_use
 from earlyhelp.casework.forms import (
@@ -84,11 +94,18 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     record_listed(
         actor=user, shown=[row.episode for row in [*page.awaiting, *page.families]], where=f"team page of {chosen}"
     )
+    supervision = supervising.team_supervision(chosen, clock=clock)
+    now = timezone.now()
     return render(
         request,
         "casework/team.html",
         {
             "page": page,
+            "supervision": supervision,
+            "supervision_overdue": sum(
+                1 for row in supervision.coaches if selectors.shown(row.due, now, clock.hours).is_overdue
+            ),
+            "group_due": selectors.shown(supervision.group_due, now, clock.hours) if supervision.group_due else None,
             "families": page.families,
             "teams": teams,
             "can_allocate": access.leads_team(user, chosen.pk),

@@ -1,18 +1,4 @@
-"""A family's episode of help, from the team's allocation to closure (FF §5–19; T&P §3–6).
-
-An `Episode` opens when the front door allocates a family to a family support team (later, on a
-step-down from children's social care). A team leader allocates it to a family coach with an
-allocation note that sets this family's timescales (FF §8.1); the episode carries its legal
-basis (targeted early help, or a child in need under section 17), which can change without a new
-referral; a lead practitioner from any agency may hold it (Family Help); it closes at an ending
-meeting. Every timescale is counted by `timescales.py` from the dates kept here.
-
-The Standard Safeguarding Dataset keeps, for an early help episode: the episode (`Episode.pk`,
-shown as `reference`), the person (`EpisodeChild.person`), its start (`allocated_at`, or
-`opened_at` before allocation), its end (`closed_at`), its reason (`EpisodeChild.needs`), its end
-reason (`end_reason`), the organisation (`team`) and the worker (`coach`, and
-`lead_practitioner` where another agency leads). A later export is a query over these fields.
-"""
+"""Episodes of help and everything recorded in one: see the package's docstring."""
 
 from decimal import Decimal
 
@@ -106,6 +92,21 @@ class CaseworkSettings(models.Model):
         default=6,
         validators=[MinValueValidator(1)],
         help_text="FF §13.1, §15.1: an intervention should not exceed 6 months",
+    )
+    case_supervision_months = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="FF performance table: a supervision note on each family at least once a month",
+    )
+    individual_supervision_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text="FF §19.2: each family coach supervised by a team leader no less than every 4 weeks",
+    )
+    group_supervision_weeks = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text="FF §19.2: group supervision no less than every 8 weeks",
     )
     wellbeing_scale_lowest = models.PositiveSmallIntegerField(default=0)
     wellbeing_scale_highest = models.PositiveSmallIntegerField(default=10)
@@ -269,6 +270,8 @@ class Episode(VersionedModel):
     first_meeting_at = models.DateTimeField(null=True, blank=True)
     last_meeting_at = models.DateTimeField(null=True, blank=True)
     last_visit_at = models.DateTimeField(null=True, blank=True)
+    # The latest case supervision note's day (casework/supervising.py): the next is due a month on.
+    last_case_supervision_on = models.DateField(null=True, blank=True)
     written_consent_on = models.DateField(null=True, blank=True)
     written_consent_given_by = models.CharField(max_length=200, blank=True)
     consent_not_in_writing_because = models.TextField(blank=True)
