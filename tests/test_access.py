@@ -117,6 +117,20 @@ def a_plan_action():
     return plan_action_add(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
 
 
+def an_agency_referral():
+    from django.utils import timezone
+
+    from earlyhelp.records.models import AgencyReferral
+    from earlyhelp.records.referring import ReferralDetails, agency_referral_make
+
+    episode = an_episode()
+    existing = AgencyReferral.objects.filter(episode=episode).first()
+    if existing is not None:
+        return existing
+    details = ReferralDetails(None, "CAMHS", "Assessment", "Sleep", timezone.localdate(), True)
+    return agency_referral_make(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -388,6 +402,14 @@ MATRIX = {
     ),
     # The family's record: read as the case file is; added to by whoever works the episode.
     "records:chronology": (lambda o: f"/episodes/{an_episode().pk}/chronology/", expect(200, 404, 404)),
+    "records:agency-referrals": (
+        lambda o: f"/episodes/{an_episode().pk}/referrals-to-agencies/",
+        expect(200, 404, 404),
+    ),
+    "records:agency-referral": (
+        lambda o: "/episodes/{0.episode_id}/referrals-to-agencies/{0.pk}/".format(an_agency_referral()),
+        NOBODY | LEADER | {"coach": 200},
+    ),
     "records:genogram-and-ecomap": (
         lambda o: f"/episodes/{an_episode().pk}/genogram-and-ecomap/",
         expect(200, 404, 404),
@@ -440,6 +462,7 @@ INFORMATION_GOVERNANCE_READS = {
     "casework:closure-letter",
     "records:chronology",
     "records:genogram-and-ecomap",
+    "records:agency-referrals",
     "governance:due",
     "governance:review",
     "governance:disposed",

@@ -34,7 +34,7 @@ from earlyhelp.casework.models import (
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import User
 from earlyhelp.people.models import Family, FamilyMembership, Person
-from earlyhelp.records.models import ChronologyEntry
+from earlyhelp.records.models import AgencyReferral, ChronologyEntry
 from earlyhelp.thresholds.models import LevelOfNeedDecision
 
 
@@ -46,6 +46,7 @@ class Kind(models.TextChoices):
     ASSESSMENT = "assessment", "Assessments"
     MEETING = "meeting", "Team Around the Family meetings"
     PLAN = "plan", "Changes to the plan"
+    REFERRAL = "referral", "Referrals to other agencies"
     CLOSURE = "closure", "Closure"
     ADDED = "added", "Added by a practitioner"
 
@@ -279,6 +280,42 @@ def _episodes(episodes: list[Episode], users: set[int | None]) -> list[Event]:
             )
         )
     events += _work(ids, reference, users)
+    events += _referrals(ids, reference, users)
+    return events
+
+
+def _referrals(ids: list[int], reference: dict[int, str], users: set[int | None]) -> list[Event]:
+    referrals = AgencyReferral.objects.filter(episode_id__in=ids)
+    about: dict[int, set[int]] = {}
+    for referral_id, person_id in AgencyReferral.children.through.objects.filter(
+        agencyreferral__in=referrals
+    ).values_list("agencyreferral_id", "person_id"):
+        about.setdefault(referral_id, set()).add(person_id)
+    events = []
+    for referral in referrals.order_by("pk"):
+        children = frozenset(about.get(referral.pk, ()))
+        events.append(
+            Event(
+                day=referral.made_on,
+                kind=Kind.REFERRAL,
+                title=f"Referred to {referral.agency_name}: {referral.service}",
+                detail=referral.reason,
+                by=_by_user(referral.made_by_id, users),
+                children=children,
+                episode=reference[referral.episode_id],
+            )
+        )
+        if referral.outcome_on is not None:
+            events.append(
+                Event(
+                    day=referral.outcome_on,
+                    kind=Kind.REFERRAL,
+                    title=f"Referral to {referral.agency_name}: {referral.get_outcome_display().lower()}",
+                    detail=referral.outcome_details,
+                    children=children,
+                    episode=reference[referral.episode_id],
+                )
+            )
     return events
 
 

@@ -24,6 +24,7 @@ from earlyhelp.people.access import people_visible_to
 from earlyhelp.people.models import FamilyMembership, Gender, Involvement, Person, Relationship
 from earlyhelp.records import drawing
 from earlyhelp.records.drawing import Agency, PersonShown, Relation, Shape
+from earlyhelp.records.models import AgencyReferral
 
 SHAPES: dict[str, Shape] = {Gender.MALE: Shape.SQUARE, Gender.FEMALE: Shape.CIRCLE}
 
@@ -193,4 +194,28 @@ def _around_the_family(episode: Episode, members: list[Person]) -> tuple[list[Ag
             person=None,
             label=f"{member.name}, {member.role}: Team Around the Family",
         )
+    _referred(around, episode, {person.pk: person for person in members})
     return list(around.found.values()), around.involvements
+
+
+# A referral still in hand, or taken up: an agency the family is, or will be, involved with.
+_LIVE = (AgencyReferral.Outcome.AWAITING, AgencyReferral.Outcome.WAITING_LIST, AgencyReferral.Outcome.ACCEPTED)
+
+
+def _referred(around: "_Agencies", episode: Episode, members: dict[int, Person]) -> None:
+    referrals = AgencyReferral.objects.filter(episode=episode, outcome__in=_LIVE)
+    about: dict[int, list[int]] = {}
+    for referral_id, person_id in AgencyReferral.children.through.objects.filter(
+        agencyreferral__in=referrals
+    ).values_list("agencyreferral_id", "person_id"):
+        about.setdefault(referral_id, []).append(person_id)
+    for referral in referrals.order_by("pk"):
+        label = f"referred for {referral.service} ({referral.get_outcome_display().lower()})"
+        people: list[Person | None] = [members[pk] for pk in sorted(about.get(referral.pk, [])) if pk in members]
+        for person in people or [None]:
+            around.involve(
+                referral.agency_name,
+                key=f"referral-{referral.pk}" + (f"-{person.pk}" if person else ""),
+                person=person,
+                label=label[0].upper() + label[1:],
+            )

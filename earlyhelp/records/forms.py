@@ -2,9 +2,12 @@ from typing import Any
 
 from django import forms
 
-from earlyhelp.core.forms import GovukDateField, GovukFormRenderer
+from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
+from earlyhelp.organisations.models import Agency
 from earlyhelp.records.chronology import Kind
+from earlyhelp.records.models import AgencyReferral
 from earlyhelp.records.recording import EntryDetails
+from earlyhelp.records.referring import ReferralDetails
 
 
 class ChronologyEntryForm(forms.Form):
@@ -75,3 +78,96 @@ class ChronologyFiltersForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", "The end of the period must be on or after its start")
         return data
+
+
+_YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class AgencyReferralForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Another agency: enter its name below",
+        help_text="A partner agency the service knows",
+    )
+    agency_name = forms.CharField(label="Or the agency's name", max_length=200, required=False)
+    service = forms.CharField(
+        label="What was the family referred for?",
+        max_length=200,
+        help_text="For example ‘Triple P parenting course’ or ‘CAMHS assessment for Maya’",
+        error_messages={"required": "Say what the family was referred for"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the referral is to help with",
+        error_messages={"required": "Say why: what the referral is to help with"},
+    )
+    made_on = GovukDateField(label="Date the referral was made", past_only=True)
+    children = forms.TypedMultipleChoiceField(
+        label="Which children is it for?",
+        help_text="Choose none if it is for the whole family or a parent",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    family_agreed = forms.ChoiceField(
+        label="Did the family agree to the referral?",
+        choices=_YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the family agreed to the referral"},
+    )
+    without_agreement_because = forms.CharField(
+        label="If not, why was it made without their agreement?",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, authority_id: int, children: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(authority_id=authority_id).order_by("name")  # type: ignore[attr-defined]
+        self.fields["children"].choices = children  # type: ignore[attr-defined]
+
+    def details(self) -> ReferralDetails:
+        data = self.cleaned_data
+        agreed = data.get("family_agreed")
+        return ReferralDetails(
+            agency=data.get("agency"),
+            agency_name=data.get("agency_name") or "",
+            service=data["service"],
+            reason=data["reason"],
+            made_on=data.get("made_on"),
+            family_agreed=None if agreed is None else agreed == "yes",
+            without_agreement_because=data.get("without_agreement_because") or "",
+            children=list(data.get("children") or []),
+        )
+
+
+class AgencyReferralOutcomeForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    outcome = forms.ChoiceField(
+        label="What came of it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what came of the referral"},
+    )
+    outcome_on = GovukDateField(label="Date of the outcome", past_only=True)
+    outcome_details = forms.CharField(
+        label="Details",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the agency said, and what happens next",
+    )
+
+    def __init__(self, *args: Any, referral: AgencyReferral, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=referral.version, **kwargs)
+        allowed = AgencyReferral.TRANSITIONS.allowed.get(referral.outcome, frozenset())
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in AgencyReferral.Outcome.choices if value in allowed
+        ]

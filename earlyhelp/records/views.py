@@ -1,5 +1,6 @@
-"""The family's record: its chronology, genogram and ecomap. Thin: fetch through casework's `access`, parse with a
-form, call one service, render or redirect."""
+"""The family's record: its chronology, genogram and ecomap, and referrals to other agencies.
+Thin: fetch through casework's `access`, parse with a form, call one service, render or
+redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,10 +16,18 @@ from earlyhelp.core.jinja import rendered
 from earlyhelp.organisations.models import user_of
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.models import FamilyMembership
+from earlyhelp.records.access import get_agency_referral
 from earlyhelp.records.chronology import Filters, family_chronology
 from earlyhelp.records.family_maps import family_maps
-from earlyhelp.records.forms import ChronologyEntryForm, ChronologyFiltersForm
+from earlyhelp.records.forms import (
+    AgencyReferralForm,
+    AgencyReferralOutcomeForm,
+    ChronologyEntryForm,
+    ChronologyFiltersForm,
+)
+from earlyhelp.records.models import AgencyReferral
 from earlyhelp.records.recording import chronology_entry_add
+from earlyhelp.records.referring import agency_referral_make, agency_referral_outcome
 
 
 @require_http_methods(["GET"])
@@ -60,15 +69,19 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _children_of(family_id: int) -> list[FamilyMembership]:
+    return list(
+        FamilyMembership.objects.filter(family_id=family_id, role=FamilyMembership.Role.CHILD)
+        .select_related("person")
+        .order_by("person__date_of_birth", "person_id")
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def chronology_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = access.get_episode_for_working(user, pk)
-    children = list(
-        FamilyMembership.objects.filter(family_id=found.family_id, role=FamilyMembership.Role.CHILD)
-        .select_related("person")
-        .order_by("person__date_of_birth", "person_id")
-    )
+    children = _children_of(found.family_id)
     choices = [(membership.person_id, membership.person.full_name) for membership in children]
     form = ChronologyEntryForm(request.POST or None, children=choices)
     if request.method == "POST" and form.is_valid():
@@ -105,3 +118,67 @@ def genogram_and_ecomap(request: HttpRequest, pk: int) -> HttpResponse:
             "ecomap": rendered("records/ecomap.svg", picture=maps.ecomap, family=family),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_referrals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referrals made to other agencies during the episode, and a new one for whoever works it."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    can_work = access.can_work(user, found)
+    children = _children_of(found.family_id)
+    form = None
+    if can_work:
+        form = AgencyReferralForm(
+            request.POST or None,
+            authority_id=found.authority_id,
+            children=[(membership.person_id, membership.person.full_name) for membership in children],
+        )
+    if request.method == "POST":
+        if form is None:
+            found = access.get_episode_for_working(user, pk)  # refused: 404, and recorded
+        elif form.is_valid():
+            try:
+                agency_referral_make(actor=user, episode=found, details=form.details())
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, "Referral recorded.")
+                return redirect("records:agency-referrals", pk=found.pk)
+    referrals = list(
+        AgencyReferral.objects.filter(episode=found).prefetch_related("children").order_by("-made_on", "-pk")
+    )
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=referrals, where=f"referrals of {found.reference}")
+    return render(
+        request,
+        "records/agency_referrals.html",
+        {"episode": found, "referrals": referrals, "form": form, "can_work": can_work},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_referral(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    """What came of one referral."""
+    user = user_of(request)
+    found = access.get_episode_for_working(user, pk)
+    referral = get_agency_referral(user, found, referral_pk)
+    form = AgencyReferralOutcomeForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency_referral_outcome(
+                actor=user,
+                referral=referral,
+                outcome=data["outcome"],
+                details=data.get("outcome_details") or "",
+                on=data.get("outcome_on"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Outcome recorded.")
+            return redirect("records:agency-referrals", pk=found.pk)
+    record_view(actor=user, target=referral)
+    return render(request, "records/agency_referral.html", {"episode": found, "referral": referral, "form": form})
