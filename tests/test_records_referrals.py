@@ -3,6 +3,7 @@ agreement or why not, their outcome moved on only as the model allows and never 
 shown in the chronology and, while in hand or taken up, on the ecomap."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ def episode(team, coach, team_leader, frameworks):
 
 
 def _referral(episode, actor, **changes) -> AgencyReferral:
-    values = {
+    values: dict[str, Any] = {
         "agency": None,
         "agency_name": "Northamptonshire CAMHS",
         "service": "Emotional wellbeing assessment",
@@ -102,7 +103,9 @@ def test_a_known_agency_is_named_as_the_authority_knows_it(episode, coach, autho
     known = AgencyFactory(authority=authority, name="Hope Family Centre")
     made = _referral(episode, coach, agency=known, agency_name="ignored")
     assert made.agency_name == "Hope Family Centre"
-    elsewhere = AgencyFactory(authority=AuthorityFactory(name="Elsewhere Council", code="999"), name="Another council's agency")
+    elsewhere = AgencyFactory(
+        authority=AuthorityFactory(name="Elsewhere Council", code="999"), name="Another council's agency"
+    )
     with pytest.raises(ValidationError, match="Choose an agency from the list"):
         _referral(episode, coach, agency=elsewhere)
 
@@ -140,7 +143,12 @@ def test_an_outcome_from_a_stale_page_is_refused_and_keeps_what_was_typed(episod
     today = timezone.localdate()
     stale = referral.version
     agency_referral_outcome(
-        actor=team_leader, referral=referral, outcome="accepted", details="Starts Monday", on=today, seen_version=stale
+        actor=team_leader,
+        referral=referral,
+        outcome="accepted",
+        details="Starts Monday",
+        on=today,
+        seen_version=stale,
     )
     response = signed_in(coach).post(
         f"/episodes/{episode.pk}/referrals-to-agencies/{referral.pk}/",
