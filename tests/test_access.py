@@ -131,6 +131,28 @@ def an_agency_referral():
     return agency_referral_make(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
 
 
+def a_step_up(*, decided: bool = False, handed_over: bool = False):
+    from django.utils import timezone
+
+    from earlyhelp.casework.transfers import StepUpDecision, step_up_decide, step_up_hand_over, step_up_raise
+
+    coach, leader = User.objects.get(full_name="Family coach"), User.objects.get(full_name="Team leader")
+    step_up = step_up_raise(actor=coach, episode=an_episode(), concerns="Worse at home")
+    if decided or handed_over:
+        decision = StepUpDecision("stepping_up", "Needs social care", "MASH lead", True, "", timezone.localdate())
+        step_up = step_up_decide(actor=leader, step_up=step_up, details=decision, seen_version=None)
+    if handed_over:
+        step_up = step_up_hand_over(
+            actor=leader,
+            step_up=step_up,
+            handover_on=timezone.localdate(),
+            note="Handed over",
+            receiving_worker="Sam",
+            seen_version=None,
+        )
+    return step_up
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -395,6 +417,23 @@ MATRIX = {
     "casework:meeting-add": (lambda o: f"/episodes/{an_episode().pk}/meetings/add/", NOBODY | LEADER | {"coach": 200}),
     "casework:close": (lambda o: f"/episodes/{an_episode().pk}/close/", NOBODY | LEADER),
     "casework:closure-letter": (lambda o: f"/episodes/{a_closed_episode().pk}/closure-letter/", expect(200, 404, 404)),
+    "casework:step-up": (lambda o: f"/episodes/{an_episode().pk}/step-up/", expect(200, 404, 404)),
+    "casework:step-up-decide": (
+        lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/decide/".format(a_step_up()),
+        NOBODY | LEADER,
+    ),
+    "casework:step-up-hand-over": (
+        lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/hand-over/".format(a_step_up(decided=True)),
+        NOBODY | LEADER,
+    ),
+    "casework:step-up-letter": (
+        lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/ending-letter/".format(a_step_up(handed_over=True)),
+        expect(200, 404, 404),
+    ),
+    "records:step-up-referral": (
+        lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/referral/".format(a_step_up(decided=True)),
+        expect(200, 404, 404),
+    ),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",
@@ -463,6 +502,9 @@ INFORMATION_GOVERNANCE_READS = {
     "records:chronology",
     "records:genogram-and-ecomap",
     "records:agency-referrals",
+    "records:step-up-referral",
+    "casework:step-up",
+    "casework:step-up-letter",
     "governance:due",
     "governance:review",
     "governance:disposed",

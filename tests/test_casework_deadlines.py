@@ -78,8 +78,10 @@ def test_the_soonest_of_what_is_waiting_and_nothing_once_all_is_done():
     done = _due("done", unit=Unit.DAYS, day=date(2026, 11, 1), done_at=datetime(2026, 11, 2, tzinfo=ZONE))
     visit = _due("visit", unit=Unit.WEEKS, day=date(2026, 12, 10))
     note = _due("note", unit=Unit.WORKING_HOURS, moment=datetime(2026, 12, 10, 18, tzinfo=ZONE))
-    six_months = _due("close", unit=Unit.MONTHS, day=date(2027, 3, 1))
-    found = soonest([done, six_months, note, visit], clock)
+    six_months = _due("close", unit=Unit.MONTHS, day=date(2027, 3, 1), ends_intervention=True)
+    # A monthly case supervision note is counted in months too, but is no breach when overdue.
+    supervision = _due("supervision", unit=Unit.MONTHS, day=date(2027, 1, 5))
+    found = soonest([done, six_months, note, visit, supervision], clock)
     # The visit's deadline is the close of its day (17:00), before the note's 18:00 moment; but
     # the visit is met until midnight, so the note is the first to be overdue.
     assert found.next_deadline == datetime(2026, 12, 10, 17, tzinfo=ZONE)

@@ -391,6 +391,11 @@ def test_every_timescale_names_its_rule_and_its_source_in_the_documents():
             "FF §17.1: visits recorded as a case note within 24 hours",
         ),
         (
+            "Case supervision note",
+            "At least every 1 month from allocation",
+            "FF §19 and the performance table: a supervision note on each family at least monthly",
+        ),
+        (
             "Close within the length of an intervention",
             "6 months from allocation",
             "FF §13.1, §15.1 and the practice standards: should not exceed 6 months",

@@ -25,7 +25,16 @@ from earlyhelp.casework.access import leads_team
 from earlyhelp.casework.configuration import casework_settings_of
 from earlyhelp.casework.deadlines import deadlines_keep
 from earlyhelp.casework.leading import partner_sight_end
-from earlyhelp.casework.models import CaseNote, Episode, EpisodeChild, Meeting, Oversight, PlanAction, WellbeingScore
+from earlyhelp.casework.models import (
+    CaseNote,
+    Episode,
+    EpisodeChild,
+    Meeting,
+    Oversight,
+    PlanAction,
+    StepUp,
+    WellbeingScore,
+)
 from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import User
 
@@ -116,6 +125,12 @@ def episode_close(*, actor: User, episode: Episode, details: ClosureDetails, see
 
 def closure_problems(*, episode: Episode, details: ClosureDetails, children: list[EpisodeChild]) -> dict[str, str]:
     problems = _ending_problems(episode=episode, details=details)
+    in_hand = StepUp.objects.filter(episode=episode, status__in=StepUp.OPEN).first()
+    if in_hand is not None:
+        problems["end_reason"] = (
+            f"A step-up to children's social care is in hand ({in_hand.get_status_display().lower()}): "
+            "decide it, or record its handover, which closes the case"
+        )
     open_actions = PlanAction.objects.filter(episode=episode, status=PlanAction.Status.OPEN).exists()
     if open_actions and not details.open_actions_because.strip():
         problems["open_actions_because"] = "Some plan actions are still open: say why the case closes with them"

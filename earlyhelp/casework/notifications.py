@@ -41,3 +41,35 @@ def capacity_escalated(*, escalation_pk: int) -> list[str]:
             changes={"e-mailed to": addresses},
         )
     return addresses
+
+
+def step_up_raised(*, step_up_pk: int) -> list[str]:
+    """Tell the episode's team leaders at once that a coach is worried a family needs children's
+    social care (FF §14.1: "must alert a Team Leader immediately"). The reference only."""
+    from earlyhelp.casework.caseloads import team_leaders_of
+    from earlyhelp.casework.models import StepUp
+
+    step_up = StepUp.objects.select_related("episode", "episode__team", "raised_by").get(pk=step_up_pk)
+    episode = step_up.episode
+    addresses = sorted(leader.email for leader in team_leaders_of(episode.team_id))
+    if not addresses:
+        return []
+    send_mail(
+        subject=f"A step-up to children's social care is raised: {episode.reference}",
+        message=(
+            f"{step_up.raised_by} is worried that the needs of a family in {episode.team} are increasing, and has "
+            f"raised a step-up to children's social care (episode {episode.reference}).\n\n"
+            "Sign in and open the family's case file to discuss the case and decide (FF §14.1)."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=addresses,
+    )
+    with audited_writes():
+        record_change(
+            actor=None,
+            actor_label="Casework e-mail",
+            verb=AuditEvent.Verb.UPDATED,
+            target=step_up,
+            changes={"e-mailed to": addresses},
+        )
+    return addresses

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.casework import supervision_views, views
+from earlyhelp.casework import supervision_views, transfer_views, views
 
 app_name = "casework"
 
@@ -32,6 +32,18 @@ urlpatterns = [
     path("episodes/<int:pk>/plan/<int:action_pk>/", views.plan_action, name="plan-action"),
     path("episodes/<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
     path("episodes/<int:pk>/close/", views.close, name="close"),
+    path("episodes/<int:pk>/step-up/", transfer_views.step_up, name="step-up"),
+    path("episodes/<int:pk>/step-up/<int:step_up_pk>/decide/", transfer_views.step_up_decide, name="step-up-decide"),
+    path(
+        "episodes/<int:pk>/step-up/<int:step_up_pk>/hand-over/",
+        transfer_views.step_up_hand_over,
+        name="step-up-hand-over",
+    ),
+    path(
+        "episodes/<int:pk>/step-up/<int:step_up_pk>/ending-letter/",
+        transfer_views.step_up_letter,
+        name="step-up-letter",
+    ),
     path("episodes/<int:pk>/closure-letter/", views.closure_letter, name="closure-letter"),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),

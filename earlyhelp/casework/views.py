@@ -49,6 +49,7 @@ from earlyhelp.casework.models import (
     EpisodeChild,
     Meeting,
     PlanAction,
+    StepUp,
     TeamMember,
 )
 from earlyhelp.casework.schedule import allocation_defaults
@@ -95,6 +96,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         actor=user, shown=[row.episode for row in [*page.awaiting, *page.families]], where=f"team page of {chosen}"
     )
     supervision = supervising.team_supervision(chosen, clock=clock)
+    step_ups = list(
+        StepUp.objects.filter(episode__team=chosen, status=StepUp.Status.RAISED)
+        .select_related("episode__family", "raised_by")
+        .order_by("raised_at", "pk")
+    )
     now = timezone.now()
     return render(
         request,
@@ -102,6 +108,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page": page,
             "supervision": supervision,
+            "step_ups": step_ups,
             "supervision_overdue": sum(
                 1 for row in supervision.coaches if selectors.shown(row.due, now, clock.hours).is_overdue
             ),

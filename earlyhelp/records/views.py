@@ -6,15 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.casework import access
+from earlyhelp.casework.models import Assessment, EpisodeChild, PlanAction, StepUp
+from earlyhelp.casework.selectors import assessment_as_written
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.core.jinja import rendered
+from earlyhelp.core.templatetags.govuk_dates import govuk_date
 from earlyhelp.organisations.models import user_of
 from earlyhelp.organisations.roles import Permission
+from earlyhelp.people.access import refuse
 from earlyhelp.people.models import FamilyMembership
 from earlyhelp.records.access import get_agency_referral
 from earlyhelp.records.chronology import Filters, family_chronology
@@ -54,6 +59,12 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
         where=f"chronology of {found.reference}",
     )
     events = built.shown(filters)
+    period = "".join(
+        (
+            f" from {govuk_date(filters.since)}" if filters.since else "",
+            f" to {govuk_date(filters.until)}" if filters.until else "",
+        )
+    )
     return render(
         request,
         "records/chronology.html",
@@ -65,6 +76,8 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "child_name": built.child_name(filters.child),
             "can_work": access.can_work(user, found),
+            "caption": f"{len(events)} event{pluralize(len(events))}{period}",
+            "empty": "No events match what you chose." if form.is_bound else "No events.",
         },
     )
 
@@ -182,3 +195,44 @@ def agency_referral(request: HttpRequest, pk: int, referral_pk: int) -> HttpResp
             return redirect("records:agency-referrals", pk=found.pk)
     record_view(actor=user, target=referral)
     return render(request, "records/agency_referral.html", {"episode": found, "referral": referral, "form": form})
+
+
+@require_http_methods(["GET"])
+def step_up_referral(request: HttpRequest, pk: int, step_up_pk: int) -> HttpResponse:
+    """The referral to children's social care at a step-up: it carries the chronology, the
+    assessment and the plan (FF §14.1; issue 14), printable, so the family need not tell their
+    story again."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    chosen = (
+        StepUp.objects.filter(episode=found, pk=step_up_pk, transfer_on__isnull=False)
+        .select_related("raised_by", "decided_by")
+        .first()
+    )
+    if chosen is None:
+        raise refuse(user, "casework.stepup", step_up_pk, "open the referral of", "No referral yet")
+    children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
+    assessment = (
+        Assessment.objects.filter(episode=found)
+        .select_related("template", "level_of_need")
+        .order_by("-authorised_at", "-started_at", "-pk")
+        .first()
+    )
+    built = family_chronology(found.family, episodes=[found], whole_history=user.can(Permission.VIEW_AUTHORITY_RECORDS))
+    record_view(actor=user, target=found)
+    record_view(actor=user, target=found.family)
+    record_listed(actor=user, shown=built.people, where=f"step-up referral {found.reference}")
+    return render(
+        request,
+        "records/step_up_referral.html",
+        {
+            "episode": found,
+            "step_up": chosen,
+            "children": children,
+            "assessment": assessment,
+            "sections": assessment_as_written(assessment, children) if assessment else [],
+            "actions": list(PlanAction.objects.filter(episode=found)),
+            "chronology": built,
+            "events": built.events,
+        },
+    )

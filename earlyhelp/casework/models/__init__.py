@@ -37,6 +37,7 @@ from earlyhelp.casework.models.episodes import (
     WellbeingScore,
 )
 from earlyhelp.casework.models.supervision import Supervision
+from earlyhelp.casework.models.transfers import StepUp
 
 __all__ = [
     "Allocation",
@@ -57,6 +58,7 @@ __all__ = [
     "Oversight",
     "PlanAction",
     "ServiceModel",
+    "StepUp",
     "Supervision",
     "TeamMember",
     "WellbeingScore",
