@@ -153,6 +153,24 @@ def a_step_up(*, decided: bool = False, handed_over: bool = False):
     return step_up
 
 
+def a_step_down(okafor, *, accepted: bool = False):
+    from earlyhelp.casework.models import StepDown
+    from earlyhelp.casework.stepping_down import PanelDecision, Proposal, step_down_decide, step_down_propose
+
+    existing = StepDown.objects.filter(family=okafor.family).first()
+    if existing is not None:
+        return existing
+    social_worker = User.objects.get(full_name="Social worker")
+    proposal = Proposal(children=[okafor.child.pk], why_now="Needs lessened", proposed_plan="School check-ins")
+    step_down = step_down_propose(actor=social_worker, family=okafor.family, proposal=proposal)
+    if accepted:
+        leader = User.objects.get(full_name="Team leader")
+        assert leader.team is not None
+        decision = PanelDecision("accept", "Meets the criteria", leader.team, step_down.panel_on)
+        step_down = step_down_decide(actor=leader, step_down=step_down, details=decision, seen_version=None)
+    return step_down
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -434,6 +452,21 @@ MATRIX = {
         lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/referral/".format(a_step_up(decided=True)),
         expect(200, 404, 404),
     ),
+    # The transfer panel: social workers propose; team leaders and the head of service decide.
+    "casework:transfer-panel": (lambda o: "/transfer-panel/", NOBODY | GOVERNANCE | {"social_worker": 200}),
+    "casework:step-down-propose": (lambda o: "/transfer-panel/propose/", NOBODY | {"social_worker": 200}),
+    "casework:step-down": (
+        lambda o: f"/transfer-panel/{a_step_down(o).pk}/",
+        NOBODY | GOVERNANCE | {"social_worker": 200},
+    ),
+    "casework:step-down-hand-over": (
+        lambda o: f"/transfer-panel/{a_step_down(o, accepted=True).pk}/hand-over/",
+        NOBODY | LEADER,
+    ),
+    "casework:step-down-social-care-closed": (
+        lambda o: f"/transfer-panel/{a_step_down(o).pk}/social-care-closed/",
+        NOBODY | {"social_worker": 200},
+    ),
     "casework:capacity": (lambda o: "/beyond-capacity/", NOBODY | {"head_of_service": 200}),
     "casework:capacity-decide": (
         lambda o: f"/beyond-capacity/{an_escalation().pk}/",
@@ -545,6 +578,8 @@ def test_permission_matrix(request, role, url_name, okafor):
     if url_name.startswith(("casework:", "records:")):
         request.getfixturevalue("coach")
         request.getfixturevalue("team_leader")
+    if url_name.startswith("casework:step-down"):
+        request.getfixturevalue("social_worker")
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))
     response = client.get(build(okafor))
     expected = outcomes[role]

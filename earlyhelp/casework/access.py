@@ -12,11 +12,19 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from earlyhelp.casework.models import Assessment, CapacityEscalation, CaseNote, Episode, PlanAction, TeamMember
+from earlyhelp.casework.models import (
+    Assessment,
+    CapacityEscalation,
+    CaseNote,
+    Episode,
+    PlanAction,
+    StepDown,
+    TeamMember,
+)
 from earlyhelp.core.compiled import Compiled
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
-from earlyhelp.people.access import refuse
+from earlyhelp.people.access import families_visible_to, refuse
 from earlyhelp.people.models import FamilyMembership, Restriction
 from earlyhelp.sharing.models import RecordPart
 from earlyhelp.sharing.rules import people_opening
@@ -208,4 +216,29 @@ def get_escalation_for_deciding(user: User, pk: int) -> CapacityEscalation:
     )
     if found is None or not can_decide_capacity(user):
         raise refuse(user, "casework.capacityescalation", pk, "decide", "No such request")
+    return found
+
+
+def sees_transfer_panel(user: User) -> bool:
+    """Those who propose step-downs (social workers) and those who decide them (team leaders,
+    the head of service)."""
+    return user.can(Permission.VIEW_AUTHORITY_RECORDS) and (
+        user.can(Permission.OVERSEE_CHILDREN_IN_NEED)
+        or user.can(Permission.ALLOCATE_EPISODES)
+        or user.can(Permission.DECIDE_BEYOND_CAPACITY)
+    )
+
+
+def step_downs_visible_to(user: User) -> QuerySet[StepDown]:
+    if not sees_transfer_panel(user):
+        return StepDown.objects.none()
+    return StepDown.objects.filter(authority_id=user.authority_id, family__in=families_visible_to(user))
+
+
+def get_step_down_for_user(user: User, pk: int, *, attempted: str = "open") -> StepDown:
+    found: StepDown | None = (
+        step_downs_visible_to(user).filter(pk=pk).select_related("family", "team", "episode", "proposed_by").first()
+    )
+    if found is None:
+        raise refuse(user, "casework.stepdown", pk, attempted, "No step-down found")
     return found

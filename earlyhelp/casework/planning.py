@@ -293,7 +293,7 @@ def _meeting_order_problem(episode: Episode, kind: str) -> str:
         return "" if has_initial else "Reviews follow the initial planning meeting: record that first"
     if has_initial:
         return "The initial planning meeting is already recorded: this is a review"
-    if episode.assessment_authorised_at is None:
+    if episode.assessment_authorised_at is None and not episode.assessed_elsewhere:
         return "The initial planning meeting follows the assessment: have it authorised first"
     if not PlanAction.objects.filter(episode=episode, status=PlanAction.Status.OPEN).exists():
         return "The initial planning meeting agrees the plan: add its actions first"

@@ -98,6 +98,8 @@ class EpisodeDates:
     last_visit_at: datetime | None = None
     actions: tuple[ActionDates, ...] = ()
     last_case_supervision_on: date | None = None
+    # A step-down from children's social care is not assessed again (FF §10.1).
+    assessed_elsewhere: bool = False
 
 
 def allocation_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime) -> list[Due]:
@@ -137,7 +139,8 @@ def episode_dues(dates: EpisodeDates, rules: TimescaleRules, hours: WorkingTime)
     allocated_on = _local_day(dates.allocated_at, hours)
     dues = allocation_dues(dates, rules, hours)
     dues += _first_visit_dues(dates, rules, hours, referred_on=referred_on, allocated_on=allocated_on)
-    dues += _assessment_dues(dates, rules, hours, referred_on=referred_on, allocated_on=allocated_on)
+    if not dates.assessed_elsewhere:
+        dues += _assessment_dues(dates, rules, hours, referred_on=referred_on, allocated_on=allocated_on)
     dues += _first_meeting_dues(dates, rules, hours, referred_on=referred_on)
     if dates.manager_review_due is not None:
         dues.append(

@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 
 from earlyhelp.casework.caseloads import users_granted
-from earlyhelp.casework.models import StepUp
+from earlyhelp.casework.models import StepDown, StepUp
+from earlyhelp.casework.stepping_down import PanelDecision
 from earlyhelp.casework.transfers import StepUpDecision
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
-from earlyhelp.organisations.models import User
+from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
 
 _YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -111,3 +112,110 @@ class StepUpHandoverForm(VersionedForm):
 
     def __init__(self, *args: Any, step_up: StepUp, **kwargs: Any) -> None:
         super().__init__(*args, record_version=step_up.version, **kwargs)
+
+
+class FamilyReferenceForm(forms.Form):
+    """Which family a social worker proposes: by the family record's reference."""
+
+    default_renderer = GovukFormRenderer
+
+    family = forms.CharField(
+        label="The family record's reference",
+        max_length=20,
+        help_text="On the family's record, for example F000123",
+        error_messages={"required": "Enter the family record's reference"},
+    )
+
+
+class StepDownProposalForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    children = forms.TypedMultipleChoiceField(
+        label="Which children?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the children the step-down is for"},
+    )
+    why_now = forms.CharField(
+        label="How have the children's needs lessened, and why early help now?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say how the children's needs have lessened, and why early help now"},
+    )
+    proposed_plan = forms.CharField(
+        label="The proposed early help plan",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What needs to happen, who will do it and by when: early help starts from it (FF §10.1)",
+        error_messages={"required": "Write the proposed plan: early help starts from it, without a new assessment"},
+    )
+    panel_on = GovukDateField(label="Transfer panel", required=False, help_text="Leave empty for the next panel")
+
+    def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["children"].choices = children  # type: ignore[attr-defined]
+
+
+class PanelDecisionForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    decision = forms.ChoiceField(
+        label="The panel's decision",
+        choices=[
+            ("accept", "Accept: transfer to a family support team"),
+            ("defer", "Defer to the next panel"),
+            ("not_accept", "Not accepted"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the panel's decision"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why: what the panel concluded"},
+    )
+    team = forms.ModelChoiceField(label="Receiving family support team", queryset=Team.objects.none(), required=False)
+    transfer_on = GovukDateField(label="Transfer date", required=False)
+
+    def __init__(self, *args: Any, step_down: StepDown, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=step_down.version, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+            area__authority_id=step_down.authority_id, kind=Team.Kind.FAMILY_SUPPORT
+        ).order_by("name")
+
+    def details(self) -> PanelDecision:
+        data = self.cleaned_data
+        return PanelDecision(
+            decision=data["decision"], reason=data["reason"], team=data.get("team"), transfer_on=data.get("transfer_on")
+        )
+
+
+class StepDownHandoverForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    handover_on = GovukDateField(label="Date of the handover meeting", past_only=True)
+    note = forms.CharField(
+        label="What was handed over",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what was handed over: the plan, the risks, what the family knows"},
+    )
+    consent_given_by = forms.CharField(
+        label="Who reaffirmed the family's consent to early help?",
+        max_length=200,
+        error_messages={"required": "Say who reaffirmed the family's consent to early help"},
+    )
+    consent_given_on = GovukDateField(label="Date consent was reaffirmed", past_only=True)
+
+    def __init__(self, *args: Any, step_down: StepDown, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=step_down.version, **kwargs)
+
+
+class SocialCareClosedForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    closed_on = GovukDateField(label="Date children's social care closed its case", past_only=True)
+
+    def __init__(self, *args: Any, step_down: StepDown, **kwargs: Any) -> None:
+        super().__init__(*args, record_version=step_down.version, **kwargs)

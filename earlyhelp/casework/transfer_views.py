@@ -1,21 +1,34 @@
-"""A step-up to children's social care: raising it, the team leader's decision, the handover and
-the family's ending letter. Thin: fetch through `access`, parse with a form, call one service,
-render or redirect. (The printable referral, which carries the chronology, is the records app's.)"""
+"""Transfers with children's social care. A step-up: raising it, the team leader's decision, the
+handover and the family's ending letter. A step-down: the weekly transfer panel, a social
+worker's proposal, the panel's decision, the handover to the coach and social care's closure.
+Thin: fetch through `access`, parse with a form, call one service, render or redirect. (The
+printable step-up referral, which carries the chronology, is the records app's.)"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, transfers
+from earlyhelp.casework import access, stepping_down, transfers
 from earlyhelp.casework.configuration import casework_settings_of
-from earlyhelp.casework.models import EpisodeChild, StepUp
-from earlyhelp.casework.transfer_forms import StepUpDecisionForm, StepUpHandoverForm, StepUpRaiseForm
+from earlyhelp.casework.models import Episode, EpisodeChild, StepDown, StepUp
+from earlyhelp.casework.transfer_forms import (
+    FamilyReferenceForm,
+    PanelDecisionForm,
+    SocialCareClosedForm,
+    StepDownHandoverForm,
+    StepDownProposalForm,
+    StepUpDecisionForm,
+    StepUpHandoverForm,
+    StepUpRaiseForm,
+)
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.organisations.models import user_of
-from earlyhelp.people.access import refuse
+from earlyhelp.people.access import families_visible_to, refuse
+from earlyhelp.people.models import FamilyMembership
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +68,7 @@ def step_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step_up_of(request: HttpRequest, pk: int, step_up_pk: int) -> tuple[StepUp, object]:
+def _step_up_of(request: HttpRequest, pk: int, step_up_pk: int) -> tuple[StepUp, Episode]:
     user = user_of(request)
     found = access.get_episode_for_allocating(user, pk)
     chosen = StepUp.objects.filter(episode=found, pk=step_up_pk).first()
@@ -127,3 +140,168 @@ def step_up_letter(request: HttpRequest, pk: int, step_up_pk: int) -> HttpRespon
         "casework/step_up_letter.html",
         {"episode": found, "step_up": chosen, "children": children, "authority": found.authority},
     )
+
+
+# Step-down through the weekly transfer panel --------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def transfer_panel(request: HttpRequest) -> HttpResponse:
+    """The weekly transfer panel: the step-downs proposed for each panel, and those on their way."""
+    user = user_of(request)
+    if not access.sees_transfer_panel(user):
+        raise Http404("No such page")
+    listed = list(
+        access.step_downs_visible_to(user)
+        .select_related("family", "team", "proposed_by", "episode")
+        .order_by("panel_on", "proposed_at", "pk")
+    )
+    record_listed(actor=user, shown=[item.family for item in listed], where="transfer panel")
+    return render(
+        request,
+        "casework/transfer_panel.html",
+        {
+            "proposed": [item for item in listed if item.status == StepDown.Status.PROPOSED],
+            "in_progress": [
+                item for item in listed if item.status in (StepDown.Status.ACCEPTED, StepDown.Status.HANDED_OVER)
+            ],
+            "done": [
+                item
+                for item in listed
+                if item.status in (StepDown.Status.NOT_ACCEPTED, StepDown.Status.SOCIAL_CARE_CLOSED)
+            ][-20:],
+            "next_panel": stepping_down.next_panel_on(user.authority, after=timezone.localdate()),
+            "can_propose": stepping_down.proposes_step_downs(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_down_propose(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not (access.sees_transfer_panel(user) and stepping_down.proposes_step_downs(user)):
+        raise Http404("No such page")
+    chooser = FamilyReferenceForm(request.GET or None)
+    family = None
+    if chooser.is_bound and chooser.is_valid():
+        reference = chooser.cleaned_data["family"].strip().upper().removeprefix("F")
+        family = families_visible_to(user).filter(pk=int(reference)).first() if reference.isdigit() else None
+        if family is None:
+            chooser.add_error("family", "No family has this reference: check it on the family's record")
+    if family is None:
+        return render(request, "casework/step_down_propose.html", {"chooser": chooser, "form": None})
+    children = [
+        (membership.person_id, membership.person.full_name)
+        for membership in FamilyMembership.objects.filter(family=family, role=FamilyMembership.Role.CHILD)
+        .select_related("person")
+        .order_by("person__date_of_birth", "person_id")
+    ]
+    form = StepDownProposalForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposal = stepping_down.Proposal(
+            children=data["children"],
+            why_now=data["why_now"],
+            proposed_plan=data["proposed_plan"],
+            panel_on=data.get("panel_on"),
+        )
+        try:
+            made = stepping_down.step_down_propose(actor=user, family=family, proposal=proposal)
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, f"Proposed for the transfer panel of {made.panel_on:%-d %B %Y}.")
+            return redirect("casework:step-down", pk=made.pk)
+    record_view(actor=user, target=family)
+    return render(request, "casework/step_down_propose.html", {"chooser": chooser, "form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def step_down(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step-down, and the panel's decision on it."""
+    user = user_of(request)
+    found = access.get_step_down_for_user(user, pk)
+    deciding = found.status == StepDown.Status.PROPOSED and stepping_down.sits_on_panel(user)
+    form = PanelDecisionForm(request.POST or None, step_down=found) if deciding else None
+    if request.method == "POST":
+        if form is None:
+            raise refuse(user, "casework.stepdown", pk, "decide", "No step-down found")
+        if form.is_valid():
+            try:
+                stepping_down.step_down_decide(
+                    actor=user, step_down=found, details=form.details(), seen_version=form.seen_version
+                )
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, "The panel's decision is recorded.")
+                return redirect("casework:step-down", pk=found.pk)
+    children = list(found.children.all())
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=children, where=f"step-down {found.pk}")
+    episode = found.episode
+    return render(
+        request,
+        "casework/step_down.html",
+        {
+            "step_down": found,
+            "children": children,
+            "form": form,
+            "can_hand_over": episode is not None
+            and found.status == StepDown.Status.ACCEPTED
+            and access.can_work(user, episode),
+            "can_close": found.status == StepDown.Status.HANDED_OVER and stepping_down.proposes_step_downs(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_down_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_step_down_for_user(user, pk, attempted="change")
+    if found.episode is None or not access.can_work(user, found.episode):
+        raise refuse(user, "casework.stepdown", pk, "change", "No step-down found")
+    form = StepDownHandoverForm(request.POST or None, step_down=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            stepping_down.step_down_hand_over(
+                actor=user,
+                step_down=found,
+                handover_on=data.get("handover_on"),
+                note=data["note"],
+                consent_given_by=data["consent_given_by"],
+                consent_given_on=data.get("consent_given_on"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "Handover recorded, with the family's consent reaffirmed.")
+            return redirect("casework:step-down", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(request, "casework/step_down_hand_over.html", {"step_down": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def step_down_social_care_closed(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    found = access.get_step_down_for_user(user, pk, attempted="change")
+    if not stepping_down.proposes_step_downs(user):
+        raise refuse(user, "casework.stepdown", pk, "change", "No step-down found")
+    form = SocialCareClosedForm(request.POST or None, step_down=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stepping_down.step_down_social_care_close(
+                actor=user,
+                step_down=found,
+                closed_on=form.cleaned_data.get("closed_on"),
+                seen_version=form.seen_version,
+            )
+        except ValidationError as error:
+            service_errors_show(form, error, field_for={"closed_on": "closed_on"})
+        else:
+            messages.success(request, "Children's social care's closure is recorded.")
+            return redirect("casework:step-down", pk=found.pk)
+    record_view(actor=user, target=found)
+    return render(request, "casework/step_down_closed.html", {"step_down": found, "form": form})

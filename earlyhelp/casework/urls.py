@@ -45,6 +45,15 @@ urlpatterns = [
         name="step-up-letter",
     ),
     path("episodes/<int:pk>/closure-letter/", views.closure_letter, name="closure-letter"),
+    path("transfer-panel/", transfer_views.transfer_panel, name="transfer-panel"),
+    path("transfer-panel/propose/", transfer_views.step_down_propose, name="step-down-propose"),
+    path("transfer-panel/<int:pk>/", transfer_views.step_down, name="step-down"),
+    path("transfer-panel/<int:pk>/hand-over/", transfer_views.step_down_hand_over, name="step-down-hand-over"),
+    path(
+        "transfer-panel/<int:pk>/social-care-closed/",
+        transfer_views.step_down_social_care_closed,
+        name="step-down-social-care-closed",
+    ),
     path("beyond-capacity/", views.capacity, name="capacity"),
     path("beyond-capacity/<int:pk>/", views.capacity_decide, name="capacity-decide"),
 ]

@@ -11,6 +11,11 @@ NAVIGATION: list[tuple[str, str, tuple[Permission, ...]]] = [
     ("My families", "casework:my-families", (Permission.HOLD_CASELOAD, Permission.VIEW_OWN_RECORDS)),
     ("Team", "casework:my-team", (Permission.ALLOCATE_EPISODES, Permission.VIEW_EVERY_TEAM)),
     ("Beyond capacity", "casework:capacity", (Permission.DECIDE_BEYOND_CAPACITY,)),
+    (
+        "Transfer panel",
+        "casework:transfer-panel",
+        (Permission.OVERSEE_CHILDREN_IN_NEED, Permission.ALLOCATE_EPISODES, Permission.DECIDE_BEYOND_CAPACITY),
+    ),
     ("Make a referral", "frontdoor:refer-start", (Permission.MAKE_REFERRALS,)),
     ("Find a person", "people:search", (Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_OWN_RECORDS)),
     ("Add a person", "people:person-add", (Permission.ADD_PEOPLE,)),

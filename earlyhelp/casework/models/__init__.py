@@ -37,7 +37,7 @@ from earlyhelp.casework.models.episodes import (
     WellbeingScore,
 )
 from earlyhelp.casework.models.supervision import Supervision
-from earlyhelp.casework.models.transfers import StepUp
+from earlyhelp.casework.models.transfers import StepDown, StepUp
 
 __all__ = [
     "Allocation",
@@ -58,6 +58,7 @@ __all__ = [
     "Oversight",
     "PlanAction",
     "ServiceModel",
+    "StepDown",
     "StepUp",
     "Supervision",
     "TeamMember",

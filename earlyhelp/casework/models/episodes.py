@@ -103,6 +103,11 @@ class CaseworkSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text="FF §19.2: each family coach supervised by a team leader no less than every 4 weeks",
     )
+    transfer_panel_weekday = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(4)],
+        help_text="FF §7.1: the weekly transfer panel's day, 0 for Monday to 4 for Friday (Wednesday by default)",
+    )
     group_supervision_weeks = models.PositiveSmallIntegerField(
         default=8,
         validators=[MinValueValidator(1)],
@@ -354,6 +359,12 @@ class Episode(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def assessed_elsewhere(self) -> bool:
+        """A step-down from children's social care starts from the social worker's proposed plan
+        and is not assessed again (FF §10.1)."""
+        return self.origin == self.Origin.STEP_DOWN
 
     @property
     def is_child_in_need(self) -> bool:
