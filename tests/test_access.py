@@ -171,6 +171,17 @@ def a_step_down(okafor, *, accepted: bool = False):
     return step_down
 
 
+def a_not_improving_flag():
+    from earlyhelp.audit.models import AuditEvent
+    from earlyhelp.audit.trail import audited_writes, record_change
+    from earlyhelp.casework.models import NotImproving
+
+    with audited_writes():
+        flag = NotImproving.objects.create(episode=an_episode(), reasons=["2 plan actions are past their date"])
+        record_change(actor=None, actor_label="test", verb=AuditEvent.Verb.CREATED, target=flag)
+    return flag
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -434,6 +445,10 @@ MATRIX = {
     ),
     "casework:meeting-add": (lambda o: f"/episodes/{an_episode().pk}/meetings/add/", NOBODY | LEADER | {"coach": 200}),
     "casework:close": (lambda o: f"/episodes/{an_episode().pk}/close/", NOBODY | LEADER),
+    "casework:not-improving": (
+        lambda o: "/episodes/{0.episode_id}/not-improving/{0.pk}/".format(a_not_improving_flag()),
+        NOBODY | LEADER,
+    ),
     "casework:closure-letter": (lambda o: f"/episodes/{a_closed_episode().pk}/closure-letter/", expect(200, 404, 404)),
     "casework:step-up": (lambda o: f"/episodes/{an_episode().pk}/step-up/", expect(200, 404, 404)),
     "casework:step-up-decide": (

@@ -21,6 +21,7 @@ from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.access import can_work
 from earlyhelp.casework.configuration import casework_settings_of
 from earlyhelp.casework.deadlines import deadlines_keep
+from earlyhelp.casework.improving import not_improving_check
 from earlyhelp.casework.models import Episode, EpisodeChild, Meeting, PlanAction, TeamMember, WellbeingScore
 from earlyhelp.core.workflow import locked
 from earlyhelp.organisations.models import User
@@ -143,6 +144,7 @@ def plan_action_add(*, actor: User, episode: Episode, details: ActionDetails) ->
         target=action,
         changes={"what": action.what, "who": action.who, "by_when": action.by_when.isoformat()},
     )
+    not_improving_check(actor=actor, episode=episode)
     deadlines_keep(episode)
     return action
 
@@ -182,6 +184,7 @@ def plan_action_update(
         changes={name: [before[name], value] for name, value in after.items() if before[name] != value}
         | {"version": versions},
     )
+    not_improving_check(actor=actor, episode=episode)
     deadlines_keep(episode)
     return action
 
@@ -259,6 +262,7 @@ def meeting_record(*, actor: User, episode: Episode, details: MeetingDetails) ->
                 changes={"score": score.score, "point": score.point},
             )
     _meeting_dates_move(actor=actor, episode=episode, meeting=meeting)
+    not_improving_check(actor=actor, episode=episode)
     deadlines_keep(episode)
     return meeting
 

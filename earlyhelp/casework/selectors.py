@@ -25,6 +25,7 @@ from earlyhelp.casework.models import (
     LeadPractitionerChange,
     LegalBasisChange,
     Meeting,
+    NotImproving,
     Oversight,
     PlanAction,
     Supervision,
@@ -485,6 +486,7 @@ class CaseFile:
     actions: list[PlanAction]
     dues: list[ShownDue]
     supervisions: list[Supervision] = field(default_factory=list)
+    not_improving: list[NotImproving] = field(default_factory=list)
     # The names of everyone the case file's records name (who recorded, allocated, decided), by
     # id: one query, not a join per row.
     names: dict[int, str] = field(default_factory=dict)
@@ -504,6 +506,10 @@ class CaseFile:
         for meeting in reviews[len(reviews) - unseen :] if unseen > 0 else []:
             missing.append(f"{Oversight.Point.REVIEW.label} ({timezone.localtime(meeting.held_at):%-d %B %Y})")
         return missing
+
+    @property
+    def not_improving_open(self) -> NotImproving | None:
+        return next((flag for flag in self.not_improving if flag.responded_at is None), None)
 
     @property
     def current_members(self) -> list[TeamMember]:
@@ -693,6 +699,7 @@ _BASIS_CHANGES = _of_episode(LegalBasisChange, "changed_at", "pk")
 _LEAD_CHANGES = _of_episode(LeadPractitionerChange, "recorded_at", "pk")
 _ESCALATIONS = _of_episode(CapacityEscalation, "raised_at", "pk")
 _SUPERVISIONS = _of_episode(Supervision, "held_on", "pk")
+_NOT_IMPROVING = _of_episode(NotImproving, "-flagged_at", "-pk")
 _ASSESSMENTS: "Compiled[Assessment]" = Compiled(
     lambda episode: (
         Assessment.objects.filter(episode_id=episode).select_related("template").order_by("-started_at", "-pk")
@@ -766,6 +773,7 @@ def case_file(episode: Episode, *, clock: Clock, now: datetime, every: bool = Fa
         actions=actions,
         dues=[shown(due, now, clock.hours) for due in dues],
         supervisions=supervisions,
+        not_improving=_NOT_IMPROVING.list(episode=pk),
     )
 
 

@@ -54,3 +54,15 @@ class GroupSupervisionForm(_SupervisionForm):
     def __init__(self, *args: Any, coaches: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].choices = coaches  # type: ignore[attr-defined]
+
+
+class NotImprovingForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    what_next = forms.CharField(
+        label="What happens next?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A case discussion, a changed plan, more support, a step-up to children's social care…",
+        error_messages={"required": "Say what happens next: a case discussion, a new plan, a step-up…"},
+    )

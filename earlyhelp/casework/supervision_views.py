@@ -1,6 +1,7 @@
-"""Supervision's pages: the team's supervision, recording individual and group supervision, and
-a family's case supervision note. Thin: fetch through `access`, parse with a form, call one
-service, render or redirect."""
+"""Supervision's pages: the team's supervision, recording individual and group supervision, a
+family's case supervision note, and a team leader's answer to a family flagged as not
+improving. Thin: fetch through `access`, parse with a form, call one service, render or
+redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,9 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
-from earlyhelp.casework import access, selectors, supervising
+from earlyhelp.casework import access, improving, selectors, supervising
 from earlyhelp.casework.caseloads import coaches_of
-from earlyhelp.casework.supervision_forms import CaseSupervisionForm, GroupSupervisionForm, IndividualSupervisionForm
+from earlyhelp.casework.models import NotImproving
+from earlyhelp.casework.supervision_forms import (
+    CaseSupervisionForm,
+    GroupSupervisionForm,
+    IndividualSupervisionForm,
+    NotImprovingForm,
+)
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.organisations.models import Team, User, user_of
 from earlyhelp.people.access import refuse
@@ -103,3 +110,24 @@ def case_supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("casework:episode", pk=found.pk)
     record_view(actor=user, target=found)
     return render(request, "casework/case_supervision_add.html", {"episode": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def not_improving(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    """A team leader records what happens next for a family flagged as not improving."""
+    user = user_of(request)
+    found = access.get_episode_for_allocating(user, pk)
+    flag = NotImproving.objects.filter(episode=found, pk=flag_pk).first()
+    if flag is None:
+        raise refuse(user, "casework.notimproving", flag_pk, "answer", "No such flag")
+    form = NotImprovingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            improving.not_improving_respond(actor=user, flag=flag, what_next=form.cleaned_data["what_next"])
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(request, "What happens next is recorded.")
+            return redirect("casework:episode", pk=found.pk)
+    record_view(actor=user, target=flag)
+    return render(request, "casework/not_improving.html", {"episode": found, "flag": flag, "form": form})

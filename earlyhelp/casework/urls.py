@@ -17,6 +17,7 @@ urlpatterns = [
     path("teams/<int:pk>/supervision/group/", supervision_views.group_supervision_add, name="supervision-group"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
     path("episodes/<int:pk>/case-supervision/", supervision_views.case_supervision_add, name="case-supervision"),
+    path("episodes/<int:pk>/not-improving/<int:flag_pk>/", supervision_views.not_improving, name="not-improving"),
     path("episodes/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("episodes/<int:pk>/ask-the-head-of-service/", views.escalate, name="escalate"),
     path("episodes/<int:pk>/legal-basis/", views.legal_basis, name="legal-basis"),

@@ -48,6 +48,7 @@ from earlyhelp.casework.models import (
     Episode,
     EpisodeChild,
     Meeting,
+    NotImproving,
     PlanAction,
     StepUp,
     TeamMember,
@@ -96,6 +97,13 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         actor=user, shown=[row.episode for row in [*page.awaiting, *page.families]], where=f"team page of {chosen}"
     )
     supervision = supervising.team_supervision(chosen, clock=clock)
+    flagged = list(
+        NotImproving.objects.filter(
+            episode__team=chosen, responded_at__isnull=True, episode__status=Episode.Status.OPEN
+        )
+        .select_related("episode__family")
+        .order_by("flagged_at", "pk")
+    )
     step_ups = list(
         StepUp.objects.filter(episode__team=chosen, status=StepUp.Status.RAISED)
         .select_related("episode__family", "raised_by")
@@ -109,6 +117,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "supervision": supervision,
             "step_ups": step_ups,
+            "flagged": flagged,
             "supervision_overdue": sum(
                 1 for row in supervision.coaches if selectors.shown(row.due, now, clock.hours).is_overdue
             ),

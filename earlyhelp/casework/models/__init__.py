@@ -36,6 +36,7 @@ from earlyhelp.casework.models.episodes import (
     TeamMember,
     WellbeingScore,
 )
+from earlyhelp.casework.models.improving import NotImproving
 from earlyhelp.casework.models.supervision import Supervision
 from earlyhelp.casework.models.transfers import StepDown, StepUp
 
@@ -55,6 +56,7 @@ __all__ = [
     "LegalBasisChange",
     "Meeting",
     "NeedsList",
+    "NotImproving",
     "Oversight",
     "PlanAction",
     "ServiceModel",

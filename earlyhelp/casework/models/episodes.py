@@ -103,6 +103,16 @@ class CaseworkSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text="FF §19.2: each family coach supervised by a team leader no less than every 4 weeks",
     )
+    not_improving_reviews = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="A child's wellbeing no better at this many reviews in a row flags the family as not improving",
+    )
+    not_improving_overdue_actions = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="This many plan actions overdue at once flags the family as not improving",
+    )
     transfer_panel_weekday = models.PositiveSmallIntegerField(
         default=2,
         validators=[MaxValueValidator(4)],
