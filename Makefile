@@ -23,6 +23,7 @@ test: setup browser
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/pytest
 
 setup: $(VENV)/.installed node_modules/.installed
+	@tools/pdf-setup
 
 # Debian's Chromium for the browser tests: installed when missing (as root), or the command to run.
 browser:

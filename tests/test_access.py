@@ -182,6 +182,21 @@ def a_not_improving_flag():
     return flag
 
 
+def a_document():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from earlyhelp.records.documents import DocumentDetails, document_upload
+    from earlyhelp.records.models import Document
+
+    episode = an_episode()
+    existing = Document.objects.filter(episode=episode).first()
+    if existing is not None:
+        return existing
+    upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    details = DocumentDetails(kind="correspondence", title="Letter", upload=upload)
+    return document_upload(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -497,6 +512,11 @@ MATRIX = {
         lambda o: "/episodes/{0.episode_id}/referrals-to-agencies/{0.pk}/".format(an_agency_referral()),
         NOBODY | LEADER | {"coach": 200},
     ),
+    "records:documents": (lambda o: f"/episodes/{an_episode().pk}/documents/", expect(200, 404, 404)),
+    "records:document-download": (
+        lambda o: "/episodes/{0.episode_id}/documents/{0.pk}/download/".format(a_document()),
+        expect(200, 404, 404),
+    ),
     "records:genogram-and-ecomap": (
         lambda o: f"/episodes/{an_episode().pk}/genogram-and-ecomap/",
         expect(200, 404, 404),
@@ -551,6 +571,8 @@ INFORMATION_GOVERNANCE_READS = {
     "records:genogram-and-ecomap",
     "records:agency-referrals",
     "records:step-up-referral",
+    "records:documents",
+    "records:document-download",
     "casework:step-up",
     "casework:step-up-letter",
     "governance:due",

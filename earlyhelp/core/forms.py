@@ -24,6 +24,8 @@ INPUT_CLASSES = {
     "checkbox": "govuk-checkboxes__input",
     "radioselect": "govuk-radios__input",
     "checkboxselectmultiple": "govuk-checkboxes__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
 
 

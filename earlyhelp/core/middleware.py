@@ -1,6 +1,7 @@
 """Limits on what a request may carry: its size, and values the database cannot store."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -45,13 +46,25 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _uploads(request: HttpRequest) -> bool:
+    """A page that takes a document (settings UPLOAD_PATHS): its limit is the document's."""
+    return request.method == "POST" and any(re.match(pattern, request.path) for pattern in settings.UPLOAD_PATHS)
+
+
+def largest_body(request: HttpRequest) -> int:
+    if _uploads(request):
+        # The file, and room for the form's other fields and the multipart framing.
+        return int(settings.DOCUMENT_LARGEST_BYTES) + int(settings.LARGEST_REQUEST_BYTES)
+    return int(settings.LARGEST_REQUEST_BYTES)
+
+
 def too_large(request: HttpRequest) -> HttpResponse:
-    limit = settings.LARGEST_REQUEST_BYTES
+    limit = largest_body(request)
     if _is_api(request):
         return JsonResponse(
             {"detail": f"The request body is larger than this service accepts ({limit:,} bytes)."}, status=413
         )
-    return render(request, "413.html", {"limit_kb": limit // 1024}, status=413)
+    return render(request, "413.html", {"limit_kb": limit // 1024, "upload": _uploads(request)}, status=413)
 
 
 class RequestLimitsMiddleware:
@@ -63,7 +76,7 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request_length(request) > settings.LARGEST_REQUEST_BYTES:
+        if request_length(request) > largest_body(request):
             return too_large(request)
         try:
             problem = self._problem(request)

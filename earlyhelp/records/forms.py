@@ -5,7 +5,8 @@ from django import forms
 from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
 from earlyhelp.organisations.models import Agency
 from earlyhelp.records.chronology import Kind
-from earlyhelp.records.models import AgencyReferral
+from earlyhelp.records.documents import ALLOWED_WORDS, DocumentDetails
+from earlyhelp.records.models import AgencyReferral, Document
 from earlyhelp.records.recording import EntryDetails
 from earlyhelp.records.referring import ReferralDetails
 
@@ -171,3 +172,51 @@ class AgencyReferralOutcomeForm(VersionedForm):
         self.fields["outcome"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in AgencyReferral.Outcome.choices if value in allowed
         ]
+
+
+class DocumentForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    upload = forms.FileField(
+        label="Upload a file",
+        help_text=f"It must be {ALLOWED_WORDS}, smaller than 10 MB",
+        required=False,
+        widget=forms.FileInput,
+        error_messages={"empty": "The file is empty", "invalid": "Choose the file to upload"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of document is it?",
+        choices=Document.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of document it is"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example ‘Maya's three houses drawing’ or ‘Letter from the housing officer’",
+        error_messages={"required": "Give the document a title, for example ‘Maya's three houses drawing’"},
+    )
+    description = forms.CharField(
+        label="Notes (optional)", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    children = forms.TypedMultipleChoiceField(
+        label="Which children is it about?",
+        help_text="Choose none if it is about the whole family",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["children"].choices = children  # type: ignore[attr-defined]
+
+    def details(self) -> DocumentDetails:
+        data = self.cleaned_data
+        return DocumentDetails(
+            kind=data["kind"],
+            title=data["title"],
+            upload=data.get("upload"),
+            description=data.get("description") or "",
+            children=list(data.get("children") or []),
+        )

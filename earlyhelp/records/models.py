@@ -4,7 +4,10 @@ the chronology, the genogram and the ecomap are drawn from the records the servi
 (`chronology.py`, `family_maps.py`), never typed twice.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
@@ -108,3 +111,45 @@ class AgencyReferral(VersionedModel):
     @property
     def is_settled(self) -> bool:
         return self.TRANSITIONS.is_final(self.outcome)
+
+
+def documents_storage() -> Storage:
+    """Where documents are kept: the "documents" storage (settings STORAGES): a folder outside
+    the web root by default, object storage by setting (DOCUMENTS_STORAGE; docs/records.md)."""
+    return storages["documents"]
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    """A name that says nothing about the family or the file: who and what are in the database."""
+    return f"documents/{instance.family_id}/{uuid.uuid4().hex}"
+
+
+class Document(AuditedModel):
+    """Direct work, correspondence or another document kept on the family's record (FF §17),
+    uploaded during an episode. Downloaded only after the access check, every download audited;
+    never shown inline (`records/documents.py`)."""
+
+    class Kind(models.TextChoices):
+        DIRECT_WORK = "direct_work", "Direct work with a child or the family"
+        CORRESPONDENCE = "correspondence", "Correspondence"
+        OTHER = "other", "Another document"
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="documents")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    children = models.ManyToManyField(Person, blank=True, related_name="documents")
+    file = models.FileField(storage=documents_storage, upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -4,7 +4,7 @@ redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -21,16 +21,18 @@ from earlyhelp.organisations.models import user_of
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
 from earlyhelp.people.models import FamilyMembership
-from earlyhelp.records.access import get_agency_referral
+from earlyhelp.records.access import get_agency_referral, get_document
 from earlyhelp.records.chronology import Filters, family_chronology
+from earlyhelp.records.documents import document_upload
 from earlyhelp.records.family_maps import family_maps
 from earlyhelp.records.forms import (
     AgencyReferralForm,
     AgencyReferralOutcomeForm,
     ChronologyEntryForm,
     ChronologyFiltersForm,
+    DocumentForm,
 )
-from earlyhelp.records.models import AgencyReferral
+from earlyhelp.records.models import AgencyReferral, Document
 from earlyhelp.records.recording import chronology_entry_add
 from earlyhelp.records.referring import agency_referral_make, agency_referral_outcome
 
@@ -236,3 +238,53 @@ def step_up_referral(request: HttpRequest, pk: int, step_up_pk: int) -> HttpResp
             "events": built.events,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's documents from this episode, and uploading one for whoever works it."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    can_work = access.can_work(user, found)
+    children = _children_of(found.family_id)
+    form = None
+    if can_work:
+        form = DocumentForm(
+            request.POST or None,
+            request.FILES or None,
+            children=[(membership.person_id, membership.person.full_name) for membership in children],
+        )
+    if request.method == "POST":
+        if form is None:
+            found = access.get_episode_for_working(user, pk)  # refused: 404, and recorded
+        elif form.is_valid():
+            try:
+                document_upload(actor=user, episode=found, details=form.details())
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, "Document uploaded.")
+                return redirect("records:documents", pk=found.pk)
+    listed = list(Document.objects.filter(episode=found).select_related("uploaded_by").prefetch_related("children"))
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=listed, where=f"documents of {found.reference}")
+    return render(request, "records/documents.html", {"episode": found, "documents": listed, "form": form})
+
+
+@require_http_methods(["GET"])
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """The file itself, after the access check: always as a download, never shown in the page
+    (a file someone uploaded is never run or rendered by the browser), never cached, audited."""
+    user = user_of(request)
+    found = access.get_episode_for_user(user, pk)
+    document = get_document(user, found, document_pk)
+    record_view(actor=user, target=document)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

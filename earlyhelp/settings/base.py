@@ -2,6 +2,7 @@
 environment variables read here, never from editing this file."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -299,6 +300,38 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # for forms). A referral with twelve children and every text at its limit is under 200 KB.
 LARGEST_REQUEST_BYTES = env_int("LARGEST_REQUEST_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LARGEST_REQUEST_BYTES
+# Documents uploaded to a family's record (records/documents.py): the largest file, and the pages
+# whose requests may be that large (every other request keeps the limit above).
+DOCUMENT_LARGEST_BYTES = env_int("DOCUMENT_LARGEST_BYTES", 10 * 1024 * 1024)
+UPLOAD_PATHS = [r"^/episodes/\d+/documents/$"]
+
+# Where documents are kept (Django's storage API). "local" (the default): a folder outside the
+# web root, DOCUMENTS_ROOT. "s3": a bucket on S3 or an S3-compatible store (MinIO, Ceph…), with
+# DOCUMENTS_S3_BUCKET, DOCUMENTS_S3_ENDPOINT_URL (empty for AWS), DOCUMENTS_S3_REGION and the
+# usual AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.
+DOCUMENTS_STORAGE = env_str("DOCUMENTS_STORAGE", "local")
+if DOCUMENTS_STORAGE == "s3":
+    _documents: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOCUMENTS_S3_BUCKET", "earlyhelp-documents"),
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION", "eu-west-2"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+else:
+    _documents = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")), "base_url": None},
+    }
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": _documents,
+}
 
 # One cache for rate limits and the like: Redis where REDIS_URL is set, memory otherwise.
 _redis_url = env_str("REDIS_URL", "")
