@@ -26,6 +26,7 @@ from earlyhelp.casework.transfer_forms import (
     StepUpRaiseForm,
 )
 from earlyhelp.core.forms import service_errors_show
+from earlyhelp.core.pdf import copy_response
 from earlyhelp.organisations.models import user_of
 from earlyhelp.people.access import families_visible_to, refuse
 from earlyhelp.people.models import FamilyMembership
@@ -135,10 +136,11 @@ def step_up_letter(request: HttpRequest, pk: int, step_up_pk: int) -> HttpRespon
     children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
     record_view(actor=user, target=found)
     record_listed(actor=user, shown=[child.person for child in children], where=f"ending letter {found.reference}")
-    return render(
+    return copy_response(
         request,
         "casework/step_up_letter.html",
         {"episode": found, "step_up": chosen, "children": children, "authority": found.authority},
+        filename=f"ending-letter-{found.reference}.pdf",
     )
 
 

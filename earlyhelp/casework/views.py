@@ -56,6 +56,7 @@ from earlyhelp.casework.models import (
 from earlyhelp.casework.schedule import allocation_defaults
 from earlyhelp.casework.selectors import assessment_as_written
 from earlyhelp.core.forms import data_with, service_errors_show
+from earlyhelp.core.pdf import copy_response
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.people.access import refuse
 
@@ -455,7 +456,7 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
     children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
     record_view(actor=user, target=shown)
     record_listed(actor=user, shown=[child.person for child in children], where=f"assessment of {found.reference}")
-    return render(
+    return copy_response(
         request,
         "casework/assessment_detail.html",
         {
@@ -466,6 +467,7 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
             "can_work": access.can_work(user, found),
             "no_longer_waiting": no_longer_waiting,
         },
+        filename=f"assessment-{found.reference}.pdf",
     )
 
 
@@ -541,7 +543,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=found)
     children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
     record_listed(actor=user, shown=[child.person for child in children], where=f"plan of {found.reference}")
-    return render(
+    return copy_response(
         request,
         "casework/plan.html",
         {
@@ -552,6 +554,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "members": list(TeamMember.objects.filter(episode=found, left_at__isnull=True)),
             "meetings": list(Meeting.objects.filter(episode=found).order_by("-held_at")[:1]),
         },
+        filename=f"plan-{found.reference}.pdf",
     )
 
 
@@ -641,7 +644,7 @@ def closure_letter(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(actor=user, target=found)
     children = list(EpisodeChild.objects.filter(episode=found).select_related("person"))
     record_listed(actor=user, shown=[child.person for child in children], where=f"closure letter {found.reference}")
-    return render(
+    return copy_response(
         request,
         "casework/closure_letter.html",
         {
@@ -650,4 +653,5 @@ def closure_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": list(PlanAction.objects.filter(episode=found)),
             "authority": found.authority,
         },
+        filename=f"closure-letter-{found.reference}.pdf",
     )
