@@ -197,6 +197,15 @@ def a_document():
     return document_upload(actor=User.objects.get(full_name="Family coach"), episode=episode, details=details)
 
 
+def a_network_meeting():
+    from django.utils import timezone
+
+    from earlyhelp.casework.networks import Offer, network_meeting_offer
+
+    offer = Offer(offered_on=timezone.localdate(), offered_to="Mum", others_invited="Aunt")
+    return network_meeting_offer(actor=User.objects.get(full_name="Family coach"), episode=an_episode(), offer=offer)
+
+
 def a_closed_episode():
     from earlyhelp.casework.closing import ClosureDetails, episode_close
     from earlyhelp.casework.models import Episode
@@ -466,6 +475,11 @@ MATRIX = {
     ),
     "casework:closure-letter": (lambda o: f"/episodes/{a_closed_episode().pk}/closure-letter/", expect(200, 404, 404)),
     "casework:step-up": (lambda o: f"/episodes/{an_episode().pk}/step-up/", expect(200, 404, 404)),
+    "casework:family-network": (lambda o: f"/episodes/{an_episode().pk}/family-network/", expect(200, 404, 404)),
+    "casework:family-network-meeting": (
+        lambda o: "/episodes/{0.episode_id}/family-network/{0.pk}/".format(a_network_meeting()),
+        NOBODY | LEADER | {"coach": 200},
+    ),
     "casework:step-up-decide": (
         lambda o: "/episodes/{0.episode_id}/step-up/{0.pk}/decide/".format(a_step_up()),
         NOBODY | LEADER,
@@ -575,6 +589,7 @@ INFORMATION_GOVERNANCE_READS = {
     "records:document-download",
     "casework:step-up",
     "casework:step-up-letter",
+    "casework:family-network",
     "governance:due",
     "governance:review",
     "governance:disposed",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.casework import supervision_views, transfer_views, views
+from earlyhelp.casework import network_views, supervision_views, transfer_views, views
 
 app_name = "casework"
 
@@ -33,6 +33,12 @@ urlpatterns = [
     path("episodes/<int:pk>/plan/<int:action_pk>/", views.plan_action, name="plan-action"),
     path("episodes/<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
     path("episodes/<int:pk>/close/", views.close, name="close"),
+    path("episodes/<int:pk>/family-network/", network_views.family_network, name="family-network"),
+    path(
+        "episodes/<int:pk>/family-network/<int:meeting_pk>/",
+        network_views.family_network_meeting,
+        name="family-network-meeting",
+    ),
     path("episodes/<int:pk>/step-up/", transfer_views.step_up, name="step-up"),
     path("episodes/<int:pk>/step-up/<int:step_up_pk>/decide/", transfer_views.step_up_decide, name="step-up-decide"),
     path(

@@ -37,6 +37,7 @@ from earlyhelp.casework.models.episodes import (
     WellbeingScore,
 )
 from earlyhelp.casework.models.improving import NotImproving
+from earlyhelp.casework.models.network import FamilyNetworkMeeting
 from earlyhelp.casework.models.supervision import Supervision
 from earlyhelp.casework.models.transfers import StepDown, StepUp
 
@@ -51,6 +52,7 @@ __all__ = [
     "Episode",
     "EpisodeChild",
     "EpisodeReferral",
+    "FamilyNetworkMeeting",
     "LeadPractitionerChange",
     "LegalBasis",
     "LegalBasisChange",
