@@ -204,3 +204,35 @@ def test_an_unborn_baby_keeps_the_family(authority, governance):
     grown = FamilyFactory(name="Grown")
     add_member(grown, PersonFactory(first_name="Grown", date_of_birth=years_before(today, 30)))
     assert list(retention.families_due(authority_id=authority.pk, today=today)) == [grown]
+
+
+def test_the_files_of_the_familys_documents_go_with_it(grown_up_family, governance, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from earlyhelp.audit.trail import audited_writes, record_change
+    from earlyhelp.records.models import Document
+
+    episode = Episode.objects.get(family=grown_up_family)
+    with audited_writes():
+        document = Document(
+            family=grown_up_family,
+            episode=episode,
+            kind="direct_work",
+            title="Drawing",
+            original_name="drawing.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="0" * 64,
+            uploaded_by=governance,
+        )
+        document.file.save("upload", ContentFile(b"%PDF-1.7\n"), save=False)
+        document.save()
+        record_change(actor=governance, verb=AuditEvent.Verb.CREATED, target=document)
+    stored = document.file.name
+    storage = Document.file.field.storage
+    assert storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = disposal.family_dispose(actor=governance, family=grown_up_family, note="Reviewed")
+    assert result.counts["Documents"] == 1
+    assert not Document.objects.exists()
+    assert not storage.exists(stored)

@@ -1,8 +1,8 @@
 """Disposing of a family's records when they are due (ADR 24): deleted for real, every row about
-the family and its members (their contacts, episodes, case notes, assessments, consents…), leaving
-one audit entry that says what was disposed of, when, under which rule and by whom, with no
-personal detail. The details of every earlier audit entry about those records are erased through
-that entry (`audit/chain.py`), so the chain still verifies.
+the family and its members (their contacts, episodes, case notes, assessments, consents…) and the
+files of its documents, leaving one audit entry that says what was disposed of, when, under which
+rule and by whom, with no personal detail. The details of every earlier audit entry about those
+records are erased through that entry (`audit/chain.py`), so the chain still verifies.
 
 A member who belongs to another family too is kept, with what is theirs; only their place in this
 family goes. A record that names people of whom some are kept (a consent for a mother and a
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from earlyhelp.governance.retention import is_due
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.models import Family, FamilyMembership, Person
+from earlyhelp.records.models import Document
 from earlyhelp.sharing.models import AgreementToHelp, ConsentToShare, SharingDecision
 
 Found = dict[type[models.Model], set[int]]
@@ -143,10 +144,26 @@ def family_dispose(*, actor: User, family: Family, note: str) -> Disposal:
         target=family,
         changes={"reference": reference, "rule": _rule(), "note": note.strip(), "records": counts, "targets": targets},
     )
+    files = _stored_files(found)
     for model, ids in found.items():
         _delete(model, ids)
     erased = chain.erase(targets=_pairs(targets), disposal=stub)
+    # The documents' files go too, once the rows are gone for good (they are not in the database).
+    transaction.on_commit(lambda: _files_delete(files))
     return Disposal(reference=reference, counts=counts, audit_entries_erased=erased)
+
+
+def _stored_files(found: Found) -> list[str]:
+    return [
+        str(name)
+        for name in Document.objects.filter(pk__in=sorted(found.get(Document, set()))).values_list("file", flat=True)
+    ]
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = Document.file.field.storage
+    for name in names:
+        storage.delete(name)
 
 
 def _delete(model: type[models.Model], ids: set[int]) -> None:

@@ -13,13 +13,14 @@ from django.utils import timezone
 from earlyhelp.audit.editing import version_move_on
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
-from earlyhelp.casework.models import Assessment, CaseNote
+from earlyhelp.casework.models import Assessment, CaseNote, FamilyNetworkMeeting, StepDown, StepUp
 from earlyhelp.core.workflow import locked
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.governance.models import DisclosureItem, SubjectAccessRequest
 from earlyhelp.organisations.models import User
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.models import FamilyMembership, Person, Relationship
+from earlyhelp.records.models import AgencyReferral, ChronologyEntry, Document
 from earlyhelp.sharing.models import AgreementToHelp, ConsentToShare, SharingDecision
 from earlyhelp.thresholds.models import LevelOfNeedDecision
 
@@ -98,6 +99,7 @@ def gather(person: Person) -> list[DisclosureItem]:
         *_levels(person),
         *_consents(person),
         *_case_file(person),
+        *_family_record(person),
         _who_looked(person),
     ]
     return sorted(items, key=lambda item: (item.happened_at or timezone.now(), item.kind))
@@ -274,6 +276,74 @@ def _case_file(person: Person) -> list[Item]:
                 third_party=True,
             )
         )
+    return items
+
+
+def _family_record(person: Person) -> list[Item]:
+    """What the family's record holds beyond the episode's own work (issue 14): the chronology's
+    entries, referrals to other agencies, documents (named: the files are part of the pack on
+    request), step-ups, step-downs and family network meetings."""
+    families = FamilyMembership.objects.filter(person=person).values("family_id")
+    items = [
+        _item(
+            "Chronology entry",
+            f"records.chronologyentry:{entry.pk}",
+            entry.recorded_at,
+            [f"{entry.happened_on:%-d %B %Y}: {entry.what}", f"Why it matters: {entry.significance}", entry.source],
+            third_party=True,
+        )
+        for entry in ChronologyEntry.objects.filter(family_id__in=families)
+    ]
+    items += [
+        _item(
+            "Referral to another agency",
+            f"records.agencyreferral:{referral.pk}",
+            referral.recorded_at,
+            [f"{referral.service} at {referral.agency_name}", referral.reason, referral.get_outcome_display()],
+            third_party=True,
+        )
+        for referral in AgencyReferral.objects.filter(family_id__in=families)
+    ]
+    items += [
+        _item(
+            "Document",
+            f"records.document:{document.pk}",
+            document.uploaded_at,
+            [f"{document.title} ({document.original_name})", document.description],
+            third_party=True,
+        )
+        for document in Document.objects.filter(family_id__in=families)
+    ]
+    items += [
+        _item(
+            "Step-up to children's social care",
+            f"casework.stepup:{step_up.pk}",
+            step_up.raised_at,
+            [step_up.concerns, step_up.get_status_display(), step_up.decision_reason],
+            third_party=True,
+        )
+        for step_up in StepUp.objects.filter(episode__family_id__in=families)
+    ]
+    items += [
+        _item(
+            "Step-down from children's social care",
+            f"casework.stepdown:{step_down.pk}",
+            step_down.proposed_at,
+            [step_down.why_now, step_down.proposed_plan, step_down.get_status_display()],
+            third_party=True,
+        )
+        for step_down in StepDown.objects.filter(family_id__in=families)
+    ]
+    items += [
+        _item(
+            "Family network meeting",
+            f"casework.familynetworkmeeting:{meeting.pk}",
+            meeting.recorded_at,
+            [f"Offered {meeting.offered_on:%-d %B %Y}", meeting.get_status_display(), meeting.family_plan],
+            third_party=True,
+        )
+        for meeting in FamilyNetworkMeeting.objects.filter(episode__family_id__in=families)
+    ]
     return items
 
 
