@@ -230,9 +230,12 @@ def sees_transfer_panel(user: User) -> bool:
 
 
 def step_downs_visible_to(user: User) -> QuerySet[StepDown]:
-    if not sees_transfer_panel(user):
-        return StepDown.objects.none()
-    return StepDown.objects.filter(authority_id=user.authority_id, family__in=families_visible_to(user))
+    """Everything on the panel for those who sit on it or propose; for anyone else, the step-downs
+    whose episode they may see (the family's coach records the handover)."""
+    step_downs = StepDown.objects.filter(authority_id=user.authority_id, family__in=families_visible_to(user))
+    if sees_transfer_panel(user):
+        return step_downs
+    return step_downs.filter(episode__in=episodes_visible_to(user))
 
 
 def get_step_down_for_user(user: User, pk: int, *, attempted: str = "open") -> StepDown:
