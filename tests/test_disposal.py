@@ -228,7 +228,7 @@ def test_the_files_of_the_familys_documents_go_with_it(grown_up_family, governan
         document.file.save("upload", ContentFile(b"%PDF-1.7\n"), save=False)
         document.save()
         record_change(actor=governance, verb=AuditEvent.Verb.CREATED, target=document)
-    stored = document.file.name
+    stored = str(document.file.name)
     storage = Document.file.field.storage
     assert storage.exists(stored)
     with django_capture_on_commit_callbacks(execute=True):
