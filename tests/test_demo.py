@@ -52,3 +52,16 @@ def test_make_run_shows_the_services_own_error_pages_unless_debug_is_asked_for(m
     assert importlib.reload(local).DEBUG is True
     monkeypatch.delenv("DEBUG")
     importlib.reload(local)
+
+
+def test_the_demo_shows_issue_14_at_work(frameworks):
+    from earlyhelp.casework.models import FamilyNetworkMeeting, StepDown, StepUp, Supervision
+    from earlyhelp.records.models import AgencyReferral, ChronologyEntry
+
+    call_command("load_demo", families=30)
+    assert ChronologyEntry.objects.count() == 3
+    assert AgencyReferral.objects.count() == 3
+    assert StepUp.objects.get().status == StepUp.Status.RAISED
+    assert FamilyNetworkMeeting.objects.get().status == FamilyNetworkMeeting.Status.OFFERED
+    assert StepDown.objects.get().status == StepDown.Status.PROPOSED
+    assert Supervision.objects.filter(kind=Supervision.Kind.CASE).exists()

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         from earlyhelp.casework import demo as casework_demo
         from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
+        from earlyhelp.records import demo as records_demo
 
         try:
             demo.refuse_unless_allowed()
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             created = Family.objects.filter(authority=authority).count() - (before if before else 0)
             contacts = frontdoor_demo.load(authority)
             episodes = casework_demo.load(authority)
+            records_demo.load(authority)
             demo.family_due_for_disposal(authority)
             demo.two_step_for_demo_users()
         if created > 0:
