@@ -236,8 +236,9 @@ AGENCY_LINE = 24  # characters on a line of an agency's box
 
 
 def ecomap(people: Sequence[PersonShown], agencies: Sequence[Agency], involvements: Sequence[Involvement]) -> Ecomap:
-    inner = 0.0 if len(people) <= 1 else max(70.0, len(people) * 60 / (2 * math.pi))
-    household = inner + 55
+    # Each member's shape and two lines of name need about 90 px of the inner ring.
+    inner = 0.0 if len(people) <= 1 else max(95.0, len(people) * 90 / (2 * math.pi))
+    household = inner + 60
     ring = household + 90 + AGENCY_HALF_WIDTH + max(0, len(agencies) - 8) * 12
     half = ring + AGENCY_HALF_WIDTH + MARGIN
     centre = (half, half)
