@@ -15,7 +15,13 @@ from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN_PAGES = {"home (front door)", "home (team leader)", "front-door queue", "a contact", "person page", "family page"}
-CASEWORK_PAGES = {"my families (coach)", "team page (team leader)", "two-year case file"}
+CASEWORK_PAGES = {
+    "my families (coach)",
+    "team page (team leader)",
+    "two-year case file",
+    "two-year chronology",
+    "genogram and ecomap",
+}
 
 
 @pytest.fixture(scope="module")

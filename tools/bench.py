@@ -61,7 +61,13 @@ MOST_QUERIES = 12
 # Casework pages read one query per kind of record a case holds (issue 12 asks for a number that
 # does not grow with the case, not for the front door's 12): their own ceiling.
 MOST_QUERIES_CASEWORK = 30
-CASEWORK_PAGES = ("my families (coach)", "team page (team leader)", "two-year case file")
+CASEWORK_PAGES = (
+    "my families (coach)",
+    "team page (team leader)",
+    "two-year case file",
+    "two-year chronology",
+    "genogram and ecomap",
+)
 SEARCH_P95 = {250_000: 50, 1_000_000: 100}
 SEARCH_P95_CONCURRENT = 200
 LOAD_REQUESTS_A_SECOND = 150
@@ -463,6 +469,9 @@ def page_paths(samples: Samples) -> dict[str, tuple[str, Callable[[int], str]]]:
         "my families (coach)": (COACH, lambda n: "/my-families/"),
         "team page (team leader)": (TEAM_LEADER, lambda n: f"/teams/{samples.team}/"),
         "two-year case file": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/"),
+        # The family's record (issue 14): the whole history of the longest case, and its pictures.
+        "two-year chronology": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/chronology/"),
+        "genogram and ecomap": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/genogram-and-ecomap/"),
     }
 
 
