@@ -507,6 +507,10 @@ MATRIX = {
         lambda o: f"/transfer-panel/{a_step_down(o, accepted=True).pk}/hand-over/",
         NOBODY | LEADER,
     ),
+    "casework:step-down-letter": (
+        lambda o: f"/transfer-panel/{a_step_down(o).pk}/letter/",
+        NOBODY,
+    ),
     "casework:step-down-social-care-closed": (
         lambda o: f"/transfer-panel/{a_step_down(o).pk}/social-care-closed/",
         NOBODY | {"social_worker": 200},

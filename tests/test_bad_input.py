@@ -31,7 +31,9 @@ PAGES = sorted(name for name in MATRIX if not name.startswith("api:") and name n
 
 
 @pytest.fixture
-def every_client(okafor, frameworks, front_door, alice, coach, team_leader, head_of_service, information_governance):
+def every_client(
+    okafor, frameworks, front_door, alice, coach, team_leader, head_of_service, information_governance, social_worker
+):
     return {
         "information_governance": signed_in(information_governance),
         "anonymous": Client(),

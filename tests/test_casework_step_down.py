@@ -272,3 +272,28 @@ def test_the_step_down_journey_in_the_pages(family, social_worker, team_leader, 
         "awaiting a family coach"
         in signed_in(team_leader).get(f"/episodes/{step_down.episode_id}/").content.decode().lower()
     )
+
+
+def test_after_the_handover_the_family_gets_a_letter_printable_and_as_a_pdf(
+    family, social_worker, team_leader, coach, team, frameworks
+):
+    step_down = _accepted(_proposed(family, social_worker), team_leader, team)
+    client = signed_in(social_worker)
+    assert client.get(f"/transfer-panel/{step_down.pk}/letter/").status_code == 404  # no handover yet
+    _allocated(step_down, team_leader, coach)
+    today = timezone.localdate()
+    step_down_hand_over(
+        actor=coach,
+        step_down=step_down,
+        handover_on=today,
+        note="Joint visit",
+        consent_given_by="Sara Ahmed",
+        consent_given_on=today,
+        seen_version=None,
+    )
+    letter = client.get(f"/transfer-panel/{step_down.pk}/letter/").content.decode()
+    assert "Your help is moving to early help" in letter
+    assert "Coach" in letter or "coach" in letter
+    pdf = client.get(f"/transfer-panel/{step_down.pk}/letter/", {"as": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")

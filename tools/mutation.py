@@ -51,6 +51,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "earlyhelp/frontdoor/access.py": ["tests/test_access.py", "tests/test_single_point_of_contact.py"],
     "earlyhelp/casework/access.py": [
+        "tests/test_casework_step_down.py",
         "tests/test_restricted.py",
         "tests/test_casework_pages.py",
         "tests/test_single_point_of_contact.py",

@@ -307,3 +307,21 @@ def step_down_social_care_closed(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("casework:step-down", pk=found.pk)
     record_view(actor=user, target=found)
     return render(request, "casework/step_down_closed.html", {"step_down": found, "form": form})
+
+
+@require_http_methods(["GET"])
+def step_down_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter to the family once the handover is done (FF §14.3): printable, and as a PDF."""
+    user = user_of(request)
+    found = access.get_step_down_for_user(user, pk)
+    if found.handover_on is None:
+        raise refuse(user, "casework.stepdown", pk, "open the letter of", "No letter yet")
+    children = list(found.children.all())
+    record_view(actor=user, target=found)
+    record_listed(actor=user, shown=children, where=f"step-down letter {found.pk}")
+    return copy_response(
+        request,
+        "casework/step_down_letter.html",
+        {"step_down": found, "children": children, "authority": found.authority},
+        filename=f"letter-{found.family.reference}.pdf",
+    )

@@ -56,6 +56,7 @@ urlpatterns = [
     path("transfer-panel/propose/", transfer_views.step_down_propose, name="step-down-propose"),
     path("transfer-panel/<int:pk>/", transfer_views.step_down, name="step-down"),
     path("transfer-panel/<int:pk>/hand-over/", transfer_views.step_down_hand_over, name="step-down-hand-over"),
+    path("transfer-panel/<int:pk>/letter/", transfer_views.step_down_letter, name="step-down-letter"),
     path(
         "transfer-panel/<int:pk>/social-care-closed/",
         transfer_views.step_down_social_care_closed,
