@@ -323,6 +323,11 @@ def test_the_front_door_triages_a_contact_to_each_outcome(
     letter = client.get(f"/front-door/contacts/{contact.pk}/letter/").content.decode()
     assert "Dear Siobhan Brennan" in letter
     assert contact.reference not in client.get("/front-door/").content.decode()
+    if outcome == "signpost":  # the letter as a PDF too (issue 14), once: it takes a moment to draw
+        pdf = client.get(f"/front-door/contacts/{contact.pk}/letter/", {"as": "pdf"})
+        assert pdf["Content-Type"] == "application/pdf"
+        assert pdf["Content-Disposition"] == f'attachment; filename="letter-family-{contact.reference}.pdf"'
+        assert pdf.content.startswith(b"%PDF-")
 
 
 def test_the_decision_page_says_why_an_allocation_without_consent_is_refused(front_door, alice, frameworks, directory):

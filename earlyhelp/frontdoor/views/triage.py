@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.core.forms import STALE_FORM, service_errors_show
 from earlyhelp.core.numbers import record_id
+from earlyhelp.core.pdf import copy_response
 from earlyhelp.core.workflow import StaleEditError
 from earlyhelp.directory.selectors import ServiceFilter, services_matching
 from earlyhelp.frontdoor import access, consent, deciding, matching, selectors
@@ -358,7 +359,8 @@ def contact_letter(request: HttpRequest, pk: int) -> HttpResponse:
     for_family = request.GET.get("to") != "referrer"
     addressee = family_addressee(contact) if for_family else None
     context = outcome_context(decision, for_family=for_family) | {"addressee": addressee, "today": timezone.localdate()}
-    return render(request, "frontdoor/letter.html", context)
+    to = "family" if for_family else "referrer"
+    return copy_response(request, "frontdoor/letter.html", context, filename=f"letter-{to}-{contact.reference}.pdf")
 
 
 @require_http_methods(["GET"])
