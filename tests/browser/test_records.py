@@ -117,3 +117,42 @@ def test_a_team_leader_records_supervision_and_a_case_supervision_note(
     accessible_page.check()
     assert "Case supervision note recorded." in page.content()
     assert "At least every 1 month from the last note" in page.content()
+
+
+def test_the_genogram_and_ecomap_of_a_demo_family(accessible_page, frameworks):
+    """The demonstration authority's own data (`make run`): a family with its relationships, its
+    school and the agencies that work with it, drawn and read back."""
+    from django.core.management import call_command
+
+    from earlyhelp.casework.models import Episode
+    from earlyhelp.people.models import FamilyMembership as Membership
+    from earlyhelp.site import demo
+
+    call_command("load_demo", families=30)
+    episode = (
+        Episode.objects.filter(status=Episode.Status.OPEN, family__restricted=False)
+        .order_by("pk")
+        .select_related("family")
+        .first()
+    )
+    assert episode is not None
+    members = list(Membership.objects.filter(family=episode.family).select_related("person"))
+    page = accessible_page.page
+    sign_in(accessible_page, f"teamleader@{demo.DEMO_EMAIL_DOMAIN}", demo.DEMO_PASSWORD)
+    accessible_page.goto(f"/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Genogram and ecomap").click()
+    accessible_page.check()
+    genogram = page.locator("svg[data-picture=genogram]")
+    ecomap = page.locator("svg[data-picture=ecomap]")
+    assert genogram.bounding_box()["width"] > 100
+    for membership in members:
+        assert genogram.locator(f"[data-node=person-{membership.person_id}]").count() == 1
+        assert ecomap.locator(f"[data-node=person-{membership.person_id}]").count() == 1
+    words = page.locator("#genogram-words").inner_text()
+    for membership in members:
+        assert membership.person.full_name in words
+    edges = genogram.locator("[data-edge]").count()
+    assert f"{edges} relationship" in words
+    ecomap_words = page.locator("#ecomap-words").inner_text()
+    assert ecomap_words.count("\n") >= ecomap.locator("[data-edge]").count()
+    assert "family coach, with the whole household" in ecomap_words
