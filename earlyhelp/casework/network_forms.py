@@ -6,13 +6,7 @@ from django import forms
 
 from earlyhelp.casework.models import FamilyNetworkMeeting
 from earlyhelp.casework.networks import Answer, Held, Offer
-from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
-
-_YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _yes_no(value: str | None) -> bool | None:
-    return None if not value else value == "yes"
+from earlyhelp.core.forms import YES_NO, GovukDateField, GovukFormRenderer, VersionedForm, yes_no
 
 
 class OfferForm(forms.Form):
@@ -58,7 +52,7 @@ class AnswerForm(VersionedForm):
 
     accepted = forms.ChoiceField(
         label="Did the family accept the meeting?",
-        choices=_YES_NO,
+        choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the family accepted the meeting"},
     )
@@ -81,7 +75,7 @@ class AnswerForm(VersionedForm):
     def answer(self) -> Answer:
         data = self.cleaned_data
         return Answer(
-            accepted=_yes_no(data.get("accepted")),
+            accepted=yes_no(data.get("accepted")),
             answered_on=data.get("answered_on"),
             answered_by=data["answered_by"],
             declined_because=data.get("declined_because") or "",
@@ -101,7 +95,7 @@ class HeldForm(VersionedForm):
     )
     private_time = forms.ChoiceField(
         label="Did the family have time on their own to make their plan?",
-        choices=_YES_NO,
+        choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the family had time on their own to make their plan"},
     )
@@ -123,7 +117,7 @@ class HeldForm(VersionedForm):
             held_on=data.get("held_on"),
             coordinator=data.get("coordinator") or "",
             who_came=data["who_came"],
-            private_time=_yes_no(data.get("private_time")),
+            private_time=yes_no(data.get("private_time")),
             family_plan=data["family_plan"],
             review_on=data.get("review_on"),
         )

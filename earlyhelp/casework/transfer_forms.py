@@ -8,11 +8,9 @@ from earlyhelp.casework.caseloads import users_granted
 from earlyhelp.casework.models import StepDown, StepUp
 from earlyhelp.casework.stepping_down import PanelDecision
 from earlyhelp.casework.transfers import StepUpDecision
-from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
+from earlyhelp.core.forms import YES_NO, GovukDateField, GovukFormRenderer, VersionedForm, yes_no
 from earlyhelp.organisations.models import Team, User
 from earlyhelp.organisations.roles import Permission
-
-_YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class StepUpRaiseForm(forms.Form):
@@ -48,7 +46,7 @@ class StepUpDecisionForm(VersionedForm):
     )
     family_told = forms.ChoiceField(
         label="Has the family been told?",
-        choices=_YES_NO,
+        choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the family has been told"},
     )
@@ -80,12 +78,11 @@ class StepUpDecisionForm(VersionedForm):
 
     def details(self) -> StepUpDecision:
         data = self.cleaned_data
-        told = data.get("family_told")
         return StepUpDecision(
             decision=data["decision"],
             reason=data["reason"],
             discussed_with=data.get("discussed_with") or "",
-            family_told=None if told is None else told == "yes",
+            family_told=yes_no(data.get("family_told")),
             not_told_because=data.get("not_told_because") or "",
             transfer_on=data.get("transfer_on"),
             social_care_reference=data.get("social_care_reference") or "",

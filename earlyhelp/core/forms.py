@@ -29,6 +29,14 @@ INPUT_CLASSES = {
 }
 
 
+# A question answered yes or no with radios, and the answer read back (None: not answered).
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no(value: str | None) -> bool | None:
+    return None if not value else value == "yes"
+
+
 class GovukBoundField(BoundField):
     """Adds the GOV.UK classes, and links the input to its hint and error message."""
 

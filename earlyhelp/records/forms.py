@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from earlyhelp.core.forms import GovukDateField, GovukFormRenderer, VersionedForm
+from earlyhelp.core.forms import YES_NO, GovukDateField, GovukFormRenderer, VersionedForm, yes_no
 from earlyhelp.organisations.models import Agency
 from earlyhelp.records.chronology import Kind
 from earlyhelp.records.documents import ALLOWED_WORDS, DocumentDetails
@@ -81,9 +81,6 @@ class ChronologyFiltersForm(forms.Form):
         return data
 
 
-_YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
 class AgencyReferralForm(forms.Form):
     default_renderer = GovukFormRenderer
 
@@ -118,7 +115,7 @@ class AgencyReferralForm(forms.Form):
     )
     family_agreed = forms.ChoiceField(
         label="Did the family agree to the referral?",
-        choices=_YES_NO,
+        choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the family agreed to the referral"},
     )
@@ -136,14 +133,13 @@ class AgencyReferralForm(forms.Form):
 
     def details(self) -> ReferralDetails:
         data = self.cleaned_data
-        agreed = data.get("family_agreed")
         return ReferralDetails(
             agency=data.get("agency"),
             agency_name=data.get("agency_name") or "",
             service=data["service"],
             reason=data["reason"],
             made_on=data.get("made_on"),
-            family_agreed=None if agreed is None else agreed == "yes",
+            family_agreed=yes_no(data.get("family_agreed")),
             without_agreement_because=data.get("without_agreement_because") or "",
             children=list(data.get("children") or []),
         )
