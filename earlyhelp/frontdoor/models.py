@@ -80,6 +80,8 @@ class Contact(VersionedModel):
         PROFESSIONAL = "professional", "Professional, online"
         FAMILY = "family", "Family, self-referral"
         PARTNER_SYSTEM = "partner_system", "Partner system"
+        # A case an Early Help Forum referred on, with its forum history (forums/referring.py).
+        FORUM = "forum", "Early Help Forum"
 
     class Status(models.TextChoices):
         AWAITING_DECISION = "awaiting_decision", "Awaiting a decision"

@@ -41,9 +41,12 @@ INSTALLED_APPS = [
     "earlyhelp.frontdoor",
     "earlyhelp.casework",
     "earlyhelp.records",
+    "earlyhelp.forums",
     "earlyhelp.governance",
     "earlyhelp.site",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -342,3 +345,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background work (ADR 30): tasks are rows in the database, run by `manage.py db_worker`, which
+# `make run` starts beside the web server; in production it runs as its own process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

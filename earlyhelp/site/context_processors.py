@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, tuple[Permission, ...]]] = [
         (Permission.OVERSEE_CHILDREN_IN_NEED, Permission.ALLOCATE_EPISODES, Permission.DECIDE_BEYOND_CAPACITY),
     ),
     ("Make a referral", "frontdoor:refer-start", (Permission.MAKE_REFERRALS,)),
+    ("Forums", "forums:forums", (Permission.MAKE_REFERRALS, Permission.DECIDE_BEYOND_CAPACITY)),
     ("Find a person", "people:search", (Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_OWN_RECORDS)),
     ("Add a person", "people:person-add", (Permission.ADD_PEOPLE,)),
     ("Level of need", "thresholds:check", tuple(Permission)),

@@ -144,6 +144,14 @@ DEMO_USERS = [
         (Role.PARTNER_PRACTITIONER,),
         agency="Northamptonshire Police Early Intervention Team",
     ),
+    # An extended member of Northampton North's forum (issue 15): part one, and the cases she is invited to.
+    DemoUser(
+        "partner.housing",
+        "Nadia Hussain",
+        "Housing support officer",
+        (Role.PARTNER_PRACTITIONER,),
+        agency="Northampton Partnership Homes",
+    ),
     DemoUser("head", "Rachel Adams", "Head of Service, Early Help", (Role.HEAD_OF_SERVICE,)),
     # Who looked and why, subject access, requests to correct, retention and disposal (issue 13).
     DemoUser("governance", "Imogen Grant", "Information governance officer", (Role.INFORMATION_GOVERNANCE,)),

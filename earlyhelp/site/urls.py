@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("earlyhelp.directory.urls")),
     path("", include("earlyhelp.casework.urls")),
     path("", include("earlyhelp.records.urls")),
+    path("", include("earlyhelp.forums.urls")),
     path("", include("earlyhelp.governance.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, families: int, **options: Any) -> None:
         from earlyhelp.casework import demo as casework_demo
+        from earlyhelp.forums import demo as forums_demo
         from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
         from earlyhelp.records import demo as records_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             contacts = frontdoor_demo.load(authority)
             episodes = casework_demo.load(authority)
             records_demo.load(authority)
+            forums = forums_demo.load(authority)
             demo.family_due_for_disposal(authority)
             demo.two_step_for_demo_users()
         if created > 0:
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Added the services directory and {contacts} contacts to the front door's queue.")
         if episodes:
             self.stdout.write(f"Gave the family coaches {episodes} families at every stage of their help.")
+        if forums:
+            self.stdout.write(f"Set up {forums} Early Help Forums with their meetings a year ahead.")
         self.stdout.write(f"Sign in as any of the demo users with the password '{demo.DEMO_PASSWORD}':")
         for user in demo.DEMO_USERS:
             self.stdout.write(

@@ -1,0 +1,181 @@
+"""Reads for the forums' pages, each in a fixed number of queries whatever the forum holds."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from earlyhelp.forums.access import manages_escalation, sees_case, sees_identity
+from earlyhelp.forums.agenda import Agenda, Slot, agenda_of
+from earlyhelp.forums.models import (
+    Attendance,
+    Discussion,
+    Forum,
+    ForumAction,
+    ForumMeeting,
+    ForumMember,
+    RequestForDiscussion,
+)
+from earlyhelp.organisations.models import User
+
+
+def with_reading(requests: QuerySet[RequestForDiscussion]) -> QuerySet[RequestForDiscussion]:
+    """What `shown_as` needs of each request, prefetched once for a whole list."""
+    return requests.prefetch_related(
+        Prefetch("invited", queryset=ForumMember.objects.only("pk", "forum_id")),
+        "not_shared_with",
+    )
+
+
+def _ids(request: RequestForDiscussion, name: str) -> set[int]:
+    return {item.pk for item in getattr(request, name).all()}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A request as one reader may see it."""
+
+    request: RequestForDiscussion
+    visible: bool
+    identity: bool
+
+    @property
+    def title(self) -> str:
+        request = self.request
+        if request.kind == RequestForDiscussion.Kind.COMMUNITY_ISSUE or self.identity:
+            return request.title
+        if request.consent_given:
+            return f"Case {request.reference} (the family's details are not shared with your agency)"
+        return f"Anonymous case {request.reference}"
+
+
+def shown_as(user: User, member: ForumMember | None, request: RequestForDiscussion) -> Shown:
+    is_requester = request.requested_by_id == user.pk
+    visible = is_requester or sees_case(member, request, _ids(request, "invited")) or manages_escalation(user, request)
+    identity = visible and sees_identity(user, request, withheld_agency_ids=_ids(request, "not_shared_with"))
+    return Shown(request=request, visible=visible, identity=identity)
+
+
+@dataclass(frozen=True)
+class ForumRow:
+    forum: Forum
+    next_meeting_on: date | None
+    coordinators: list[str]
+
+
+def forum_rows(forums: QuerySet[Forum], *, today: date) -> list[ForumRow]:
+    upcoming = ForumMeeting.objects.filter(
+        forum=OuterRef("pk"), held_on__gte=today, status=ForumMeeting.Status.SCHEDULED
+    ).order_by("held_on")
+    runners = ForumMember.objects.filter(
+        left_on__isnull=True, kind__in=(ForumMember.Kind.COORDINATOR, ForumMember.Kind.CO_COORDINATOR)
+    ).select_related("user")
+    found = forums.annotate(next_meeting_on=Subquery(upcoming.values("held_on")[:1])).prefetch_related(
+        Prefetch("members", queryset=runners, to_attr="coordinators")
+    )
+    return [
+        ForumRow(
+            forum=forum,
+            next_meeting_on=forum.next_meeting_on,
+            coordinators=[member.user.full_name for member in forum.coordinators],
+        )
+        for forum in found
+    ]
+
+
+def meetings_ahead(forum: Forum, *, today: date) -> list[ForumMeeting]:
+    return list(
+        ForumMeeting.objects.filter(forum=forum, held_on__gte=today)
+        .annotate(on_agenda=Count("agenda_requests", filter=Q(agenda_requests__status="accepted")))
+        .order_by("held_on")[:30]
+    )
+
+
+def meetings_past(forum: Forum, *, today: date) -> list[ForumMeeting]:
+    return list(ForumMeeting.objects.filter(forum=forum, held_on__lt=today).order_by("-held_on")[:12])
+
+
+def waiting_requests(forum: Forum) -> QuerySet[RequestForDiscussion]:
+    return with_reading(
+        RequestForDiscussion.objects.filter(forum=forum, status__in=RequestForDiscussion.WAITING).order_by(
+            "submitted_at", "pk"
+        )
+    )
+
+
+def followed_up_requests(forum: Forum) -> QuerySet[RequestForDiscussion]:
+    return with_reading(
+        RequestForDiscussion.objects.filter(forum=forum, status__in=RequestForDiscussion.FOLLOWED_UP)
+        .annotate(open_actions=Count("actions", filter=Q(actions__status=ForumAction.Status.OPEN)))
+        .order_by("pk")
+    )
+
+
+def members_of(forum: Forum) -> list[ForumMember]:
+    return list(
+        ForumMember.objects.filter(forum=forum, left_on__isnull=True)
+        .select_related("user", "user__agency")
+        .order_by("kind", "user__full_name")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    agenda: Agenda
+    community_issues: list[Shown]
+    slots: list[tuple[Slot, Shown]]
+    hidden_cases: int
+    discussed: set[int]
+    attendance: list[Attendance]
+    attendance_by_agency: list[tuple[str, int]]
+
+
+def meeting_page(user: User, member: ForumMember, meeting: ForumMeeting) -> MeetingPage:
+    agenda = agenda_of(meeting)
+    every = [*agenda.community_issues, *(slot.request for slot in agenda.slots)]
+    read = {
+        request.pk: request
+        for request in with_reading(RequestForDiscussion.objects.filter(pk__in=[r.pk for r in every]))
+    }
+    community = [shown_as(user, member, read[issue.pk]) for issue in agenda.community_issues]
+    slots = [(slot, shown_as(user, member, read[slot.request.pk])) for slot in agenda.slots]
+    visible = [(slot, shown) for slot, shown in slots if shown.visible]
+    attendance = list(meeting.attendance.all())
+    by_agency: dict[str, int] = {}
+    for row in attendance:
+        if row.part != Attendance.Part.APOLOGIES:
+            by_agency[row.agency_name] = by_agency.get(row.agency_name, 0) + 1
+    return MeetingPage(
+        agenda=agenda,
+        community_issues=community,
+        slots=visible,
+        hidden_cases=len(slots) - len(visible),
+        discussed=set(Discussion.objects.filter(meeting=meeting).values_list("request_id", flat=True)),
+        attendance=attendance,
+        attendance_by_agency=sorted(by_agency.items()),
+    )
+
+
+def history_of(request: RequestForDiscussion) -> tuple[list[Discussion], list[ForumAction]]:
+    discussions = list(
+        Discussion.objects.filter(request=request).select_related("meeting", "recorded_by").order_by("meeting__held_on")
+    )
+    actions = list(
+        ForumAction.objects.filter(request=request).select_related("agreed_at", "reviewed_at").order_by("due_on", "pk")
+    )
+    return discussions, actions
+
+
+def open_meetings(forum: Forum) -> QuerySet[ForumMeeting]:
+    """Meetings a request can still be accepted onto: to come, agenda not yet sent."""
+    return ForumMeeting.objects.filter(
+        forum=forum,
+        status=ForumMeeting.Status.SCHEDULED,
+        held_on__gte=timezone.localdate(),
+        agenda_sent_at__isnull=True,
+    ).order_by("held_on")[:6]
+
+
+def overdue_actions(forum: Forum, *, today: date) -> int:
+    return ForumAction.objects.filter(request__forum=forum, status=ForumAction.Status.OPEN, due_on__lt=today).count()
