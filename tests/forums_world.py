@@ -70,18 +70,17 @@ def details(user: User, **values: Any) -> requesting.RequestDetails:
 
 
 def named(user: User, **values: Any) -> requesting.RequestDetails:
-    return details(
-        user,
-        consent_given=True,
-        child_name="Maya Lewis",
-        address="3 Kingsley Road, Northampton NN2 7BU",
-        date_of_birth=date(2017, 5, 4),
-        school="Kingsthorpe Primary School",
-        consent_given_by="Her mother, Jo Lewis",
-        consent_given_on=timezone.localdate() - timedelta(days=3),
-        consent_how="Signed the consent form",
-        **values,
-    )
+    base: dict[str, Any] = {
+        "consent_given": True,
+        "child_name": "Maya Lewis",
+        "address": "3 Kingsley Road, Northampton NN2 7BU",
+        "date_of_birth": date(2017, 5, 4),
+        "school": "Kingsthorpe Primary School",
+        "consent_given_by": "Her mother, Jo Lewis",
+        "consent_given_on": timezone.localdate() - timedelta(days=3),
+        "consent_how": "Signed the consent form",
+    }
+    return details(user, **(base | values))
 
 
 def next_meeting(forum: Forum) -> ForumMeeting:

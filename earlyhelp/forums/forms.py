@@ -351,8 +351,10 @@ class InviteForm(VersionedForm):
         queryset=ForumMember.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Core members are in every case discussion; an extended member sees only the cases they are invited to"
-        " (and part one)",
+        help_text=(
+            "Core members are in every case discussion; an extended member sees part one, and only the cases "
+            "they are invited to"
+        ),
     )
 
     def __init__(self, *args: Any, request: RequestForDiscussion, **kwargs: Any) -> None:

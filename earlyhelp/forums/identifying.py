@@ -51,10 +51,11 @@ def common_first_names() -> frozenset[str]:
 
 
 def _names(text: str) -> list[str]:
-    found = [match.group(0) for match in TITLED.finditer(text)]
+    """Titled names and common first names, in the order they appear."""
+    found = [(match.start(), match.group(0)) for match in TITLED.finditer(text)]
     names = common_first_names()
-    found += [word for word in WORD.findall(text) if word in names]
-    return found
+    found += [(match.start(), match.group(1)) for match in WORD.finditer(text) if match.group(1) in names]
+    return [name for _, name in sorted(found)]
 
 
 def warnings_for(text: str) -> list[Warning]:

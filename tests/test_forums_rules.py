@@ -1,0 +1,107 @@
+"""The forums' pure rules: their dates a year ahead, the agenda's time slots, and the check for
+words that may identify an anonymous family."""
+
+from datetime import date, time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from earlyhelp.forums import identifying, meeting_dates
+from earlyhelp.forums.agenda import follow_up_minutes, slot_times
+
+
+def test_a_monthly_forum_meets_on_the_second_tuesday_of_every_month():
+    days = meeting_dates.monthly(
+        weekday=1, week=2, first=date(2026, 1, 1), start=date(2026, 1, 1), end=date(2026, 12, 31)
+    )
+    assert len(days) == 12
+    assert all(day.weekday() == 1 and 8 <= day.day <= 14 for day in days)
+    assert days[0] == date(2026, 1, 13)
+
+
+def test_the_last_weekday_of_a_month_is_week_five():
+    days = meeting_dates.monthly(
+        weekday=4, week=5, first=date(2026, 1, 1), start=date(2026, 1, 1), end=date(2026, 3, 31)
+    )
+    assert days == [date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 27)]
+
+
+def test_no_meeting_before_the_first_or_outside_the_period():
+    days = meeting_dates.monthly(
+        weekday=1, week=2, first=date(2026, 3, 20), start=date(2026, 2, 1), end=date(2026, 5, 12)
+    )
+    assert days == [date(2026, 4, 14), date(2026, 5, 12)]
+
+
+def test_a_fortnightly_meeting_keeps_its_rhythm_from_the_first_date():
+    first = date(2026, 1, 7)
+    days = meeting_dates.fortnightly(first=first, start=date(2026, 2, 1), end=date(2026, 3, 1))
+    assert days == [date(2026, 2, 4), date(2026, 2, 18)]
+    assert meeting_dates.fortnightly(first=first, start=date(2026, 1, 7), end=date(2026, 1, 7)) == [first]
+    assert meeting_dates.fortnightly(first=date(2027, 1, 1), start=date(2026, 1, 1), end=date(2026, 12, 31)) == []
+
+
+@given(
+    first=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
+    offset=st.integers(min_value=-400, max_value=400),
+)
+def test_every_fortnightly_date_is_a_whole_number_of_fortnights_from_the_first(first, offset):
+    start = date.fromordinal(first.toordinal() + offset)
+    end = date.fromordinal(start.toordinal() + 365)
+    days = meeting_dates.fortnightly(first=first, start=start, end=end)
+    assert all((day - first).days % 14 == 0 and day >= first and start <= day <= end for day in days)
+    assert len(days) >= (0 if first > end else 1 if (end - max(first, start)).days >= 13 else 0)
+
+
+def test_a_year_from_29_february_is_28_february():
+    assert meeting_dates.a_year_from(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert meeting_dates.a_year_from(date(2026, 12, 7)) == date(2027, 12, 7)
+
+
+def test_slots_follow_one_another():
+    assert slot_times(time(9, 30), [30, 20, 10]) == [
+        (time(9, 30), time(10, 0)),
+        (time(10, 0), time(10, 20)),
+        (time(10, 20), time(10, 30)),
+    ]
+    assert follow_up_minutes(20) == 10
+    assert follow_up_minutes(6) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Mrs Smith says the boy is unhappy", {"name"}),
+        ("Dr. Patel has seen him", {"name"}),
+        ("The mother told the school that Jack is not eating", {"name"}),
+        ("Born 03/04/2019 and now in reception", {"date"}),
+        ("date of birth 3 April 2019", {"date"}),
+        ("April 3rd, 2019", {"date"}),
+        ("NHS number 943 476 5919 on file", {"nhs_number"}),
+        ("UPN A123456789012", {"upn"}),
+        ("lives near NN2 7AL", {"postcode"}),
+        ("lives near nn27al", {"postcode"}),
+    ],
+)
+def test_words_that_may_identify_a_family_are_found(text, kinds):
+    assert {warning.kind for warning in identifying.warnings_for(text)} == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mother has low mood since the birth; the older child is often late for school.",
+        "Year 4 pupil, attendance 80% this term. Will the school nurse visit in May?",
+        "Reported in April by the school; 10 days missed",
+        "A ten digit number that is not an NHS number: 1234567890",
+        "The Kingsthorpe shops after school",
+    ],
+)
+def test_plain_descriptions_raise_no_warning(text):
+    assert identifying.warnings_for(text) == []
+
+
+def test_the_warning_names_what_it_found_once():
+    [warning] = identifying.warnings_for("Jack and Jack again, with Mrs Smith")
+    assert warning.message.startswith("It may name someone (Jack, Mrs Smith)")
