@@ -3,7 +3,7 @@ members asked four weeks before, the deadline two weeks before, the agenda one w
 meeting, the decisions due three working days after. Each step happens once, on its day, however
 often the cycle runs; the e-mails carry links and references, never a child's name."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from earlyhelp.core.templatetags.govuk_dates import govuk_date
 from earlyhelp.forums import cycle, requesting, running
-from earlyhelp.forums.models import Forum, ForumMeeting
+from earlyhelp.forums.models import Forum, ForumMeeting, RequestForDiscussion
 from tests import forums_world as world_of
 
 LONDON = ZoneInfo("Europe/London")
@@ -28,10 +28,6 @@ def run_worker() -> None:
 
 def at(day, hour=7):
     return datetime.combine(day, time(hour), tzinfo=LONDON)
-
-
-def subjects() -> list[str]:
-    return [message.subject for message in mail.outbox]
 
 
 @pytest.fixture
@@ -48,8 +44,8 @@ def monthly(committed_db, authority, forum_coordinator, business_support, alice,
 
 def test_the_cycle_runs_each_step_on_its_day_across_four_weeks(monthly, alice):
     forum, coordinator, meeting = monthly
-    sent_on = {}
-    made = None
+    sent_on: dict[str, date] = {}
+    made: RequestForDiscussion | None = None
     day = meeting.held_on - timedelta(days=30)
     while day <= meeting.held_on + timedelta(days=7):
         with time_machine.travel(at(day), tick=False):
@@ -57,6 +53,7 @@ def test_the_cycle_runs_each_step_on_its_day_across_four_weeks(monthly, alice):
             if day == meeting.held_on - timedelta(days=20):
                 made = requesting.request_submit(actor=alice, forum=forum, details=world_of.details(alice))
             if day == meeting.held_on - timedelta(days=12):
+                assert made is not None
                 requesting.request_decide(
                     actor=coordinator.user,
                     member=coordinator,
@@ -71,8 +68,9 @@ def test_the_cycle_runs_each_step_on_its_day_across_four_weeks(monthly, alice):
             run_worker()
             run_worker()  # a second run on the same day changes nothing
             for message in mail.outbox[before:]:
-                sent_on.setdefault(message.subject, day)
+                sent_on.setdefault(str(message.subject), day)
         day += timedelta(days=1)
+    assert made is not None
     held = govuk_date(meeting.held_on)
     when = {
         subject: (sent - meeting.held_on).days
@@ -87,15 +85,19 @@ def test_the_cycle_runs_each_step_on_its_day_across_four_weeks(monthly, alice):
         f"{forum}: the decisions of {held} are due": when_decisions(meeting),
     }
     meeting.refresh_from_db()
-    assert meeting.members_asked_at and meeting.deadline_reminded_at and meeting.agenda_sent_at
+    assert meeting.members_asked_at
+    assert meeting.deadline_reminded_at
+    assert meeting.agenda_sent_at
     assert meeting.decisions_reminded_at is not None
     asked = next(m for m in mail.outbox if "cases and issues" in m.subject)
     assert set(asked.to) == {coordinator.user.email, alice.email, forum.members.get(kind="business_support").user.email}
     agenda = next(m for m in mail.outbox if "the agenda" in m.subject)
-    assert made.reference in agenda.body and "Maya" not in agenda.body
+    assert made.reference in agenda.body
+    assert "Maya" not in agenda.body
     assert f"/forum-meetings/{meeting.pk}/" in agenda.body
     slot = next(m for m in mail.outbox if "is on the agenda" in m.subject)
-    assert slot.to == [alice.email] and "10:00 to 10:20" in slot.body
+    assert slot.to == [alice.email]
+    assert "10:00 to 10:20" in slot.body
 
 
 def when_decisions(meeting: ForumMeeting) -> int:
@@ -135,7 +137,7 @@ def test_a_fortnightly_neighbourhood_meeting_fits_the_same_cycle(committed_db, a
 
 
 def test_the_cycle_keeps_a_year_of_meetings_and_queues_itself_once(monthly):
-    forum, _, meeting = monthly
+    forum, _, _ = monthly
     assert cycle.cycle_start() is True
     assert cycle.cycle_start() is False
     run_worker()
@@ -145,6 +147,7 @@ def test_the_cycle_keeps_a_year_of_meetings_and_queues_itself_once(monthly):
     with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
         cycle.cycle_advance(now=timezone.now())
     last = ForumMeeting.objects.filter(forum=forum).order_by("-held_on").first()
+    assert last is not None
     assert last.held_on > timezone.localdate() + timedelta(days=365 + 40 - 31)
 
 

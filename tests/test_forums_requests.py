@@ -32,7 +32,8 @@ def problems_of(error: ValidationError) -> dict[str, list[str]]:
 
 def test_a_named_request_keeps_every_part_of_the_form_and_is_audited(world):
     request = world.named_case
-    assert request.consent_given and not request.is_anonymous
+    assert request.consent_given
+    assert not request.is_anonymous
     assert request.child_name == "Maya Lewis"
     assert request.school == "Kingsthorpe Primary School"
     assert request.consent_given_by == "Her mother, Jo Lewis"
@@ -206,7 +207,8 @@ def test_holding_or_redirecting_says_why(world):
     held = decide(world, world.named_case, requesting.Decision.HOLD, reason="Agenda full; next month")
     assert (held.status, held.meeting) == (Status.HELD, None)
     redirected = decide(world, held, requesting.Decision.REDIRECT, reason="To the front door")
-    assert redirected.status == Status.REDIRECTED and redirected.ended_at is not None
+    assert redirected.status == Status.REDIRECTED
+    assert redirected.ended_at is not None
 
 
 def test_a_meeting_whose_agenda_has_gone_cannot_take_more(world):
@@ -287,7 +289,9 @@ def _front_door_contact(front_door, area, *, anonymously: bool, covers_meetings:
     from earlyhelp.thresholds.rules import Facts
     from earlyhelp.thresholds.selectors import framework_version_latest
 
-    covers = [ConsentCovers.EARLY_HELP_SERVICE] + ([ConsentCovers.DISCUSS_AT_MEETING] if covers_meetings else [])
+    covers = [str(ConsentCovers.EARLY_HELP_SERVICE)]
+    if covers_meetings:
+        covers.append(str(ConsentCovers.DISCUSS_AT_MEETING))
     base = a_referral()
     contact = contact_received(
         front_door,
@@ -302,10 +306,12 @@ def _front_door_contact(front_door, area, *, anonymously: bool, covers_meetings:
     for entry in contact.people.all():
         matching.contact_person_record(seen_version=None, actor=front_door, entry=entry)
     contact.refresh_from_db()
+    version = framework_version_latest()
+    assert version is not None
     deciding.contact_level_of_need_record(
         actor=front_door,
         contact=contact,
-        version=framework_version_latest(),
+        version=version,
         indicators=["l2-learning-01"],
         facts=Facts(),
         level=2,
@@ -328,13 +334,16 @@ def test_the_front_doors_discuss_at_a_meeting_outcome_arrives_as_a_request(world
     contact = _front_door_contact(front_door, world.forum.area, anonymously=anonymously)
     with audited_writes():
         [made] = front_door_contacts_take_in()
-    assert made.contact == contact and made.forum == world.forum
+    assert made.contact == contact
+    assert made.forum == world.forum
     assert made.is_anonymous is anonymously
     if anonymously:
-        assert made.child_name == "" and made.family is None
+        assert made.child_name == ""
+        assert made.family is None
         assert contact.reason not in made.summary
     else:
-        assert made.child_name and made.consent_given_by
+        assert made.child_name
+        assert made.consent_given_by
     with audited_writes():
         assert front_door_contacts_take_in() == []
 
