@@ -184,3 +184,49 @@ def forum_world(
         for request in (world.named_case, world.anonymous_case, world.community_issue):
             accept(world, request)
     return world
+
+
+def with_a_discussed_case(world: ForumWorld) -> ForumWorld:
+    """Adds a named case discussed at last week's meeting, with an action to review."""
+    from earlyhelp.forums import running
+    from earlyhelp.forums.models import ForumAction
+
+    past = past_meeting(world.forum)
+    case = requesting.request_submit(
+        actor=world.requester, forum=world.forum, details=named(world.requester, child_name="Sam Taylor")
+    )
+    accept(world, case, past)
+    running.discussion_record(
+        actor=world.coordinator.user,
+        member=world.coordinator,
+        meeting=past,
+        request=case,
+        notes="Discussed",
+        decisions="A CAF",
+        actions=[running.ActionDetails("Start a CAF", "Alice Partner", "School", past.held_on)],
+    )
+    world.extra["action"] = ForumAction.objects.get(request=case)
+    world.extra["discussed"] = case
+    return world
+
+
+def matrix_world() -> ForumWorld:
+    """The permission matrix's forum: the personas "Forum coordinator" and "Business support
+    officer" run it, Alice Partner is a core member, Bob Partner is not a member. Built once
+    per test."""
+    built: ForumWorld | None = _MATRIX.get("world")
+    if built is not None and Forum.objects.filter(pk=built.forum.pk).exists():
+        return built
+    built = with_a_discussed_case(
+        forum_world(
+            User.objects.get(full_name="Alice Partner").authority,
+            coordinator=User.objects.get(full_name="Forum coordinator"),
+            business_support=User.objects.get(full_name="Business support officer"),
+            core=User.objects.get(full_name="Alice Partner"),
+        )
+    )
+    _MATRIX["world"] = built
+    return built
+
+
+_MATRIX: dict[str, ForumWorld] = {}

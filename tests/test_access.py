@@ -13,6 +13,7 @@ from earlyhelp.organisations.models import Agency, User
 from earlyhelp.people.access import people_visible_to
 from tests.conftest import signed_in
 from tests.factories import PersonFactory, consent_to_share, contact_received, level_of_need_decided, system_user
+from tests.forums_world import matrix_world
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,8 @@ LEADER: dict[str, str | int] = {"team_leader": 200}
 # Who answers for information governance: team leaders and the head of service.
 GOVERNANCE: dict[str, str | int] = {"team_leader": 200, "head_of_service": 200}
 NOBODY: dict[str, str | int] = expect(404, 404, 404)
+# Those who run the matrix's forum (tests/forums_world.matrix_world).
+FORUM_RUNNERS: dict[str, str | int] = {"forum_coordinator": 200, "business_support": 200}
 
 
 def an_episode(allocated: bool = True):
@@ -543,6 +546,33 @@ MATRIX = {
         lambda o: f"/episodes/{an_episode().pk}/chronology/add/",
         NOBODY | LEADER | {"coach": 200},
     ),
+    # Early Help Forums (issue 15; every kind of member in tests/test_forums_access.py): the forums
+    # and their dates for everyone signed in; a meeting for its members; part two's cases for core
+    # members; running the meeting for the coordinator and business support. Alice is a core
+    # member of the matrix's forum, Bob is not a member.
+    "forums:forums": (lambda o: "/forums/", expect(200, 200, 200, others=200)),
+    "forums:forum": (lambda o: f"/forums/{matrix_world().forum.pk}/", expect(200, 200, 200, others=200)),
+    "forums:request-add": (
+        lambda o: f"/forums/{matrix_world().forum.pk}/request-a-discussion/",
+        expect(200, 200, 200),
+    ),
+    "forums:request": (
+        lambda o: f"/forum-requests/{matrix_world().named_case.pk}/",
+        NOBODY | FORUM_RUNNERS | {"alice": 200},
+    ),
+    "forums:meeting": (
+        lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/",
+        NOBODY | FORUM_RUNNERS | {"alice": 200},
+    ),
+    "forums:attendance": (lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/attendance/", NOBODY | FORUM_RUNNERS),
+    "forums:discussion": (
+        lambda o: "/forum-meetings/{0.meeting.pk}/discussions/{0.named_case.pk}/".format(matrix_world()),
+        NOBODY | FORUM_RUNNERS,
+    ),
+    "forums:action": (
+        lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/actions/{matrix_world().extra['action'].pk}/",
+        NOBODY | FORUM_RUNNERS,
+    ),
     "directory:services": (lambda o: "/services/", expect(200, 200, 200, others=200, anonymous=200)),
     # The referrals API needs a partner system's key; a signed-in session is not enough.
     "api:need_list": (lambda o: "/api/v1/referrals/needs", expect(401, 401, 401, others=401, anonymous=401)),
@@ -629,13 +659,16 @@ def test_the_matrix_covers_every_page_of_the_service():
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(request, role, url_name, okafor):
     build, outcomes = MATRIX[url_name]
-    if url_name.startswith(("thresholds:", "api:", "frontdoor:", "casework:", "records:")):
+    if url_name.startswith(("thresholds:", "api:", "frontdoor:", "casework:", "records:", "forums:")):
         request.getfixturevalue("frameworks")
     if url_name.startswith(("casework:", "records:")):
         request.getfixturevalue("coach")
         request.getfixturevalue("team_leader")
     if url_name.startswith("casework:step-down"):
         request.getfixturevalue("social_worker")
+    if url_name.startswith("forums:"):
+        for persona in ("forum_coordinator", "business_support", "alice"):
+            request.getfixturevalue(persona)
     client = Client() if role == "anonymous" else signed_in(request.getfixturevalue(role))
     response = client.get(build(okafor))
     expected = outcomes[role]

@@ -20,7 +20,9 @@ NAMES = [
     "indicators", "name", "postcode", "nhs_number", "upn", "date_of_birth_0", "date_of_birth_1", "date_of_birth_2",
     "action", "version", "choice", "note", "outcome", "service", "meeting_area", "reasons", "consent", "given_on_0",
     "given_on_1", "given_on_2", "covers", "first_name", "last_name", "kind", "role", "other_person", "area", "age",
-    "need", "immediate_danger", "because", "discussion",
+    "need", "immediate_danger", "because", "discussion", "form", "decision", "ending", "reason", "learning",
+    "invited", "summary", "barrier", "consent_given", "presenting_issues", "level_of_need", "what-0", "due_on-0_0",
+    "due_on-0_2", "member-1", "guest_name-0", "done_on_1",
 ]  # fmt: skip
 ODD = st.one_of(
     st.text(max_size=40),
@@ -32,9 +34,20 @@ PAGES = sorted(name for name in MATRIX if not name.startswith("api:") and name n
 
 @pytest.fixture
 def every_client(
-    okafor, frameworks, front_door, alice, coach, team_leader, head_of_service, information_governance, social_worker
+    okafor,
+    frameworks,
+    front_door,
+    alice,
+    coach,
+    team_leader,
+    head_of_service,
+    information_governance,
+    social_worker,
+    forum_coordinator,
+    business_support,
 ):
     return {
+        "forum_coordinator": signed_in(forum_coordinator),
         "information_governance": signed_in(information_governance),
         "anonymous": Client(),
         "front_door": signed_in(front_door),

@@ -105,3 +105,26 @@ def test_plain_descriptions_raise_no_warning(text):
 def test_the_warning_names_what_it_found_once():
     [warning] = identifying.warnings_for("Jack and Jack again, with Mrs Smith")
     assert warning.message.startswith("It may name someone (Jack, Mrs Smith)")
+
+
+def test_a_named_familys_details_are_withheld_from_the_words_written_about_them():
+    secrets = identifying.secrets_of(
+        names=["Maya Lewis", "Her mother, Jo Lewis"],
+        address="3 Kingsley Road, Northampton NN2 7BU",
+        school="Kingsthorpe Primary School",
+        born=date(2017, 5, 4),
+    )
+    text = (
+        "Maya's mum Jo says MAYA was born 4/5/2017 (4 May 2017) and lives at 3 Kingsley Road, NN2 7BU; "
+        "Kingsthorpe Primary School reports Lewis family debts."
+    )
+    withheld = identifying.withhold(text, secrets)
+    for secret in ("Maya", "MAYA", "Jo ", "4/5/2017", "4 May 2017", "Kingsley Road", "NN2 7BU", "Kingsthorpe", "Lewis"):
+        assert secret not in withheld
+    assert identifying.withhold("Mayall Street, Joanna", secrets) == "Mayall Street, Joanna"
+    assert withheld.startswith("[withheld]'s mum [withheld] says")
+
+
+def test_nothing_is_withheld_without_secrets():
+    assert identifying.withhold("Maya is fine", []) == "Maya is fine"
+    assert identifying.secrets_of(names=[""]) == []

@@ -8,6 +8,7 @@ authority (issue 15)."""
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from earlyhelp.people.identifiers import nhs_number_is_valid
@@ -74,3 +75,37 @@ def warnings_for(text: str) -> list[Warning]:
     if POSTCODE.search(text):
         found.append(Warning("postcode", "It may give a postcode. Name the area instead"))
     return found
+
+
+WITHHELD = "[withheld]"
+
+
+def secrets_of(*, names: list[str], address: str = "", school: str = "", born: date | None = None) -> list[str]:
+    """What identifies a named family, as it may appear in the words written about them: each
+    name and each part of it, the address's lines and postcode, the school, the date of birth as
+    people write it."""
+    found: set[str] = set()
+    for name in names:
+        words = [word.strip(",.()") for word in name.split()]
+        found |= {name.strip(), *(word for word in words if len(word) > 1 and word[0].isupper())}
+    found |= {line.strip() for line in address.replace("\n", ",").split(",") if len(line.strip()) > 3}
+    found |= {match.group(0) for match in POSTCODE.finditer(address)}
+    if school.strip():
+        found.add(school.strip())
+    if born is not None:
+        found |= {
+            f"{born.day}/{born.month}/{born.year}",
+            f"{born:%d/%m/%Y}",
+            f"{born.day} {born:%B %Y}",
+            f"{born.day} {born:%b %Y}",
+            f"{born:%d.%m.%Y}",
+        }
+    return sorted((secret for secret in found if secret), key=len, reverse=True)
+
+
+def withhold(text: str, secrets: list[str]) -> str:
+    """`text` with each secret replaced, whole words only and whatever the case, longest first."""
+    for secret in secrets:
+        pattern = re.compile(rf"(?<![\w]){re.escape(secret)}(?![\w])", re.IGNORECASE)
+        text = pattern.sub(WITHHELD, text)
+    return text

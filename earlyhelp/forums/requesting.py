@@ -335,7 +335,9 @@ def _decision_problems(
     elif decision == Decision.ACCEPT:
         if meeting is None or meeting.forum_id != request.forum_id:
             problems["meeting"] = "Choose the meeting whose agenda it goes on"
-        elif meeting.status != ForumMeeting.Status.SCHEDULED or meeting.agenda_sent_at is not None:
+        elif meeting.status != ForumMeeting.Status.SCHEDULED:
+            problems["meeting"] = f"That meeting has been {meeting.get_status_display().lower()}: choose a later one"
+        elif meeting.agenda_sent_at is not None:
             problems["meeting"] = "That meeting's agenda has been sent: choose a later meeting"
     elif not reason.strip():
         problems["reason"] = (

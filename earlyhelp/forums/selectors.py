@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from earlyhelp.forums import identifying
 from earlyhelp.forums.access import manages_escalation, sees_case, sees_identity
 from earlyhelp.forums.agenda import Agenda, Slot, agenda_of
 from earlyhelp.forums.models import (
@@ -168,14 +169,51 @@ def history_of(request: RequestForDiscussion) -> tuple[list[Discussion], list[Fo
 
 
 def open_meetings(forum: Forum) -> QuerySet[ForumMeeting]:
-    """Meetings a request can still be accepted onto: to come, agenda not yet sent."""
-    return ForumMeeting.objects.filter(
+    """The next six meetings a request can still be accepted onto: to come, agenda not yet sent.
+    Not sliced, so that a form can check a choice against it."""
+    open_ones = ForumMeeting.objects.filter(
         forum=forum,
         status=ForumMeeting.Status.SCHEDULED,
         held_on__gte=timezone.localdate(),
         agenda_sent_at__isnull=True,
-    ).order_by("held_on")[:6]
+    ).order_by("held_on")
+    return open_ones.filter(pk__in=list(open_ones.values_list("pk", flat=True)[:6]))
 
 
 def overdue_actions(forum: Forum, *, today: date) -> int:
     return ForumAction.objects.filter(request__forum=forum, status=ForumAction.Status.OPEN, due_on__lt=today).count()
+
+
+REQUEST_TEXTS = ("summary", "barrier", "what_has_been_done", "who_to_invite", "decision_reason", "ending")
+
+
+@dataclass(frozen=True)
+class AsRead:
+    """A named case's words as a reader whom the family's consent does not cover reads them:
+    each name, address, school and date of birth written in them withheld."""
+
+    texts: dict[str, str]
+    discussions: list[tuple[Discussion, str, str]]
+    actions: list[tuple[ForumAction, str]]
+
+
+def as_read(shown: Shown, discussions: list[Discussion], actions: list[ForumAction]) -> AsRead:
+    request = shown.request
+    if shown.identity or not request.consent_given:
+        secrets: list[str] = []
+    else:
+        secrets = identifying.secrets_of(
+            names=[request.child_name, request.consent_given_by],
+            address=request.address,
+            school=request.school,
+            born=request.date_of_birth,
+        )
+
+    def words(text: str) -> str:
+        return identifying.withhold(text, secrets) if secrets else text
+
+    return AsRead(
+        texts={name: words(getattr(request, name)) for name in REQUEST_TEXTS},
+        discussions=[(d, words(d.notes), words(d.decisions)) for d in discussions],
+        actions=[(a, words(a.what)) for a in actions],
+    )

@@ -167,9 +167,9 @@ def _request_context(user: User, found: RequestForDiscussion, reader: access.Rea
         "item": found,
         "shown": shown,
         "reader": reader,
+        "words": selectors.as_read(shown, discussions, actions),
         "issues": [ISSUE_LABELS[code] for code in found.presenting_issues if code in ISSUE_LABELS],
         "discussions": discussions,
-        "actions": actions,
         "not_shared_with": list(found.not_shared_with.all()) if shown.identity else [],
         "can_withdraw": reader.is_requester
         and RequestForDiscussion.TRANSITIONS.allows(found.status, RequestForDiscussion.Status.WITHDRAWN),
@@ -427,6 +427,9 @@ def action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     if chosen is None:
         raise refuse(user, "forums.forumaction", action_pk, "review", "No action found")
     item, reader = access.get_request_for_user(user, chosen.request_id)
+    shown = selectors.shown_as(
+        user, reader.member, selectors.with_reading(RequestForDiscussion.objects.filter(pk=item.pk)).get()
+    )
     form = ActionReviewForm(request.POST or None, record_version=chosen.version)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -449,5 +452,11 @@ def action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     return render(
         request,
         "forums/action.html",
-        {"meeting": found, "chosen": chosen, "shown": selectors.shown_as(user, reader.member, item), "form": form},
+        {
+            "meeting": found,
+            "chosen": chosen,
+            "shown": shown,
+            "what": selectors.as_read(shown, [], [chosen]).actions[0][1],
+            "form": form,
+        },
     )
