@@ -9,9 +9,14 @@ export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
 .PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production lock audit-dependencies
 
+# The background worker (the forums' cycle and its e-mails, ADR 30) runs beside the web server and
+# stops with it.
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
-	@$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
+	@$(BIN)/python manage.py forums start-cycle
+	@$(BIN)/python manage.py db_worker --verbosity 0 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
 
 test: setup browser
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -81,6 +86,7 @@ production: setup
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py thresholds --verbosity 0 load
+	$(BIN)/python manage.py forums start-cycle
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint:

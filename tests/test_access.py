@@ -560,6 +560,10 @@ MATRIX = {
         lambda o: f"/forum-requests/{matrix_world().named_case.pk}/",
         NOBODY | FORUM_RUNNERS | {"alice": 200},
     ),
+    "forums:request-refer": (
+        lambda o: f"/forum-requests/{matrix_world().extra['discussed'].pk}/refer-to-the-front-door/",
+        NOBODY | FORUM_RUNNERS,
+    ),
     "forums:meeting": (
         lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/",
         NOBODY | FORUM_RUNNERS | {"alice": 200},

@@ -51,6 +51,10 @@ PAGES = {
     ),
     "community issue": (lambda w: f"/forum-requests/{w.community_issue.pk}/", only(MEMBERS | {"requester"})),
     "meeting": (lambda w: f"/forum-meetings/{w.meeting.pk}/", only(MEMBERS)),
+    "refer": (
+        lambda w: f"/forum-requests/{w.extra['discussed'].pk}/refer-to-the-front-door/",
+        only(RUNS | {"requester"}),
+    ),
     "attendance": (lambda w: f"/forum-meetings/{w.meeting.pk}/attendance/", only(RUNS)),
     "discussion": (lambda w: f"/forum-meetings/{w.meeting.pk}/discussions/{w.named_case.pk}/", only(RUNS)),
     "action": (lambda w: f"/forum-meetings/{w.meeting.pk}/actions/{w.extra['action'].pk}/", only(RUNS)),

@@ -4,9 +4,14 @@ from django import forms
 from django.utils import timezone
 
 from earlyhelp.core.forms import YES_NO, GovukDateField, GovukFormRenderer, VersionedForm, yes_no
+from earlyhelp.directory.models import Need
+from earlyhelp.forums.identifying import POSTCODE
 from earlyhelp.forums.models import Attendance, ForumAction, ForumMeeting, ForumMember, RequestForDiscussion
+from earlyhelp.forums.referring import ChildAndConsent
 from earlyhelp.forums.requesting import PRESENTING_ISSUES, Decision, RequestDetails
 from earlyhelp.forums.running import ActionDetails, Ending
+from earlyhelp.frontdoor.journey import ConsentForm
+from earlyhelp.frontdoor.referrals import ConsentDetails
 from earlyhelp.organisations.models import Agency, User
 from earlyhelp.thresholds.definition import FrameworkDefinition
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm
@@ -366,3 +371,62 @@ class InviteForm(VersionedForm):
         field.label_from_instance = lambda m: f"{m.user.full_name}, {m.represents or m.user.agency}"  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial["invited"] = list(request.invited.all())
+
+
+class ReferToFrontDoorForm(ConsentForm):
+    """The child, the reasons and the family's consent to early help: what the front door needs
+    beyond what the forum already holds."""
+
+    first_name = forms.CharField(label="The child's first name", max_length=100, required=False)
+    last_name = forms.CharField(label="The child's last name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="The child's date of birth", required=False, past_only=True)
+    postcode = forms.CharField(label="Postcode", max_length=8, required=False)
+    needs = forms.ModelMultipleChoiceField(
+        label="What are you worried about?",
+        queryset=Need.objects.filter(active=True),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply: the front door decides against these",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["first_name", "last_name", "date_of_birth", "postcode", "needs"]
+
+    def __init__(self, *args: Any, request: RequestForDiscussion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            first, _, last = request.child_name.partition(" ")
+            found = POSTCODE.search(request.address)
+            self.initial.update(
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "date_of_birth": request.date_of_birth,
+                    "postcode": found.group(0).upper() if found else "",
+                    "version": request.version,
+                }
+            )
+
+    @property
+    def seen_version(self) -> int | None:
+        value = str(self.cleaned_data.get("version") or "")
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
+
+    def details(self) -> ChildAndConsent:
+        data = self.cleaned_data
+        given = data.get("consent") == "given"
+        return ChildAndConsent(
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            date_of_birth=data.get("date_of_birth"),
+            postcode=data.get("postcode") or "",
+            needs=[need.code for need in data.get("needs") or []],
+            consent=ConsentDetails(
+                status=data.get("consent") or "",
+                given_by=(data.get("given_by") or "") if given else "",
+                given_on=data.get("given_on") if given else None,
+                how=(data.get("how") or "") if given else "",
+                covers=list(data.get("covers") or []) if given else [],
+            ),
+        )

@@ -226,7 +226,7 @@ def decisions_recorded(
     *, actor: User, member: ForumMember, meeting: ForumMeeting, learning: str, seen_version: int | None
 ) -> ForumMeeting:
     """The coordinator says the meeting's decisions and actions are all recorded, with what the
-    forum learned (EHF §4 g). Every case on the agenda must have its discussion."""
+    forum learned (EHF §4 g). Every new case and issue on the agenda must have its discussion."""
     meeting = locked(meeting)
     _must_run(member, meeting, "record the meeting's decisions", "learning")
     if meeting.status == ForumMeeting.Status.CANCELLED:
@@ -235,7 +235,10 @@ def decisions_recorded(
         raise ValidationError({"learning": "The meeting has not happened yet"})
     agenda = agenda_of(meeting)
     discussed = set(Discussion.objects.filter(meeting=meeting).values_list("request_id", flat=True))
-    missing = [slot.request.reference for slot in agenda.slots if slot.request.pk not in discussed]
+    # New cases and issues need their discussion; a case followed up may have only its actions reviewed.
+    missing = [
+        slot.request.reference for slot in agenda.slots if not slot.follow_up and slot.request.pk not in discussed
+    ]
     missing += [issue.reference for issue in agenda.community_issues if issue.pk not in discussed]
     if missing:
         raise ValidationError({"learning": f"Record the discussion of {', '.join(missing)} first"})

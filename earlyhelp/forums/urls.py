@@ -9,6 +9,7 @@ urlpatterns = [
     path("forums/<int:pk>/", views.forum, name="forum"),
     path("forums/<int:pk>/request-a-discussion/", views.request_add, name="request-add"),
     path("forum-requests/<int:pk>/", views.request_detail, name="request"),
+    path("forum-requests/<int:pk>/refer-to-the-front-door/", views.refer, name="request-refer"),
     path("forum-meetings/<int:pk>/", views.meeting, name="meeting"),
     path("forum-meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("forum-meetings/<int:pk>/discussions/<int:request_pk>/", views.discussion, name="discussion"),

@@ -21,6 +21,7 @@ from earlyhelp.forums.forms import (
     InviteForm,
     LearningForm,
     MoveOnForm,
+    ReferToFrontDoorForm,
     RequestForm,
 )
 from earlyhelp.forums.models import (
@@ -30,6 +31,7 @@ from earlyhelp.forums.models import (
     ForumMember,
     RequestForDiscussion,
 )
+from earlyhelp.forums.referring import case_refer, forum_history
 from earlyhelp.forums.requesting import (
     ISSUE_LABELS,
     identifying_warnings,
@@ -171,6 +173,9 @@ def _request_context(user: User, found: RequestForDiscussion, reader: access.Rea
         "issues": [ISSUE_LABELS[code] for code in found.presenting_issues if code in ISSUE_LABELS],
         "discussions": discussions,
         "not_shared_with": list(found.not_shared_with.all()) if shown.identity else [],
+        "can_refer": (reader.runs_the_forum or reader.is_requester)
+        and shown.identity
+        and RequestForDiscussion.TRANSITIONS.allows(found.status, RequestForDiscussion.Status.REFERRED),
         "can_withdraw": reader.is_requester
         and RequestForDiscussion.TRANSITIONS.allows(found.status, RequestForDiscussion.Status.WITHDRAWN),
     }
@@ -460,3 +465,28 @@ def action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A named case to the front door, in one step, with its history at the forum."""
+    user = user_of(request)
+    found, reader = access.get_request_for_user(user, pk, attempted="refer")
+    if not (reader.runs_the_forum or reader.is_requester) or not reader.identity:
+        raise refuse(user, "forums.requestfordiscussion", pk, "refer", "No request found")
+    form = ReferToFrontDoorForm(request.POST or None, request=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = case_refer(
+                actor=user, member=reader.member, request=found, details=form.details(), seen_version=form.seen_version
+            )
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            messages.success(
+                request,
+                f"{found.reference} is now referral {contact.reference}. The front door decides on it within a "
+                "working day, by its own rules.",
+            )
+            return redirect("forums:request", found.pk)
+    return render(request, "forums/refer.html", {"item": found, "form": form, "history": forum_history(found)})

@@ -135,7 +135,8 @@ def contact_receive(
             target=entry,
             changes=snapshot(entry, PERSON_FIELDS),
         )
-    if referrer_user is not None:
+    if referrer_user is not None and source == Contact.Source.PROFESSIONAL:
+        # The referral form's draft is spent; a forum's referral leaves any draft as it was.
         ReferralDraft.objects.filter(owner=referrer_user).update(data={}, sent_contact=contact)
     return contact
 
