@@ -560,6 +560,10 @@ MATRIX = {
         lambda o: f"/forum-requests/{matrix_world().named_case.pk}/",
         NOBODY | FORUM_RUNNERS | {"alice": 200},
     ),
+    "forums:reports": (
+        lambda o: f"/forums/reports/?forum={matrix_world().forum.pk}",
+        NOBODY | FORUM_RUNNERS | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
+    ),
     "forums:request-refer": (
         lambda o: f"/forum-requests/{matrix_world().extra['discussed'].pk}/refer-to-the-front-door/",
         NOBODY | FORUM_RUNNERS,

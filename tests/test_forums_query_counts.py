@@ -76,6 +76,8 @@ def grow(world, count: int) -> None:
     ("who", "url"),
     [
         ("coordinator", "/forums/"),
+        ("coordinator", "/forums/reports/"),
+        ("coordinator", "/forums/reports/?since_0=1&since_1=1&since_2=2020"),
         ("coordinator", "/forums/{forum}/"),
         ("core", "/forums/{forum}/"),
         ("coordinator", "/forum-meetings/{meeting}/"),

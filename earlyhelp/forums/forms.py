@@ -6,7 +6,7 @@ from django.utils import timezone
 from earlyhelp.core.forms import YES_NO, GovukDateField, GovukFormRenderer, VersionedForm, yes_no
 from earlyhelp.directory.models import Need
 from earlyhelp.forums.identifying import POSTCODE
-from earlyhelp.forums.models import Attendance, ForumAction, ForumMeeting, ForumMember, RequestForDiscussion
+from earlyhelp.forums.models import Attendance, Forum, ForumAction, ForumMeeting, ForumMember, RequestForDiscussion
 from earlyhelp.forums.referring import ChildAndConsent
 from earlyhelp.forums.requesting import PRESENTING_ISSUES, Decision, RequestDetails
 from earlyhelp.forums.running import ActionDetails, Ending
@@ -430,3 +430,28 @@ class ReferToFrontDoorForm(ConsentForm):
                 covers=list(data.get("covers") or []) if given else [],
             ),
         )
+
+
+class ReportFiltersForm(forms.Form):
+    """The report's period and forum, read from the page's address so that a view can be shared."""
+
+    default_renderer = GovukFormRenderer
+
+    since = GovukDateField(label="From", required=False)
+    until = GovukDateField(label="To", required=False)
+    forum = forms.ModelChoiceField(
+        label="Forum", queryset=Forum.objects.none(), required=False, empty_label="Every forum"
+    )
+
+    def __init__(self, *args: Any, forums: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = forums  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the period must be on or after its start")
+        elif since and until and (until - since).days > 3 * 366:
+            self.add_error("until", "Choose a period of three years or less")
+        return data

@@ -6,6 +6,7 @@ app_name = "forums"
 
 urlpatterns = [
     path("forums/", views.forums, name="forums"),
+    path("forums/reports/", views.reports, name="reports"),
     path("forums/<int:pk>/", views.forum, name="forum"),
     path("forums/<int:pk>/request-a-discussion/", views.request_add, name="request-add"),
     path("forum-requests/<int:pk>/", views.request_detail, name="request"),

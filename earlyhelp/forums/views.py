@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.core.forms import service_errors_show
 from earlyhelp.forums import access, selectors
+from earlyhelp.forums import reports as reports_module
 from earlyhelp.forums.forms import (
     ActionReviewForm,
     AttendanceForm,
@@ -22,6 +23,7 @@ from earlyhelp.forums.forms import (
     LearningForm,
     MoveOnForm,
     ReferToFrontDoorForm,
+    ReportFiltersForm,
     RequestForm,
 )
 from earlyhelp.forums.models import (
@@ -88,8 +90,16 @@ def forums(request: HttpRequest) -> HttpResponse:
             "made": made,
             "escalated": escalated,
             "can_request": user.can(Permission.MAKE_REFERRALS),
+            "can_report": _sees_reports(user),
         },
     )
+
+
+def _sees_reports(user: User) -> bool:
+    """Figures: for those who work with figures, and for those who run a forum."""
+    if user.can(Permission.VIEW_AGGREGATE_FIGURES):
+        return True
+    return access.memberships(user).filter(kind__in=ForumMember.RUNS_THE_FORUM).exists()
 
 
 @require_http_methods(["GET"])
@@ -490,3 +500,38 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("forums:request", found.pk)
     return render(request, "forums/refer.html", {"item": found, "form": form, "history": forum_history(found)})
+
+
+@require_http_methods(["GET"])
+def reports(request: HttpRequest) -> HttpResponse:
+    """The forums' figures for any period, with charts and the same figures as tables."""
+    user = user_of(request)
+    if not _sees_reports(user):
+        raise Http404("No such page")
+    forums_seen = access.forums_for(user)
+    form = ReportFiltersForm(request.GET or None, forums=forums_seen)
+    period = reports_module.quarter_of(timezone.localdate())
+    chosen = forums_seen
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        period = reports_module.Period(
+            since=data.get("since") or period.since, until=data.get("until") or data.get("since") or period.until
+        )
+        if data.get("since") and not data.get("until"):
+            period = reports_module.Period(since=data["since"], until=reports_module.quarter_of(data["since"]).until)
+        if data.get("forum"):
+            chosen = forums_seen.filter(pk=data["forum"].pk)
+    figures = reports_module.forum_figures(chosen, period)
+    caf = reports_module.caf_recommended(user.authority_id, period)
+    return render(
+        request,
+        "forums/reports.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": figures,
+            "caf": caf,
+            "discussed_chart": reports_module.bars([(f.forum.name, f.cases_discussed) for f in figures]),
+            "caf_chart": reports_module.bars(caf.by_area),
+        },
+    )
