@@ -560,6 +560,7 @@ MATRIX = {
         lambda o: f"/forum-requests/{matrix_world().named_case.pk}/",
         NOBODY | FORUM_RUNNERS | {"alice": 200},
     ),
+    "forums:market-place": (lambda o: "/forums/market-place/", expect(200, 200, 200, others=200)),
     "forums:reports": (
         lambda o: f"/forums/reports/?forum={matrix_world().forum.pk}",
         NOBODY | FORUM_RUNNERS | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},

@@ -51,6 +51,7 @@ PAGES = {
     ),
     "community issue": (lambda w: f"/forum-requests/{w.community_issue.pk}/", only(MEMBERS | {"requester"})),
     "meeting": (lambda w: f"/forum-meetings/{w.meeting.pk}/", only(MEMBERS)),
+    "market place": (lambda w: "/forums/market-place/", only(set(PERSONAS))),
     "reports": (lambda w: "/forums/reports/", only(RUNS | {"head_of_service", "analyst"})),
     "refer": (
         lambda w: f"/forum-requests/{w.extra['discussed'].pk}/refer-to-the-front-door/",

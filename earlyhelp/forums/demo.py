@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited_writes, record_change
-from earlyhelp.forums import requesting, running
+from earlyhelp.forums import market_place, requesting, running
 from earlyhelp.forums.cycle import front_door_contacts_take_in
 from earlyhelp.forums.models import Forum, ForumMeeting, ForumMember, RequestForDiscussion
 from earlyhelp.forums.scheduling import meetings_set_a_year_ahead
-from earlyhelp.organisations.models import Area, Authority, User
+from earlyhelp.organisations.models import Agency, Area, Authority, User
 
 # (forum, area, weekday, week of the month, venue): seed 000's ten forums.
 FORUMS = [
@@ -207,6 +207,16 @@ def _northampton_north(forum: Forum, members: dict[str, ForumMember], past: Foru
         seen_version=None,
     )
     running.action_notes_send(actor=coordinator.user, member=coordinator, meeting=past)
+    market_place.market_place_add(
+        actor=coordinator.user,
+        details=market_place.EventDetails(
+            area=forum.area,
+            held_on=today + timedelta(days=60),
+            venue="Northampton Guildhall, Great Hall",
+            details="Stalls from every forum partner; a talk on the Family Help model.",
+            agencies=list(Agency.objects.filter(authority=forum.authority).exclude(kind=Agency.Kind.SCHOOL)[:5]),
+        ),
+    )
     upcoming = requesting.next_open_meeting(forum, today=today)
     if upcoming is None:
         return

@@ -12,7 +12,7 @@ from earlyhelp.forums.requesting import PRESENTING_ISSUES, Decision, RequestDeta
 from earlyhelp.forums.running import ActionDetails, Ending
 from earlyhelp.frontdoor.journey import ConsentForm
 from earlyhelp.frontdoor.referrals import ConsentDetails
-from earlyhelp.organisations.models import Agency, User
+from earlyhelp.organisations.models import Agency, Area, User
 from earlyhelp.thresholds.definition import FrameworkDefinition
 from earlyhelp.thresholds.forms import LevelOfNeedCheckForm
 
@@ -455,3 +455,30 @@ class ReportFiltersForm(forms.Form):
         elif since and until and (until - since).days > 3 * 366:
             self.add_error("until", "Choose a period of three years or less")
         return data
+
+
+class MarketPlaceForm(forms.Form):
+    default_renderer = GovukFormRenderer
+
+    area = forms.ModelChoiceField(label="Area", queryset=Area.objects.none(), empty_label=None, required=False)
+    held_on = GovukDateField(label="Date of the event", required=False)
+    venue = forms.CharField(label="Venue", max_length=300, required=False)
+    details = forms.CharField(
+        label="What is on (optional)", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies attending (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, areas: list[Any], user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["area"]
+        agency_field = self.fields["agencies"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        assert isinstance(agency_field, forms.ModelMultipleChoiceField)
+        area_field.queryset = Area.objects.filter(pk__in=[area.pk for area in areas])
+        agencies = Agency.objects.filter(authority_id=user.authority_id).exclude(kind=Agency.Kind.SCHOOL)
+        agency_field.queryset = agencies.order_by("name")

@@ -16,7 +16,7 @@ from earlyhelp.audit.trail import audited_writes, record_change
 from earlyhelp.casework.caseloads import users_granted
 from earlyhelp.core.templatetags.govuk_dates import govuk_date
 from earlyhelp.forums.agenda import agenda_of
-from earlyhelp.forums.models import ForumMeeting, ForumMember, RequestForDiscussion
+from earlyhelp.forums.models import ForumMeeting, ForumMember, MarketPlaceEvent, RequestForDiscussion
 from earlyhelp.organisations.roles import Permission
 
 ACTOR_LABEL = "Forum cycle e-mail"
@@ -217,3 +217,31 @@ def case_escalated(*, request_pk: int) -> list[str]:
             changes={"e-mailed": "escalated", "to": managers},
         )
     return managers
+
+
+@task()
+def market_place_announce(*, event_pk: int) -> list[str]:
+    """Every member of the area's forums is told of its Market Place event."""
+    event = MarketPlaceEvent.objects.select_related("area").get(pk=event_pk)
+    to = sorted(
+        set(
+            ForumMember.objects.filter(
+                forum__area_id=event.area_id, left_on__isnull=True, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+    if not to:
+        return []
+    agencies = ", ".join(event.agencies.order_by("name").values_list("name", flat=True))
+    send_mail(
+        subject=f"Market Place, {event.area}: {govuk_date(event.held_on)}",
+        message=(
+            f"The {event.area} Market Place for forum partners is on {govuk_date(event.held_on)} at {event.venue}.\n\n"
+            + (f"{event.details}\n\n" if event.details else "")
+            + (f"Agencies attending: {agencies}.\n\n" if agencies else "")
+            + f"{_link(reverse('forums:market-place'))}"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=to,
+    )
+    return to

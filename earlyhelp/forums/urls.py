@@ -7,6 +7,7 @@ app_name = "forums"
 urlpatterns = [
     path("forums/", views.forums, name="forums"),
     path("forums/reports/", views.reports, name="reports"),
+    path("forums/market-place/", views.market_place, name="market-place"),
     path("forums/<int:pk>/", views.forum, name="forum"),
     path("forums/<int:pk>/request-a-discussion/", views.request_add, name="request-add"),
     path("forum-requests/<int:pk>/", views.request_detail, name="request"),

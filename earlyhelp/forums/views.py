@@ -12,7 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.audit.trail import record_listed, record_view
 from earlyhelp.core.forms import service_errors_show
+from earlyhelp.core.numbers import record_id
 from earlyhelp.forums import access, selectors
+from earlyhelp.forums import market_place as market_place_module
 from earlyhelp.forums import reports as reports_module
 from earlyhelp.forums.forms import (
     ActionReviewForm,
@@ -21,6 +23,7 @@ from earlyhelp.forums.forms import (
     DiscussionForm,
     InviteForm,
     LearningForm,
+    MarketPlaceForm,
     MoveOnForm,
     ReferToFrontDoorForm,
     ReportFiltersForm,
@@ -31,6 +34,7 @@ from earlyhelp.forums.models import (
     Attendance,
     ForumAction,
     ForumMember,
+    MarketPlaceEvent,
     RequestForDiscussion,
 )
 from earlyhelp.forums.referring import case_refer, forum_history
@@ -534,4 +538,58 @@ def reports(request: HttpRequest) -> HttpResponse:
             "discussed_chart": reports_module.bars([(f.forum.name, f.cases_discussed) for f in figures]),
             "caf_chart": reports_module.bars(caf.by_area),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def market_place(request: HttpRequest) -> HttpResponse:
+    """Each area's Market Place events: for every forum partner to see; set and announced by the
+    area's forum coordinators."""
+    user = user_of(request)
+    areas = market_place_module.areas_run_by(user)
+    form = MarketPlaceForm(request.POST if request.POST.get("form") == "add" else None, areas=areas, user=user)
+    if request.method == "POST":
+        if not areas:
+            raise Http404("No such page")
+        if request.POST.get("form") == "announce":
+            chosen = MarketPlaceEvent.objects.filter(
+                pk=record_id(request.POST.get("event")) or 0, authority_id=user.authority_id
+            ).first()
+            if chosen is None:
+                raise Http404("No such event")
+            try:
+                market_place_module.market_place_announce(actor=user, event=chosen)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"The {chosen.area} Market Place is being announced to the area's forums.")
+            return redirect("forums:market-place")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                market_place_module.market_place_add(
+                    actor=user,
+                    details=market_place_module.EventDetails(
+                        area=data.get("area"),
+                        held_on=data.get("held_on"),
+                        venue=data.get("venue") or "",
+                        details=data.get("details") or "",
+                        agencies=list(data.get("agencies") or []),
+                    ),
+                )
+            except ValidationError as error:
+                service_errors_show(form, error)
+            else:
+                messages.success(request, "The Market Place event is saved. Announce it when you are ready.")
+                return redirect("forums:market-place")
+    events = (
+        MarketPlaceEvent.objects.filter(authority_id=user.authority_id)
+        .select_related("area")
+        .prefetch_related("agencies")
+        .order_by("-held_on")
+    )
+    return render(
+        request,
+        "forums/market_place.html",
+        {"events": events, "form": form if areas else None, "areas": areas, "today": timezone.localdate()},
     )
