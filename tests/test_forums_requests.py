@@ -351,3 +351,17 @@ def test_the_front_doors_discuss_at_a_meeting_outcome_arrives_as_a_request(world
 def test_a_forum_member_of_every_kind_is_unique_while_they_belong(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         ForumMember.objects.create(forum=world.forum, user=world.core.user, kind=ForumMember.Kind.EXTENDED)
+
+
+def test_a_forum_that_takes_families_only_with_consent_refuses_an_anonymous_case(world):
+    from earlyhelp.forums.models import Forum
+
+    Forum.objects.filter(pk=world.forum.pk).update(anonymous_cases=False)
+    world.forum.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        requesting.request_submit(actor=world.requester, forum=world.forum, details=world_of.details(world.requester))
+    assert refused.value.message_dict["consent_given"] == [
+        f"{world.forum.name} discusses a family only with their consent (FF §6.1): ask the family first"
+    ]
+    issue = world_of.details(world.requester, kind=RequestForDiscussion.Kind.COMMUNITY_ISSUE, about="")
+    assert requesting.request_submit(actor=world.requester, forum=world.forum, details=issue).pk

@@ -75,6 +75,12 @@ class Forum(models.Model):
     part_one_minutes = models.PositiveSmallIntegerField(default=30)
     case_slot_minutes = models.PositiveSmallIntegerField(default=20)
     conflict_of_interest_statement = models.TextField(default=CONFLICT_OF_INTEREST_STATEMENT)
+    # The documents disagree: Northamptonshire's forums discuss a family anonymously without
+    # consent (T&P §4.2, Appendix 1); Newham's neighbourhood action meetings take a family only
+    # "with consent from the family" (FF §6.1). Each forum says which it follows.
+    anonymous_cases = models.BooleanField(
+        default=True, help_text="Cases without the family's consent are discussed anonymously (T&P §4.2)"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -195,6 +195,10 @@ def request_submit(*, actor: User | None, forum: Forum, details: RequestDetails)
     problems = _requester_problems(details)
     if details.kind == RequestForDiscussion.Kind.CASE:
         problems |= _case_problems(details, today=today)
+        if details.consent_given is False and not forum.anonymous_cases:
+            problems["consent_given"] = (
+                f"{forum.name} discusses a family only with their consent (FF §6.1): ask the family first"
+            )
     elif details.kind != RequestForDiscussion.Kind.COMMUNITY_ISSUE:
         problems["kind"] = "Say whether this is about a family or a community issue"
     version, tool_level, known = _tool_level(details.indicators)
