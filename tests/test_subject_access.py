@@ -217,3 +217,24 @@ def test_the_request_page_reads_in_the_same_number_of_queries_however_much_is_he
     more = _request(governance, maya)
     assert more.items.count() == first.items.count() + 3
     assert count(more) == few
+
+
+def test_a_forums_named_request_about_the_person_is_gathered_and_an_anonymous_one_cannot_be(
+    maya, governance, forum_coordinator, business_support, alice
+):
+    from earlyhelp.forums import requesting
+    from tests import forums_world as world_of
+
+    world = world_of.forum_world(
+        maya.authority, coordinator=forum_coordinator, business_support=business_support, core=alice, accepted=False
+    )
+    named = requesting.request_submit(
+        actor=world.requester,
+        forum=world.forum,
+        details=world_of.named(world.requester, child_name=f"{maya.first_name} {maya.last_name}"),
+    )
+    request = _request(governance, maya)
+    [item] = request.items.filter(kind="Request for discussion at an Early Help Forum")
+    assert named.reference in item.text
+    assert item.third_party is True
+    assert world.anonymous_case.reference not in "".join(request.items.values_list("text", flat=True))

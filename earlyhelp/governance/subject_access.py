@@ -15,6 +15,7 @@ from earlyhelp.audit.models import AuditEvent
 from earlyhelp.audit.trail import audited, record_change
 from earlyhelp.casework.models import Assessment, CaseNote, FamilyNetworkMeeting, StepDown, StepUp
 from earlyhelp.core.workflow import locked
+from earlyhelp.forums.models import RequestForDiscussion
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.governance.models import DisclosureItem, SubjectAccessRequest
 from earlyhelp.organisations.models import User
@@ -100,6 +101,7 @@ def gather(person: Person) -> list[DisclosureItem]:
         *_consents(person),
         *_case_file(person),
         *_family_record(person),
+        *_forums(person),
         _who_looked(person),
     ]
     return sorted(items, key=lambda item: (item.happened_at or timezone.now(), item.kind))
@@ -345,6 +347,34 @@ def _family_record(person: Person) -> list[Item]:
         for meeting in FamilyNetworkMeeting.objects.filter(episode__family_id__in=families)
     ]
     return items
+
+
+def _forums(person: Person) -> list[Item]:
+    """Requests for discussion at a forum about the person's family (from the front door), or
+    naming the person (a practitioner's request with the family's consent), with each meeting's
+    decisions. Anonymous ones name nobody and so are never found."""
+    families = FamilyMembership.objects.filter(person=person).values("family_id")
+    named = Q(consent_given=True, child_name__icontains=f"{person.first_name} {person.last_name}")
+    requests = (
+        RequestForDiscussion.objects.filter(Q(family_id__in=families) | named)
+        .select_related("forum")
+        .prefetch_related("discussions__meeting")
+    )
+    return [
+        _item(
+            "Request for discussion at an Early Help Forum",
+            f"forums.requestfordiscussion:{request.pk}",
+            request.submitted_at,
+            [
+                f"{request.forum.name}, {request.reference}: {request.get_status_display()}",
+                request.summary,
+                request.barrier,
+                *(f"{d.meeting.held_on:%-d %B %Y}: {d.decisions}" for d in request.discussions.all()),
+            ],
+            third_party=True,
+        )
+        for request in requests
+    ]
 
 
 def _who_looked(person: Person) -> Item:
