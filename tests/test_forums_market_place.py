@@ -7,7 +7,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from earlyhelp.forums import notifications
 from earlyhelp.forums.market_place import EventDetails, market_place_add, market_place_announce
 from tests import forums_world as world_of
 from tests.conftest import signed_in
@@ -34,9 +36,8 @@ def test_the_coordinator_sets_and_announces_the_areas_market_place(world, django
     event = market_place_add(actor=world.coordinator.user, details=an_event(world))
     with django_capture_on_commit_callbacks(execute=True):
         market_place_announce(actor=world.coordinator.user, event=event)
-    from django.core.management import call_command
-
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0, interval=0)
+    [queued] = DBTaskResult.objects.filter(task_path=notifications.market_place_announce.module_path)
+    notifications.market_place_announce.call(**queued.args_kwargs["kwargs"])
     [announced] = mail.outbox
     assert world.core.user.email in announced.to
     assert world.extended_not_invited.user.email in announced.to
