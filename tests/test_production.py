@@ -21,6 +21,9 @@ CASEWORK_PAGES = {
     "two-year case file",
     "two-year chronology",
     "genogram and ecomap",
+    "forum (coordinator)",
+    "forum meeting (coordinator)",
+    "forum reports (coordinator)",
 }
 
 

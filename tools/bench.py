@@ -52,6 +52,7 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 PASSWORD = "demo-early-help"
 FRONT_DOOR = "frontdoor@demo.earlyhelp.test"
 TEAM_LEADER = "teamleader@demo.earlyhelp.test"
+FORUM = "forum@demo.earlyhelp.test"
 COACH = "coach@demo.earlyhelp.test"
 
 # The targets of issue 11 (docs/performance.md), in milliseconds unless said otherwise.
@@ -67,6 +68,11 @@ CASEWORK_PAGES = (
     "two-year case file",
     "two-year chronology",
     "genogram and ecomap",
+    # The forums (issue 15): a forum's page with its requests and followed-up cases, a meeting
+    # with its agenda and slots, and the figures of the quarter.
+    "forum (coordinator)",
+    "forum meeting (coordinator)",
+    "forum reports (coordinator)",
 )
 SEARCH_P95 = {250_000: 50, 1_000_000: 100}
 SEARCH_P95_CONCURRENT = 200
@@ -222,6 +228,8 @@ def postgres_database_ready(name: str, people: int, say: Callable[[str], None]) 
         if exists and held >= people:
             say(f"Using {name}: {held:,} people already there.")
             manage(url, "migrate", "--no-input")
+            # Forums came with issue 15: a database generated before then gets the demo's.
+            manage(url, "shell", "-c", FORUMS_DEMO)
             return url
         if exists:
             server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -231,6 +239,12 @@ def postgres_database_ready(name: str, people: int, say: Callable[[str], None]) 
     manage(url, "thresholds", "load")
     manage(url, "generate_demo", "--people", str(people), quiet=False)
     return url
+
+
+FORUMS_DEMO = (
+    "from earlyhelp.forums import demo; from earlyhelp.organisations.models import Authority; "
+    "demo.load(Authority.objects.get(code='928'))"
+)
 
 
 @dataclass
@@ -244,6 +258,8 @@ class Samples:
     people_held: int
     long_case: int = 0
     team: int = 0
+    forum: int = 0
+    forum_meeting: int = 0
 
 
 def samples_of(database: str) -> Samples:
@@ -318,9 +334,21 @@ def _samples_here(count: int = 40) -> None:
                 "people_held": Person.objects.count(),
                 "long_case": _long_case(),
                 "team": User.objects.filter(email=COACH).values_list("team_id", flat=True).first() or 0,
+                **_forum_samples(),
             }
         )
     )
+
+
+def _forum_samples() -> dict[str, int]:
+    """The demo coordinator's forum, and its meeting with an agenda (the last one held)."""
+    from earlyhelp.forums.models import ForumMeeting, ForumMember
+
+    member = ForumMember.objects.filter(user__email=FORUM, kind="coordinator").first()
+    if member is None:
+        return {}
+    meeting = ForumMeeting.objects.filter(forum_id=member.forum_id, status="held").order_by("-held_on").first()
+    return {"forum": member.forum_id, "forum_meeting": meeting.pk if meeting else 0}
 
 
 def _long_case() -> int:
@@ -472,6 +500,9 @@ def page_paths(samples: Samples) -> dict[str, tuple[str, Callable[[int], str]]]:
         # The family's record (issue 14): the whole history of the longest case, and its pictures.
         "two-year chronology": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/chronology/"),
         "genogram and ecomap": (TEAM_LEADER, lambda n: f"/episodes/{samples.long_case}/genogram-and-ecomap/"),
+        "forum (coordinator)": (FORUM, lambda n: f"/forums/{samples.forum}/"),
+        "forum meeting (coordinator)": (FORUM, lambda n: f"/forum-meetings/{samples.forum_meeting}/"),
+        "forum reports (coordinator)": (FORUM, lambda n: "/forums/reports/"),
     }
 
 
@@ -578,7 +609,7 @@ def production_checks(port: int) -> dict[str, Any]:
 
 
 def pages_measured(port: int, samples: Samples, repeats: int) -> tuple[list[Figure], dict[str, dict[str, str]]]:
-    browsers = {FRONT_DOOR: Browser(port), TEAM_LEADER: Browser(port), COACH: Browser(port)}
+    browsers = {FRONT_DOOR: Browser(port), TEAM_LEADER: Browser(port), COACH: Browser(port), FORUM: Browser(port)}
     for email, browser in browsers.items():
         browser.sign_in(email)
     pages = page_paths(samples)

@@ -39,6 +39,13 @@ MODULES: dict[str, list[str]] = {
     "earlyhelp/casework/improving.py": ["tests/test_casework_not_improving.py"],
     "earlyhelp/records/drawing.py": ["tests/test_records_maps.py"],
     "earlyhelp/people/identifiers.py": ["tests/test_identifiers.py"],
+    # Issue 15's rules: a forum's dates, words that may identify a family, the agenda's slots, the
+    # figures' periods, and who sees which case and the family's identity.
+    "earlyhelp/forums/meeting_dates.py": ["tests/test_forums_rules.py"],
+    "earlyhelp/forums/identifying.py": ["tests/test_forums_rules.py"],
+    "earlyhelp/forums/agenda.py": ["tests/test_forums_rules.py", "tests/test_forums_meetings.py"],
+    "earlyhelp/forums/reports.py": ["tests/test_forums_reports.py"],
+    "earlyhelp/forums/access.py": ["tests/test_forums_access.py"],
     "earlyhelp/frontdoor/referrals.py": ["tests/test_frontdoor_referrals.py"],
     # Each access module's quickest tests first: a mutant caught there never waits for the whole
     # permission matrix (tests/test_access.py, minutes a run).

@@ -29,6 +29,7 @@ from faker.providers.person.en_GB import Provider as NameProvider
 from earlyhelp.audit import chain
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.directory.models import Need, Service
+from earlyhelp.forums import demo as forums_demo
 from earlyhelp.frontdoor import demo as frontdoor_demo
 from earlyhelp.frontdoor.models import Consent, ConsentCovers, ConsentHow, Contact, ContactPerson, TriageDecision
 from earlyhelp.organisations.models import Agency, Area, Authority, RoleAssignment, Team, User
@@ -224,6 +225,7 @@ def generate(
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         authority = demo.load(families=demo_families)
         frontdoor_demo.load(authority)
+        forums_demo.load(authority)
     builder = _CountyBuilder(authority=authority, seed=seed, years=years)
     result = Generated()
     with transaction.atomic():
