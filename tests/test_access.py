@@ -573,6 +573,7 @@ MATRIX = {
         lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/",
         NOBODY | FORUM_RUNNERS | {"alice": 200},
     ),
+    "forums:meeting-change": (lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/change/", NOBODY | FORUM_RUNNERS),
     "forums:attendance": (lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/attendance/", NOBODY | FORUM_RUNNERS),
     "forums:discussion": (
         lambda o: "/forum-meetings/{0.meeting.pk}/discussions/{0.named_case.pk}/".format(matrix_world()),

@@ -57,6 +57,7 @@ PAGES = {
         lambda w: f"/forum-requests/{w.extra['discussed'].pk}/refer-to-the-front-door/",
         only(RUNS | {"requester"}),
     ),
+    "meeting change": (lambda w: f"/forum-meetings/{w.meeting.pk}/change/", only(RUNS)),
     "attendance": (lambda w: f"/forum-meetings/{w.meeting.pk}/attendance/", only(RUNS)),
     "discussion": (lambda w: f"/forum-meetings/{w.meeting.pk}/discussions/{w.named_case.pk}/", only(RUNS)),
     "action": (lambda w: f"/forum-meetings/{w.meeting.pk}/actions/{w.extra['action'].pk}/", only(RUNS)),

@@ -257,3 +257,42 @@ def test_an_anonymous_case_or_a_member_who_does_not_run_the_forum_cannot_refer(w
             seen_version=None,
         )
     assert "anonymous case" in refused.value.message_dict["consent"][0]
+
+
+def test_a_moved_meeting_keeps_its_place_and_a_cancelled_one_holds_its_requests(world):
+    from earlyhelp.forums.scheduling import meeting_cancel, meeting_move, meetings_set_a_year_ahead
+
+    meeting = world.meeting
+    planned = meeting.planned_on
+    new_day = meeting.held_on + timedelta(days=1)
+    moved = meeting_move(
+        actor=world.coordinator.user, meeting=meeting, to=new_day, venue="Guildhall", seen_version=None
+    )
+    assert (moved.held_on, moved.planned_on, moved.venue) == (new_day, planned, "Guildhall")
+    assert meetings_set_a_year_ahead(forum=world.forum, today=timezone.localdate()) == []
+    with pytest.raises(ValidationError) as refused:
+        meeting_cancel(actor=world.coordinator.user, meeting=moved, because=" ", seen_version=None)
+    assert refused.value.message_dict == {"because": ["Say why the meeting is cancelled"]}
+    cancelled = meeting_cancel(actor=world.coordinator.user, meeting=moved, because="Snow", seen_version=None)
+    assert cancelled.status == ForumMeeting.Status.CANCELLED
+    world.named_case.refresh_from_db()
+    assert (world.named_case.status, world.named_case.meeting) == (Status.HELD, None)
+    with pytest.raises(ValidationError):
+        meeting_move(actor=world.coordinator.user, meeting=cancelled, to=new_day, venue="x", seen_version=None)
+
+
+def test_a_meeting_cannot_move_onto_another_meeting_of_the_forum(world):
+    from earlyhelp.forums.scheduling import meeting_move
+
+    other = (
+        ForumMeeting.objects.filter(forum=world.forum)
+        .exclude(pk=world.meeting.pk)
+        .filter(held_on__gt=world.meeting.held_on)
+        .first()
+    )
+    assert other is not None
+    with pytest.raises(ValidationError) as refused:
+        meeting_move(
+            actor=world.coordinator.user, meeting=world.meeting, to=other.held_on, venue="x", seen_version=None
+        )
+    assert refused.value.message_dict == {"held_on": ["The forum already meets on that day"]}

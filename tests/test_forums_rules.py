@@ -128,3 +128,81 @@ def test_a_named_familys_details_are_withheld_from_the_words_written_about_them(
 def test_nothing_is_withheld_without_secrets():
     assert identifying.withhold("Maya is fine", []) == "Maya is fine"
     assert identifying.secrets_of(names=[""]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "born 1 January 2019",
+        "born 2 Feb 2019",
+        "born 3 March 2019",
+        "born 4 Apr 2019",
+        "born 5 May 2019",
+        "born 6 June 2019",
+        "born 7 Jul 2019",
+        "born 8 August 2019",
+        "born Sept 9, 2019",
+        "born 10 Oct 2019",
+        "born 11 November 2019",
+        "born 12 Dec 2019",
+    ],
+)
+def test_a_date_of_birth_is_found_whichever_month_it_names(text):
+    assert [warning.kind for warning in identifying.warnings_for(text)] == ["date"]
+
+
+@pytest.mark.parametrize("word", sorted(identifying.NOT_NAMES))
+def test_first_names_that_are_ordinary_words_raise_no_warning(word):
+    assert identifying.warnings_for(f"The school says the {word} plan is late") == []
+
+
+def test_each_warning_says_what_to_do_instead():
+    messages = {
+        warning.kind: warning.message
+        for warning in identifying.warnings_for("Jack, born 3/4/2019, NHS 943 476 5919, UPN A123456789012, NN2 7AL")
+    }
+    assert messages == {
+        "name": "It may name someone (Jack). Describe people by their role instead",
+        "date": "It may give a date of birth. Give an age or school year instead",
+        "nhs_number": "It may give an NHS number. Remove it",
+        "upn": "It may give a unique pupil number. Remove it",
+        "postcode": "It may give a postcode. Name the area instead",
+    }
+
+
+def test_the_secrets_of_a_name_are_its_capitalised_words_of_two_letters_or_more():
+    secrets = identifying.secrets_of(names=["Her mother, Jo (Joanne) A Lewis,"])
+    assert {"Jo", "Joanne", "Lewis"} <= set(secrets)
+    assert not {"A", "mother", "Her mother,", "(Joanne)", "Lewis,"} & set(secrets) - {
+        "Her mother, Jo (Joanne) A Lewis,"
+    }
+    assert "Her" in secrets
+
+
+def test_the_secrets_of_an_address_are_its_lines_of_four_letters_or_more_and_its_postcode():
+    secrets = identifying.secrets_of(names=[], address="Flat 2\nApt, Kingsley Road\nNorthampton NN2 7BU")
+    assert {"Flat 2", "Kingsley Road", "Northampton NN2 7BU", "NN2 7BU"} <= set(secrets)
+    assert "Apt" not in secrets
+    assert identifying.secrets_of(names=[], address="Flat") == ["Flat"]
+
+
+def test_secrets_come_longest_first_so_a_full_name_is_withheld_whole():
+    secrets = identifying.secrets_of(names=["Maya Lewis"], school="Kingsthorpe Primary School")
+    assert secrets[0] == "Kingsthorpe Primary School"
+    assert [len(secret) for secret in secrets] == sorted((len(secret) for secret in secrets), reverse=True)
+
+
+def test_a_monthly_forum_goes_on_from_december_into_the_new_year():
+    days = meeting_dates.monthly(
+        weekday=1, week=2, first=date(2026, 1, 1), start=date(2026, 11, 1), end=date(2027, 2, 28)
+    )
+    assert days == [date(2026, 11, 10), date(2026, 12, 8), date(2027, 1, 12), date(2027, 2, 9)]
+
+
+def test_the_first_meeting_is_itself_a_meeting():
+    first = date(2026, 4, 14)
+    assert meeting_dates.monthly(weekday=1, week=2, first=first, start=date(2026, 4, 1), end=date(2026, 5, 31)) == [
+        first,
+        date(2026, 5, 12),
+    ]
+    assert meeting_dates.monthly(weekday=1, week=2, first=first, start=first, end=first) == [first]

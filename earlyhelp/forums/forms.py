@@ -482,3 +482,19 @@ class MarketPlaceForm(forms.Form):
         area_field.queryset = Area.objects.filter(pk__in=[area.pk for area in areas])
         agencies = Agency.objects.filter(authority_id=user.authority_id).exclude(kind=Agency.Kind.SCHOOL)
         agency_field.queryset = agencies.order_by("name")
+
+
+class MeetingChangeForm(VersionedForm):
+    default_renderer = GovukFormRenderer
+
+    change = forms.ChoiceField(
+        label="What is changing?",
+        choices=[("move", "The date or the venue"), ("cancel", "The meeting is cancelled")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the meeting moves or is cancelled"},
+    )
+    held_on = GovukDateField(label="New date", required=False)
+    venue = forms.CharField(label="Venue", max_length=300, required=False)
+    because = forms.CharField(
+        label="Why it is cancelled", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

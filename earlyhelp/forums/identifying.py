@@ -30,10 +30,9 @@ UPN = re.compile(r"\b([A-HJ-NP-RT-Z]\d{12}|[A-HJ-NP-RT-Z]\d{11}[A-Z])\b", re.IGN
 # A title before a capitalised word: "Mrs Smith", "Ms. J Brown".
 TITLED = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]*")
 WORD = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
-# Capitalised words that are names in the list but are not used as names in such text.
-NOT_NAMES = frozenset(
-    {"Will", "May", "June", "April", "August", "Mark", "Grace", "Faith", "Hope", "Joy", "Summer", "Autumn"}
-)
+# Words in the list of first names that such text uses as ordinary words ("in June", "a Grace
+# period"); without them a warning would cry wolf. Only words the list holds belong here.
+NOT_NAMES = frozenset({"June", "Mark", "Grace"})
 
 
 @dataclass(frozen=True)

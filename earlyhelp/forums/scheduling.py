@@ -83,3 +83,43 @@ def meetings_set_for_every_forum(*, today: date) -> int:
         with transaction.atomic():
             added += len(meetings_set_a_year_ahead(forum=forum, today=today))
     return added
+
+
+@audited
+def meeting_cancel(*, actor: User, meeting: ForumMeeting, because: str, seen_version: int | None) -> ForumMeeting:
+    """A meeting called off: its accepted requests go back to waiting, held for the next one."""
+    from django.utils import timezone
+
+    from earlyhelp.forums.models import RequestForDiscussion
+
+    meeting = locked(meeting)
+    problems = {}
+    if not ForumMeeting.TRANSITIONS.allows(meeting.status, ForumMeeting.Status.CANCELLED):
+        problems["because"] = f"This meeting has been {meeting.get_status_display().lower()}"
+    elif not because.strip():
+        problems["because"] = "Say why the meeting is cancelled"
+    if problems:
+        raise ValidationError(problems)
+    versions = version_move_on(meeting, seen=seen_version)
+    meeting.status, meeting.cancelled_because = ForumMeeting.Status.CANCELLED, because.strip()
+    meeting.save(update_fields=["status", "cancelled_because", "version"])
+    record_change(
+        actor=actor,
+        verb=AuditEvent.Verb.UPDATED,
+        target=meeting,
+        changes={"status": [ForumMeeting.Status.SCHEDULED, ForumMeeting.Status.CANCELLED], "version": versions},
+    )
+    for request in RequestForDiscussion.objects.filter(meeting=meeting, status=RequestForDiscussion.Status.ACCEPTED):
+        request = locked(request)
+        held = version_move_on(request, seen=None)
+        request.status, request.meeting, request.slot_order = RequestForDiscussion.Status.HELD, None, None
+        request.decision_reason = f"Held: the meeting of {meeting.held_on:%-d %B %Y} was cancelled"
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "meeting", "slot_order", "decision_reason", "decided_at", "version"])
+        record_change(
+            actor=actor,
+            verb=AuditEvent.Verb.UPDATED,
+            target=request,
+            changes={"status": ["accepted", "held"], "reason": request.decision_reason, "version": held},
+        )
+    return meeting

@@ -14,6 +14,7 @@ urlpatterns = [
     path("forum-requests/<int:pk>/refer-to-the-front-door/", views.refer, name="request-refer"),
     path("forum-meetings/<int:pk>/", views.meeting, name="meeting"),
     path("forum-meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("forum-meetings/<int:pk>/change/", views.meeting_change, name="meeting-change"),
     path("forum-meetings/<int:pk>/discussions/<int:request_pk>/", views.discussion, name="discussion"),
     path("forum-meetings/<int:pk>/actions/<int:action_pk>/", views.action, name="action"),
 ]

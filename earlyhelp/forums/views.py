@@ -24,6 +24,7 @@ from earlyhelp.forums.forms import (
     InviteForm,
     LearningForm,
     MarketPlaceForm,
+    MeetingChangeForm,
     MoveOnForm,
     ReferToFrontDoorForm,
     ReportFiltersForm,
@@ -57,6 +58,7 @@ from earlyhelp.forums.running import (
     decisions_recorded,
     discussion_record,
 )
+from earlyhelp.forums.scheduling import meeting_cancel, meeting_move
 from earlyhelp.organisations.models import User, user_of
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import refuse
@@ -593,3 +595,35 @@ def market_place(request: HttpRequest) -> HttpResponse:
         "forums/market_place.html",
         {"events": events, "form": form if areas else None, "areas": areas, "today": timezone.localdate()},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a meeting to another date or venue, or cancel it; the calendar keeps its place."""
+    user = user_of(request)
+    found, _member = access.get_meeting_to_run(user, pk)
+    form = MeetingChangeForm(
+        request.POST or None, record_version=found.version, initial={"held_on": found.held_on, "venue": found.venue}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["change"] == "cancel":
+                meeting_cancel(
+                    actor=user, meeting=found, because=data.get("because") or "", seen_version=form.seen_version
+                )
+                messages.success(request, "The meeting is cancelled. Its accepted requests are held for the next one.")
+            else:
+                meeting_move(
+                    actor=user,
+                    meeting=found,
+                    to=data.get("held_on"),
+                    venue=data.get("venue") or "",
+                    seen_version=form.seen_version,
+                )
+                messages.success(request, "The meeting is moved. Its cycle follows the new date.")
+        except ValidationError as error:
+            service_errors_show(form, error)
+        else:
+            return redirect("forums:meeting", found.pk)
+    return render(request, "forums/meeting_change.html", {"meeting": found, "form": form})
