@@ -114,13 +114,14 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.get_forum(user, pk)
     member = access.membership(user, found)
     today = timezone.localdate()
+    members = selectors.members_of(found)
     context: dict[str, Any] = {
         "forum": found,
         "member": member,
         "ahead": selectors.meetings_ahead(found, today=today),
         "past": selectors.meetings_past(found, today=today) if member else [],
-        "members": selectors.members_of(found) if member else [],
-        "runners": [m for m in selectors.members_of(found) if m.runs_the_forum],
+        "members": members if member else [],
+        "runners": [m for m in members if m.runs_the_forum],
         "can_request": user.can(Permission.MAKE_REFERRALS),
     }
     if access.runs(member):
