@@ -14,7 +14,7 @@ export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 run: setup migrate frameworks demo
 	@echo "Serving earlyhelp at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C). DEBUG=1 make run shows Django's error pages."
 	@$(BIN)/python manage.py forums start-cycle
-	@$(BIN)/python manage.py db_worker --verbosity 0 --no-reload & worker=$$!; \
+	@SERVICE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py db_worker --verbosity 0 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
 

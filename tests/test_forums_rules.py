@@ -151,7 +151,7 @@ def test_a_date_of_birth_is_found_whichever_month_it_names(text):
     assert [warning.kind for warning in identifying.warnings_for(text)] == ["date"]
 
 
-@pytest.mark.parametrize("word", sorted(identifying.NOT_NAMES))
+@pytest.mark.parametrize("word", ["June", "Mark", "Grace"])
 def test_first_names_that_are_ordinary_words_raise_no_warning(word):
     assert identifying.warnings_for(f"The school says the {word} plan is late") == []
 

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from earlyhelp.accounts import granting, invitations, sessions, two_step
 from earlyhelp.accounts.models import RoleRequest, SignedInSession
@@ -244,3 +245,7 @@ admin.site.unregister(Group)
 for _device in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device):
         admin.site.unregister(_device)
+# Background tasks' rows (ADR 30) are the worker's business: what they hold is read and changed by
+# the services that queue them, audited there, and never edited by hand.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

@@ -68,7 +68,8 @@ def _before(meeting: ForumMeeting, now: datetime, done: Done) -> None:
     today = timezone.localdate(now)
     if meeting.status != ForumMeeting.Status.SCHEDULED or today > meeting.held_on:
         return
-    if meeting.asks_on <= today < meeting.held_on and _mark(meeting, "members_asked_at", now):
+    # Asking for cases after their deadline would only confuse: a meeting set up late skips it.
+    if meeting.asks_on <= today < meeting.deadline_on and _mark(meeting, "members_asked_at", now):
         transaction.on_commit(lambda: notifications.members_ask.enqueue(meeting_pk=meeting.pk))
         done.add(meeting, "members asked")
     if meeting.deadline_on <= today < meeting.held_on and _mark(meeting, "deadline_reminded_at", now):

@@ -113,12 +113,13 @@ def followed_up_requests(forum: Forum) -> QuerySet[RequestForDiscussion]:
     )
 
 
+# Members listed as the terms of reference list them: those who run the forum, then core, then extended.
+KIND_ORDER = {kind: index for index, kind in enumerate(ForumMember.Kind.values)}
+
+
 def members_of(forum: Forum) -> list[ForumMember]:
-    return list(
-        ForumMember.objects.filter(forum=forum, left_on__isnull=True)
-        .select_related("user", "user__agency")
-        .order_by("kind", "user__full_name")
-    )
+    found = ForumMember.objects.filter(forum=forum, left_on__isnull=True).select_related("user", "user__agency")
+    return sorted(found, key=lambda member: (KIND_ORDER[member.kind], member.user.full_name))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background work (ADR 30); before the service's apps too, so that accounts/admin.py can take
+    # the task rows' admin page away.
+    "django_tasks",
+    "django_tasks_db",
     "earlyhelp.core",
     "earlyhelp.audit",
     "earlyhelp.organisations",
@@ -45,8 +49,6 @@ INSTALLED_APPS = [
     "earlyhelp.governance",
     "earlyhelp.site",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "csp",
 ]
 

@@ -225,3 +225,67 @@ def test_a_coordinator_runs_a_forums_full_cycle_in_the_browser(
     response = page.goto(accessible_page.base_url + f"/forum-requests/{named.pk}/")
     assert response is not None
     assert response.status == 404
+
+
+def test_the_forums_other_pages_pass_an_accessibility_check(
+    accessible_page, forum, forum_coordinator, alice, authority
+):
+    """The referral to the front door, the reports, the Market Place and moving a meeting, each
+    with its form in the error state."""
+    from earlyhelp.forums import requesting, running
+
+    page = accessible_page.page
+    meeting = ForumMeeting.objects.get(forum=forum, held_on=timezone.localdate())
+    coordinator = ForumMember.objects.get(forum=forum, kind=ForumMember.Kind.COORDINATOR)
+    case = requesting.request_submit(actor=alice, forum=forum, details=world_of.named(alice, child_name="Sam Taylor"))
+    requesting.request_decide(
+        actor=forum_coordinator,
+        member=coordinator,
+        request=case,
+        decision=requesting.Decision.ACCEPT,
+        meeting=meeting,
+        reason="",
+        seen_version=None,
+    )
+    running.discussion_record(
+        actor=forum_coordinator,
+        member=coordinator,
+        meeting=meeting,
+        request=case,
+        notes="Sam's housing",
+        decisions="Refer to the front door",
+        actions=[],
+    )
+    sign_in(accessible_page, forum_coordinator.email, PASSWORD)
+    accessible_page.goto(f"/forum-requests/{case.pk}/")
+    page.get_by_role("link", name="Refer to the front door").click()
+    accessible_page.check()
+    page.get_by_role("button", name="Send the referral").click()  # no consent given: the error state
+    accessible_page.check()
+    assert page.locator(".govuk-error-summary").is_visible()
+    accessible_page.goto("/forums/reports/?since_0=2&since_1=2&since_2=2026&until_0=1&until_1=1&until_2=2026")
+    assert "The end of the period must be on or after its start" in page.content()
+    accessible_page.goto("/forums/reports/")
+    assert "Each forum" in page.content()
+    accessible_page.goto("/forums/market-place/")
+    page.get_by_role("button", name="Save the event").click()  # empty: the error state
+    accessible_page.check()
+    _fill_date(page, "held_on", timezone.localdate() + timedelta(days=40))
+    page.get_by_label("Venue").fill("Kingsthorpe Library")
+    page.get_by_role("button", name="Save the event").click()
+    accessible_page.check()
+    page.get_by_role("button", name=f"Announce the {forum.area.name} Market Place").click()
+    accessible_page.check()
+    later = ForumMeeting.objects.filter(forum=forum, held_on__gt=timezone.localdate()).order_by("held_on").first()
+    assert later is not None
+    accessible_page.goto(f"/forum-meetings/{later.pk}/")
+    page.get_by_role("link", name="Move or cancel this meeting").click()
+    accessible_page.check()
+    page.get_by_role("button", name="Save").click()  # nothing chosen: the error state
+    accessible_page.check()
+    page.get_by_label("The meeting is cancelled").check()
+    page.get_by_label("Why it is cancelled").fill("The venue is closed")
+    page.get_by_role("button", name="Save").click()
+    accessible_page.check()
+    later.refresh_from_db()
+    assert later.status == ForumMeeting.Status.CANCELLED
