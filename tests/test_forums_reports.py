@@ -77,6 +77,8 @@ def test_each_forums_figures_are_counted_from_its_records(world):
     assert (figures.actions_due, figures.actions_done_on_time, figures.actions_on_time_share) == (1, 1, 100)
     assert (figures.outcomes_met, figures.escalated, figures.referred) == (1, 0, 0)
     assert figures.attendance == [("School", 2)]
+    assert figures.attended == 2
+    assert figures.action_notes_on_time == 0
     assert figures.decisions_on_time == 0
     [earlier] = reports.forum_figures(
         Forum.objects.all(), reports.Period(today - timedelta(days=400), today - timedelta(days=31))
@@ -126,3 +128,71 @@ def test_bars_scale_to_the_largest_value():
     assert [bar.width for bar in chart.bars] == [50, 100, 0]
     assert chart.height == 96
     assert reports.bars([]).bars == []
+
+
+def test_a_meetings_own_timescales_count_when_met_and_each_case_once(world):
+    from earlyhelp.forums import requesting
+
+    today = timezone.localdate()
+    meeting = world_of.past_meeting(world.forum, days_ago=0)
+    anonymous = requesting.request_submit(
+        actor=world.requester, forum=world.forum, details=world_of.details(world.requester)
+    )
+    issue = requesting.request_submit(
+        actor=world.requester,
+        forum=world.forum,
+        details=world_of.details(world.requester, kind="community_issue", about=""),
+    )
+    world_of.accept(world, anonymous, meeting)
+    world_of.accept(world, issue, meeting)
+    for request in (anonymous, issue, world.extra["discussed"]):
+        running.discussion_record(
+            actor=world.coordinator.user,
+            member=world.coordinator,
+            meeting=meeting,
+            request=request,
+            notes="Discussed",
+            decisions="Decided",
+            actions=[],
+        )
+    running.decisions_recorded(
+        actor=world.coordinator.user, member=world.coordinator, meeting=meeting, learning="", seen_version=None
+    )
+    running.action_notes_send(actor=world.coordinator.user, member=world.coordinator, meeting=meeting)
+    [figures] = reports.forum_figures(Forum.objects.all(), reports.Period(today - timedelta(days=30), today))
+    # The followed-up case was discussed at two meetings in the period: one case.
+    assert (figures.cases_discussed, figures.anonymous_cases, figures.issues_discussed) == (2, 1, 1)
+    assert (figures.meetings_held, figures.decisions_on_time, figures.action_notes_on_time) == (2, 1, 1)
+    assert figures.attended == 0
+
+
+def test_the_caf_report_counts_an_update_recommended_and_only_the_periods_contacts(authority, front_door, frameworks):
+    from earlyhelp.frontdoor import deciding, matching
+    from earlyhelp.thresholds.rules import Facts
+    from earlyhelp.thresholds.selectors import framework_version_latest
+    from tests.factories import contact_received
+
+    version = framework_version_latest()
+    assert version is not None
+    now = timezone.now()
+    for received_at in (now - timedelta(days=1), now):
+        contact = contact_received(front_door, received_at=received_at)
+        for entry in contact.people.all():
+            matching.contact_person_record(seen_version=None, actor=front_door, entry=entry)
+        contact.refresh_from_db()
+        deciding.contact_level_of_need_record(
+            actor=front_door,
+            contact=contact,
+            version=version,
+            indicators=["l3-learning-01"],
+            facts=Facts(caf_exists=True),
+            level=3,
+        )
+        contact.refresh_from_db()
+        assert contact.level_of_need is not None
+        assert {action["id"] for action in contact.level_of_need.recommendation["actions"]} & reports.CAF_ACTIONS == {
+            "caf_update"
+        }
+    yesterday = timezone.localdate(now - timedelta(days=1))
+    found = reports.caf_recommended(authority.pk, reports.Period(yesterday - timedelta(days=5), yesterday))
+    assert found.total == 1
