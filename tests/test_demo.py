@@ -65,3 +65,19 @@ def test_the_demo_shows_issue_14_at_work(frameworks):
     assert FamilyNetworkMeeting.objects.get().status == FamilyNetworkMeeting.Status.OFFERED
     assert StepDown.objects.get().status == StepDown.Status.PROPOSED
     assert Supervision.objects.filter(kind=Supervision.Kind.CASE).exists()
+
+
+def test_the_demo_shows_the_early_help_forums_at_work(frameworks):
+    from earlyhelp.forums.models import Forum, ForumMeeting, ForumMember, MarketPlaceEvent, RequestForDiscussion
+
+    call_command("load_demo", families=30)
+    assert Forum.objects.count() == 10
+    assert ForumMeeting.objects.filter(forum__name="Corby Early Help Forum").count() >= 12
+    north = Forum.objects.get(name="Northampton North Early Help Forum")
+    assert set(north.members.values_list("kind", flat=True)) == set(ForumMember.Kind.values)
+    requests = RequestForDiscussion.objects.filter(forum=north)
+    assert requests.filter(consent_given=True, status=RequestForDiscussion.Status.DISCUSSED).exists()
+    assert requests.filter(consent_given=False, kind=RequestForDiscussion.Kind.CASE).count() == 2
+    assert requests.filter(kind=RequestForDiscussion.Kind.COMMUNITY_ISSUE).exists()
+    assert north.meetings.filter(status=ForumMeeting.Status.HELD, action_notes_sent_at__isnull=False).exists()
+    assert MarketPlaceEvent.objects.filter(area=north.area).exists()
