@@ -254,9 +254,19 @@ def test_the_forums_other_pages_pass_an_accessibility_check(
         request=case,
         notes="Sam's housing",
         decisions="Refer to the front door",
-        actions=[],
+        actions=[running.ActionDetails("Call housing", "Alice Partner", "School", timezone.localdate())],
     )
     sign_in(accessible_page, forum_coordinator.email, PASSWORD)
+    accessible_page.goto(f"/forum-meetings/{meeting.pk}/discussions/{case.pk}/")
+    page.get_by_role("link", name="Review the action: Call housing").click()
+    accessible_page.check()
+    page.get_by_role("button", name="Save the review").click()  # nothing chosen: the error state
+    accessible_page.check()
+    page.get_by_label("Yes, it was done").check()
+    _fill_date(page, "done_on", timezone.localdate())
+    page.get_by_role("button", name="Save the review").click()
+    accessible_page.check()
+    assert case.actions.get().status == "done"
     accessible_page.goto(f"/forum-requests/{case.pk}/")
     page.get_by_role("link", name="Refer to the front door").click()
     accessible_page.check()
