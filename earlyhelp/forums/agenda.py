@@ -36,7 +36,7 @@ def follow_up_minutes(slot_minutes: int) -> int:
 
 def slot_times(start: time, lengths: list[int]) -> list[tuple[time, time]]:
     """Back-to-back slots of the given minutes from `start`."""
-    moment = datetime.combine(date(2000, 1, 1), start)
+    moment = datetime.combine(date.min, start)
     times = []
     for minutes in lengths:
         ends = moment + timedelta(minutes=minutes)
