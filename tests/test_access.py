@@ -583,6 +583,16 @@ MATRIX = {
         lambda o: f"/forum-meetings/{matrix_world().meeting.pk}/actions/{matrix_world().extra['action'].pk}/",
         NOBODY | FORUM_RUNNERS,
     ),
+    # The performance framework: whoever sees aggregate figures (a team leader, the head of
+    # service, an analyst, an administrator); names beside them only for the first two.
+    "performance:dashboard": (
+        lambda o: "/performance/",
+        NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
+    ),
+    "performance:kpi": (
+        lambda o: "/performance/first-visit-from-referral/",
+        NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
+    ),
     "directory:services": (lambda o: "/services/", expect(200, 200, 200, others=200, anonymous=200)),
     # The referrals API needs a partner system's key; a signed-in session is not enough.
     "api:need_list": (lambda o: "/api/v1/referrals/needs", expect(401, 401, 401, others=401, anonymous=401)),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "earlyhelp.records",
     "earlyhelp.forums",
     "earlyhelp.governance",
+    "earlyhelp.performance",
     "earlyhelp.site",
     "ninja",
     "csp",

@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str, tuple[Permission, ...]]] = [
     ("Forums", "forums:forums", (Permission.MAKE_REFERRALS, Permission.DECIDE_BEYOND_CAPACITY)),
     ("Find a person", "people:search", (Permission.VIEW_AUTHORITY_RECORDS, Permission.VIEW_OWN_RECORDS)),
     ("Add a person", "people:person-add", (Permission.ADD_PEOPLE,)),
+    ("Performance", "performance:dashboard", (Permission.VIEW_AGGREGATE_FIGURES,)),
     ("Level of need", "thresholds:check", tuple(Permission)),
     ("Administration", "admin:index", (Permission.ADMINISTER_ORGANISATIONS,)),
 ]

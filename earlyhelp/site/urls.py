@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("earlyhelp.records.urls")),
     path("", include("earlyhelp.forums.urls")),
     path("", include("earlyhelp.governance.urls")),
+    path("", include("earlyhelp.performance.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

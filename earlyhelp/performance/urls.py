@@ -1,0 +1,10 @@
+from django.urls import path
+
+from earlyhelp.performance import views
+
+app_name = "performance"
+
+urlpatterns = [
+    path("performance/", views.dashboard, name="dashboard"),
+    path("performance/<slug:slug>/", views.kpi_page, name="kpi"),
+]
