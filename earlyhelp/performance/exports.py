@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +62,7 @@ def as_xlsx(tables: Iterable[Table]) -> bytes:
         for column, heading in enumerate(headings, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = max(12, min(60, len(str(heading)) + 4))
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for row_cells in sheet.iter_rows(min_row=2):
             for cell in row_cells:
                 if isinstance(cell.value, date):

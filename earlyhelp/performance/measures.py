@@ -139,10 +139,11 @@ def month_label(first: date) -> str:
     return first.strftime("%b %Y")
 
 
-def age_band(born: date | None, on: date) -> str:
-    """The age bands of the children in need census and Annex A."""
+def age_band(born: date | None, on: date, *, expected: date | None = None) -> str:
+    """The age bands of the children in need census and Annex A. An unborn baby has no date of
+    birth but an expected date of delivery."""
     if born is None:
-        return "Age not known"
+        return "Unborn" if expected is not None and expected > on else "Age not known"
     if born > on:
         return "Unborn"
     years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
@@ -807,13 +808,14 @@ class Measures:
 
     # Demography ------------------------------------------------------------------------------
 
-    def demography_rows(self) -> dict[str, list[tuple[str, str, str, date | None]]]:
-        """The children counted: each as (pk, gender, ethnicity, date of birth), from contacts and
+    def demography_rows(self) -> dict[str, list[tuple[str, str, str, date | None, date | None]]]:
+        """The children counted: each as (key, gender, ethnicity, date of birth, expected date of
+        delivery), from contacts and
         from open families. A child on two contacts is counted once."""
         if "demography" in self._cache:
             return self._cache["demography"]  # type: ignore[no-any-return]
         on_contacts = {}
-        for pk, person, gender, born, person_gender, ethnicity, person_born in (
+        for pk, person, gender, born, person_gender, ethnicity, person_born, expected, person_expected in (
             ContactPerson.objects.filter(
                 contact__in=self.contacts(), role__in=[ContactPerson.Role.CHILD, ContactPerson.Role.UNBORN]
             )
@@ -825,24 +827,38 @@ class Measures:
                 "person__gender",
                 "person__ethnicity",
                 "person__date_of_birth",
+                "expected_date_of_delivery",
+                "person__expected_date_of_delivery",
             )
             .order_by("pk")
         ):
             key = f"person-{person}" if person else f"entry-{pk}"
-            on_contacts[key] = (key, person_gender or gender, ethnicity or Ethnicity.NOBT, person_born or born)
+            on_contacts[key] = (
+                key,
+                person_gender or gender,
+                ethnicity or Ethnicity.NOBT,
+                person_born or born,
+                person_expected or expected,
+            )
         open_ids = [row["pk"] for row in self._episode_rows() if self._open_at_end(row)]
         in_open = {
-            f"person-{person}": (f"person-{person}", gender, ethnicity, born)
-            for person, gender, ethnicity, born in EpisodeChild.objects.filter(episode_id__in=open_ids)
-            .values_list("person_id", "person__gender", "person__ethnicity", "person__date_of_birth")
+            f"person-{person}": (f"person-{person}", gender, ethnicity, born, expected)
+            for person, gender, ethnicity, born, expected in EpisodeChild.objects.filter(episode_id__in=open_ids)
+            .values_list(
+                "person_id",
+                "person__gender",
+                "person__ethnicity",
+                "person__date_of_birth",
+                "person__expected_date_of_delivery",
+            )
             .order_by("pk")
         }
         found = {"contacts": list(on_contacts.values()), "open": list(in_open.values())}
         self._cache["demography"] = found
         return found
 
-    def _age_of(self, child: tuple[str, str, str, date | None]) -> str:
-        return age_band(child[3], self.today)
+    def _age_of(self, child: tuple[str, str, str, date | None, date | None]) -> str:
+        return age_band(child[3], self.today, expected=child[4])
 
     def demography(self, kpi: Kpi) -> Figure:
         from earlyhelp.performance.models import ReferenceFigure

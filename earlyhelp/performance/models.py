@@ -5,6 +5,7 @@ reference figures its demography is compared with. Every figure is computed from
 from django.db import models
 
 from earlyhelp.organisations.models import Authority
+from earlyhelp.performance.definitions import KPIS
 
 
 class Target(models.Model):
@@ -13,7 +14,7 @@ class Target(models.Model):
     (docs/performance-framework.md). Without a row the KPI's default in `definitions.py` applies."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="performance_targets")
-    kpi = models.SlugField(max_length=60)
+    kpi = models.SlugField("KPI", max_length=60, choices=[(kpi.key, kpi.title) for kpi in KPIS])
     target = models.DecimalField(max_digits=7, decimal_places=1)
     set_by = models.CharField(max_length=200, blank=True)
     set_at = models.DateTimeField(auto_now=True)
