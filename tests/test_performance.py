@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from earlyhelp.audit.models import AuditEvent
 from earlyhelp.casework.models import Episode
+from earlyhelp.casework.schedule import TimescaleRules
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.frontdoor.referrals import PersonDetails
 from earlyhelp.performance import measures as m
@@ -26,7 +27,7 @@ from tests.conftest import signed_in
 from tests.factories import episode_allocated
 
 LONDON = ZoneInfo("Europe/London")
-RULES = m.TimescaleRules()
+RULES = TimescaleRules()
 
 
 def at(day: date, hour: int = 10) -> datetime:
