@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= earlyhelp.settings.local
 
-.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production lock audit-dependencies
+.PHONY: run test setup browser check lint typecheck format migrate frameworks demo clean mutate bench production lock audit-dependencies checkers
 
 # The background worker (the forums' cycle and its e-mails, ADR 30) runs beside the web server and
 # stops with it.
@@ -18,7 +18,7 @@ run: setup migrate frameworks demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --verbosity 0 127.0.0.1:$(PORT)
 
-test: setup browser
+test: setup browser checkers
 	DJANGO_SETTINGS_MODULE=earlyhelp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -29,6 +29,11 @@ test: setup browser
 
 setup: $(VENV)/.installed node_modules/.installed
 	@tools/pdf-setup
+
+# The sector's data checkers the returns are tested with (liiatools, the CIN census validator),
+# each in its own virtual environment under .checkers/.
+checkers:
+	@tools/checkers-setup
 
 # Debian's Chromium for the browser tests: installed when missing (as root), or the command to run.
 browser:
@@ -103,4 +108,4 @@ format:
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .checkers node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

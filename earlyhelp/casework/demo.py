@@ -442,8 +442,11 @@ def _recorded_at(*, actor: User, oversight: Oversight, at: datetime) -> None:
 def _authorised_at(*, actor: User, assessment_pk: int, at: datetime) -> None:
     """Date an authorisation back, with the episode's clock, the scores and the oversight."""
     assessment = Assessment.objects.get(pk=assessment_pk)
+    # Written over the ten days before it was submitted, the day before its authorisation.
+    assessment.started_at = min(assessment.started_at, at - timedelta(days=10))
+    assessment.submitted_at = at - timedelta(days=1)
     assessment.authorised_at = at
-    assessment.save(update_fields=["authorised_at"])
+    assessment.save(update_fields=["started_at", "submitted_at", "authorised_at"])
     record_change(actor=actor, verb=AuditEvent.Verb.UPDATED, target=assessment, changes={"demo": "dated back"})
     episode = Episode.objects.get(pk=assessment.episode_id)
     episode.assessment_authorised_at = at
