@@ -472,6 +472,20 @@ MATRIX = {
     ),
     "casework:meeting-add": (lambda o: f"/episodes/{an_episode().pk}/meetings/add/", NOBODY | LEADER | {"coach": 200}),
     "casework:close": (lambda o: f"/episodes/{an_episode().pk}/close/", NOBODY | LEADER),
+    # Supporting Families (issue 16): the family's outcomes for whoever opens the case file; the
+    # six-month check and the list of checks due for the team's leaders and the head of service.
+    "casework:supporting-families": (
+        lambda o: f"/episodes/{an_episode().pk}/supporting-families/",
+        expect(200, 404, 404),
+    ),
+    "casework:sustained-check": (
+        lambda o: f"/episodes/{a_closed_episode().pk}/supporting-families/six-month-check/",
+        NOBODY | LEADER | {"head_of_service": 200},
+    ),
+    "casework:sustained-checks": (
+        lambda o: "/supporting-families/checks/",
+        NOBODY | LEADER | {"head_of_service": 200},
+    ),
     "casework:not-improving": (
         lambda o: "/episodes/{0.episode_id}/not-improving/{0.pk}/".format(a_not_improving_flag()),
         NOBODY | LEADER,
@@ -589,6 +603,10 @@ MATRIX = {
         lambda o: "/performance/",
         NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
     ),
+    "performance:supporting-families": (
+        lambda o: "/performance/supporting-families/",
+        NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
+    ),
     "performance:kpi": (
         lambda o: "/performance/first-visit-from-referral/",
         NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
@@ -632,6 +650,7 @@ INFORMATION_GOVERNANCE_READS = {
     "thresholds:person-decision",
     "casework:episode",
     "casework:plan",
+    "casework:supporting-families",
     "casework:team-around-the-family",
     "casework:assessment-detail",
     "casework:closure-letter",

@@ -22,7 +22,8 @@ NAMES = [
     "given_on_1", "given_on_2", "covers", "first_name", "last_name", "kind", "role", "other_person", "area", "age",
     "need", "immediate_danger", "because", "discussion", "form", "decision", "ending", "reason", "learning",
     "invited", "summary", "barrier", "consent_given", "presenting_issues", "level_of_need", "what-0", "due_on-0_0",
-    "due_on-0_2", "member-1", "guest_name-0", "done_on_1",
+    "due_on-0_2", "member-1", "guest_name-0", "done_on_1", "since_0", "since_2", "until_1", "coach", "format",
+    "list", "sustained", "looked_at", "checked_on_0", "point", "status-sf-education",
 ]  # fmt: skip
 ODD = st.one_of(
     st.text(max_size=40),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from earlyhelp.casework import network_views, supervision_views, transfer_views, views
+from earlyhelp.casework import network_views, supervision_views, supporting_families_views, transfer_views, views
 
 app_name = "casework"
 
@@ -33,6 +33,17 @@ urlpatterns = [
     path("episodes/<int:pk>/plan/<int:action_pk>/", views.plan_action, name="plan-action"),
     path("episodes/<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
     path("episodes/<int:pk>/close/", views.close, name="close"),
+    path(
+        "episodes/<int:pk>/supporting-families/",
+        supporting_families_views.supporting_families,
+        name="supporting-families",
+    ),
+    path(
+        "episodes/<int:pk>/supporting-families/six-month-check/",
+        supporting_families_views.sustained_check,
+        name="sustained-check",
+    ),
+    path("supporting-families/checks/", supporting_families_views.checks, name="sustained-checks"),
     path("episodes/<int:pk>/family-network/", network_views.family_network, name="family-network"),
     path(
         "episodes/<int:pk>/family-network/<int:meeting_pk>/",

@@ -26,6 +26,7 @@ from earlyhelp.organisations.models import Area, Team, User, user_of
 from earlyhelp.organisations.roles import Permission
 from earlyhelp.people.access import families_visible_to
 from earlyhelp.performance import exports
+from earlyhelp.performance import supporting_families as sf_evidence
 from earlyhelp.performance.definitions import BY_SLUG, Group, Kpi
 from earlyhelp.performance.forms import DashboardFiltersForm, year_to
 from earlyhelp.performance.measures import Behind, Breakdown, Figure, Measures, Period, Scope
@@ -273,3 +274,74 @@ def _kpi_file(
             tables.append((figure.trend_title or "Each month", ("Month", "Count"), figure.trend))
     maker = exports.as_csv if wanted == "csv" else exports.as_xlsx
     return _file(maker(tables), name, wanted)
+
+
+@require_http_methods(["GET"])
+def supporting_families(request: HttpRequest) -> HttpResponse:
+    """The Supporting Families evidence, family by family, and the quarterly summary."""
+    user = user_of(request)
+    if not _sees_figures(user):
+        raise Http404("No such page")
+    form, period, _ = _filters(request, user)
+    families = sf_evidence.evidence_for(user.authority, period)
+    quarters = sf_evidence.quarterly(families)
+    named: dict[int, str] = {}
+    if _sees_names(user):
+        shown = list(
+            families_visible_to(user).filter(pk__in={family.family_id for family in families}).only("pk", "name")
+        )
+        if shown:
+            record_listed(actor=user, shown=shown, where="performance: Supporting Families evidence")
+        named = {family.pk: family.name for family in shown}
+    yes_no = {True: "Yes", False: "No"}
+    rows = [
+        [
+            family.reference,
+            *([named.get(family.family_id, "")] if _sees_names(user) else []),
+            family.closed_on,
+            family.checked_on,
+            family.evidence.needs,
+            yes_no[family.evidence.lead_practitioner],
+            yes_no[family.evidence.whole_family_assessment],
+            yes_no[family.evidence.plan],
+            yes_no[family.evidence.sustained],
+            yes_no[family.evidence.claimable],
+        ]
+        for family in families
+    ]
+    headings = [
+        "Reference",
+        *(["Family"] if _sees_names(user) else []),
+        "Closed",
+        "Checked",
+        "Outcomes coded",
+        "Lead practitioner",
+        "Whole-family assessment",
+        "Plan",
+        "Outcomes sustained",
+        "Claimable",
+    ]
+    summary = [[q.quarter, q.checked, q.claimable, q.not_sustained] for q in quarters]
+    summary_headings = ["Quarter", "Families checked", "Claimable", "Outcomes not sustained"]
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "xlsx"):
+        maker = exports.as_csv if wanted == "csv" else exports.as_xlsx
+        tables: list[exports.Table] = [
+            ("Supporting Families evidence", headings, rows),
+            ("Quarterly summary", summary_headings, summary),
+        ]
+        return _file(maker(tables), f"supporting-families-{period.since}-to-{period.until}", wanted)
+    return render(
+        request,
+        "performance/supporting_families.html",
+        {
+            "form": form,
+            "period": period,
+            "headings": headings,
+            "rows": rows,
+            "summary": summary,
+            "summary_headings": summary_headings,
+            "sees_names": _sees_names(user),
+            "query": _query_without(request, "format", "page", "list"),
+        },
+    )

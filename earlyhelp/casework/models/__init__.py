@@ -39,6 +39,7 @@ from earlyhelp.casework.models.episodes import (
 from earlyhelp.casework.models.improving import NotImproving
 from earlyhelp.casework.models.network import FamilyNetworkMeeting
 from earlyhelp.casework.models.supervision import Supervision
+from earlyhelp.casework.models.supporting_families import OutcomeProgress, SustainedCheck
 from earlyhelp.casework.models.transfers import StepDown, StepUp
 
 __all__ = [
@@ -59,12 +60,14 @@ __all__ = [
     "Meeting",
     "NeedsList",
     "NotImproving",
+    "OutcomeProgress",
     "Oversight",
     "PlanAction",
     "ServiceModel",
     "StepDown",
     "StepUp",
     "Supervision",
+    "SustainedCheck",
     "TeamMember",
     "WellbeingScore",
 ]
