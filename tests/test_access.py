@@ -607,6 +607,10 @@ MATRIX = {
         lambda o: "/performance/supporting-families/",
         NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
     ),
+    "performance:partner-agencies": (
+        lambda o: "/performance/partner-agencies/",
+        NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},
+    ),
     "performance:kpi": (
         lambda o: "/performance/first-visit-from-referral/",
         NOBODY | {"team_leader": 200, "head_of_service": 200, "analyst": 200, "administrator": 200},

@@ -447,3 +447,65 @@ def test_a_csv_starts_with_a_byte_order_mark_and_writes_dates_the_british_way():
 def test_an_unborn_baby_is_counted_as_unborn_by_the_expected_date_not_as_age_not_known():
     assert m.age_band(None, date(2026, 6, 30), expected=date(2026, 9, 1)) == "Unborn"
     assert m.age_band(None, date(2026, 6, 30), expected=date(2026, 6, 30)) == "Age not known"
+
+
+@pytest.mark.django_db
+def test_a_partner_agencys_training_and_referrals_against_its_own_targets(authority, team, coach, team_leader, analyst):
+    from earlyhelp.performance.models import AgencyRole, AgencyTarget
+    from earlyhelp.performance.partner_agencies import agency_figures
+    from tests.factories import AgencyFactory
+
+    council = AgencyFactory(authority=authority, name="East Northamptonshire Council", kind="local_authority")
+    AgencyRole.objects.create(
+        agency=council,
+        role="Housing officer",
+        contact_with_children="high",
+        staff=8,
+        caf_trained=6,
+        counted_on=date.today(),
+    )
+    AgencyRole.objects.create(
+        agency=council,
+        role="Community safety",
+        contact_with_children="high",
+        staff=2,
+        caf_trained=2,
+        counted_on=date.today(),
+    )
+    AgencyRole.objects.create(
+        agency=council,
+        role="Front desk",
+        contact_with_children="low",
+        staff=5,
+        awareness_attended=4,
+        counted_on=date.today(),
+    )
+    AgencyRole.objects.create(
+        agency=council, role="Finance", contact_with_children="none", staff=30, counted_on=date.today()
+    )
+    AgencyTarget.objects.create(
+        agency=council, measure="high_contact_caf_trained", target=Decimal("100"), by=date.today()
+    )
+    AgencyTarget.objects.create(
+        agency=council, measure="referrals_to_early_help", target=Decimal("50"), by=date.today()
+    )
+    # Two of its referrals: one allocated to a team (help put in place), one redirected.
+    helped = family_episode(team, coach, team_leader, 1)
+    dated(Contact, helped.contact_id, referrer_agency=council)
+    other = family_episode(team, coach, team_leader, 2)
+    dated(Contact, other.contact_id, referrer_agency=council, status=Contact.Status.REDIRECTED)
+
+    today = date.today()
+    [figures] = agency_figures(authority, Period(today - timedelta(days=30), today))
+    assert figures.staff == {"high": 10, "low": 5, "none": 30}
+    trained, aware, attended, referrals = figures.measures
+    assert (trained.value, trained.counted, trained.met) == (Decimal("80.0"), "8 of 10", False)
+    assert (aware.value, aware.met) == (Decimal("80.0"), None)
+    assert attended.value == 4
+    assert (referrals.value, referrals.counted, referrals.met) == (
+        Decimal("50.0"),
+        "1 of 2 decided in the period",
+        True,
+    )
+    page = signed_in(analyst).get("/performance/partner-agencies/")
+    assert "East Northamptonshire Council" in page.content.decode()

@@ -31,6 +31,7 @@ from earlyhelp.performance.definitions import BY_SLUG, Group, Kpi
 from earlyhelp.performance.forms import DashboardFiltersForm, year_to
 from earlyhelp.performance.measures import Behind, Breakdown, Figure, Measures, Period, Scope
 from earlyhelp.performance.models import Target
+from earlyhelp.performance.partner_agencies import agency_figures
 
 RECORDS_PER_PAGE = 50
 
@@ -342,6 +343,38 @@ def supporting_families(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "summary_headings": summary_headings,
             "sees_names": _sees_names(user),
+            "query": _query_without(request, "format", "page", "list"),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def partner_agencies(request: HttpRequest) -> HttpResponse:
+    """Each partner agency's early help measures against its own targets (`002`)."""
+    user = user_of(request)
+    if not _sees_figures(user):
+        raise Http404("No such page")
+    form, period, _ = _filters(request, user)
+    figures = agency_figures(user.authority, period)
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "xlsx"):
+        rows = [
+            [f.agency.name, m.label, m.value, m.counted, m.target, {True: "Met", False: "Not met", None: ""}[m.met]]
+            for f in figures
+            for m in f.measures
+        ]
+        headings = ["Agency", "Measure", "Figure", "Counted", "Target", "Against target"]
+        maker = exports.as_csv if wanted == "csv" else exports.as_xlsx
+        return _file(
+            maker([("Partner agencies", headings, rows)]), f"partner-agencies-{period.since}-to-{period.until}", wanted
+        )
+    return render(
+        request,
+        "performance/partner_agencies.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": figures,
             "query": _query_without(request, "format", "page", "list"),
         },
     )
