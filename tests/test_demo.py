@@ -81,3 +81,16 @@ def test_the_demo_shows_the_early_help_forums_at_work(frameworks):
     assert requests.filter(kind=RequestForDiscussion.Kind.COMMUNITY_ISSUE).exists()
     assert north.meetings.filter(status=ForumMeeting.Status.HELD, action_notes_sent_at__isnull=False).exists()
     assert MarketPlaceEvent.objects.filter(area=north.area).exists()
+
+
+def test_the_demo_shows_the_performance_framework_at_work(frameworks):
+    from earlyhelp.casework.models import OutcomeProgress
+    from earlyhelp.performance.models import AgencyRole, AgencyTarget, ReferenceFigure
+
+    call_command("load_demo", families=30)
+    assert ReferenceFigure.objects.filter(as_of__startswith="Illustrative").count() == 20
+    assert AgencyRole.objects.count() == 5
+    assert AgencyTarget.objects.count() == 3
+    assert OutcomeProgress.objects.filter(point="assessment").exists()
+    call_command("load_demo", families=30)  # once only
+    assert ReferenceFigure.objects.count() == 20

@@ -58,6 +58,13 @@ CASELOADS = [
     ("coach.parttime@", 80, "1.0"),
 ]
 NEEDS = [["family-conflict"], ["parental-mental-health"], ["school-exclusion"], ["emotional-wellbeing"]]
+# The Supporting Families headline outcomes the coach codes beside each reason at allocation.
+SUPPORTING_FAMILIES = {
+    "family-conflict": ["sf-family-relationships", "sf-education", "sf-financial-stability"],
+    "parental-mental-health": ["sf-health", "sf-family-relationships"],
+    "school-exclusion": ["sf-education", "sf-crime"],
+    "emotional-wellbeing": ["sf-health"],
+}
 
 
 def load(authority: Authority) -> int:
@@ -193,7 +200,11 @@ def _referred_and_allocated(
         first_meeting_due=defaults.first_meeting,
         manager_review_due=defaults.manager_review,
         children=[
-            allocating.ChildAtAllocation(person_id=entry.person_id, wellbeing=4 + child.pk % 3, needs=needs)
+            allocating.ChildAtAllocation(
+                person_id=entry.person_id,
+                wellbeing=4 + child.pk % 3,
+                needs=[*needs, *(code for need in needs for code in SUPPORTING_FAMILIES.get(need, []))],
+            )
             for entry in episode.children.all()
         ],
     )

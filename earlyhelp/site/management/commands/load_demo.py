@@ -17,6 +17,7 @@ class Command(BaseCommand):
         from earlyhelp.forums import demo as forums_demo
         from earlyhelp.frontdoor import demo as frontdoor_demo
         from earlyhelp.people.models import Family
+        from earlyhelp.performance import demo as performance_demo
         from earlyhelp.records import demo as records_demo
 
         try:
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             episodes = casework_demo.load(authority)
             records_demo.load(authority)
             forums = forums_demo.load(authority)
+            performance_demo.load(authority)
             demo.family_due_for_disposal(authority)
             demo.two_step_for_demo_users()
         if created > 0:
