@@ -275,3 +275,39 @@ def test_the_case_file_lists_a_meetings_attendees_family_first_then_by_name(epis
     (meeting,) = case.meetings
     attendees = getattr(meeting, "attendees")  # noqa: B009 - set by case_file, not a field
     assert [member.name for member in attendees] == ["Aoife Brennan", "Siobhan Brennan", "Ms Patel"]
+
+
+def test_copies_of_the_assessment_and_plan_given_at_a_meeting_are_counted(episode, coach, team_leader):
+    from earlyhelp.forums.reports import Period
+    from earlyhelp.performance.measures import Measures
+
+    mother, teacher = members_of(episode, coach)
+    assessed(episode, coach, team_leader)
+    planning.plan_action_add(actor=coach, episode=episode, details=an_action())
+    planning.meeting_record(
+        actor=coach,
+        episode=episode,
+        details=MeetingDetails(
+            kind="initial",
+            held_at=timezone.now() - timedelta(days=1),
+            minutes="Agreed",
+            attended=[mother.pk, teacher.pk],
+            copies_given=True,
+        ),
+    )
+    child = episode.children.get()
+    planning.meeting_record(
+        actor=coach,
+        episode=episode,
+        details=MeetingDetails(
+            kind="review",
+            held_at=timezone.now() - timedelta(hours=1),
+            minutes="Reviewed",
+            attended=[mother.pk],
+            wellbeing={child.person_id: 6},
+        ),
+    )
+    assert list(Meeting.objects.order_by("held_at").values_list("copies_given", flat=True)) == [True, False]
+    today = timezone.localdate()
+    figure = Measures(episode.authority, Period(today - timedelta(days=7), today)).figure("copies_given")
+    assert (figure.numerator, figure.denominator, figure.met) == (1, 2, False)

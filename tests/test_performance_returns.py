@@ -127,7 +127,7 @@ def test_the_analysts_command_line_writes_the_kpis_and_the_return(demo, tmp_path
     call_command("kpis", "--from", since, "--to", today.isoformat(), "--format", "csv")
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "kpi,title,value,unit,numerator,denominator,target,on_target,from,to"
-    assert len(lines) == 23
+    assert len(lines) == 24
 
     out = tmp_path / "AnnexA.xlsx"
     call_command("export", "annex-a", "--from", since, "--to", today.isoformat(), "--out", str(out))

@@ -679,6 +679,11 @@ class MeetingForm(forms.Form):
         help_text="What was discussed and agreed, and how the plan changes.",
         error_messages={"required": "Write the minutes"},
     )
+    copies_given = forms.BooleanField(
+        label="The family and every member were given a copy of the assessment and the plan",
+        required=False,
+        help_text="At the initial planning meeting and each review.",
+    )
     feedback_offered = forms.BooleanField(
         label="At an ending meeting: the family was offered the chance to give feedback",
         required=False,
@@ -733,6 +738,7 @@ class MeetingForm(forms.Form):
             wellbeing={pk: int(score) if score.isdigit() else None for pk, score in scores.items()},
             feedback_offered=bool(data.get("feedback_offered")),
             family_feedback=data.get("family_feedback") or "",
+            copies_given=bool(data.get("copies_given")),
         )
 
 

@@ -198,6 +198,7 @@ class MeetingDetails:
     wellbeing: dict[int, int | None] = field(default_factory=dict)
     feedback_offered: bool = False
     family_feedback: str = ""
+    copies_given: bool = False
 
 
 @audited
@@ -231,6 +232,7 @@ def meeting_record(*, actor: User, episode: Episode, details: MeetingDetails) ->
         recorded_by=actor,
         feedback_offered=ending and details.feedback_offered,
         family_feedback=details.family_feedback.strip() if ending else "",
+        copies_given=not ending and details.copies_given,
     )
     meeting.attended.set(members)
     record_change(
@@ -241,6 +243,7 @@ def meeting_record(*, actor: User, episode: Episode, details: MeetingDetails) ->
             "kind": meeting.kind,
             "held_at": meeting.held_at.isoformat(),
             "attended": [member.name for member in members],
+            "copies_given": meeting.copies_given,
         },
     )
     if details.kind == Meeting.Kind.REVIEW:

@@ -255,6 +255,21 @@ KPIS: tuple[Kpi, ...] = (
         records="meetings",
     ),
     Kpi(
+        key="copies_given",
+        title="Copies of the assessment and plan given",
+        question="Do children and families receive a copy of the assessment and plan?",
+        group=Group.CASEWORK,
+        unit=Unit.PERCENT,
+        counts="Initial planning meetings and reviews at which the family and every member of the Team "
+        "Around the Family were given a copy of the assessment and the plan (recorded with the meeting). "
+        "The performance table makes this an audit too: what families say is read in the records",
+        out_of="Initial planning meetings and reviews held in the period",
+        dates="Held in the period",
+        source="FF performance table: “AUDIT: Service user & partner feedback” (copies of the assessment and plan)",
+        target=Decimal("100"),
+        records="meetings",
+    ),
+    Kpi(
         key="open_and_closed",
         title="Open episodes and closures per month",
         question="What is the throughput of the cases?",

@@ -760,6 +760,31 @@ class Measures:
         ]
         return figure
 
+    def behind_copies_given(self) -> list[Behind]:
+        return [
+            Behind(
+                kind="meeting",
+                pk=row["pk"],
+                reference=f"EP{row['episode_id']:07d}",
+                family_id=row["episode__family_id"],
+                when=self._local(row["held_at"]),
+                category=Meeting.Kind(row["kind"]).label,
+                counted=row["copies_given"],
+            )
+            for row in self._meetings([Meeting.Kind.INITIAL, Meeting.Kind.REVIEW])
+            .values("pk", "episode_id", "episode__family_id", "held_at", "kind", "copies_given")
+            .order_by("held_at", "pk")
+        ]
+
+    def copies_given(self, kpi: Kpi) -> Figure:
+        behind = self.behind_copies_given()
+        figure = self._judged(kpi, behind)
+        figure.beside = []
+        figure.breakdowns = [
+            Breakdown("Copies given, by meeting", sorted(Counter(r.category for r in behind if r.counted).items()))
+        ]
+        return figure
+
     def open_and_closed(self, kpi: Kpi) -> Figure:
         rows = self._episode_rows()
         months = months_of(self.period)

@@ -796,6 +796,9 @@ class Meeting(AuditedModel):
     # At the ending meeting the family must be offered the chance to give feedback (FF §18.1).
     feedback_offered = models.BooleanField(default=False)
     family_feedback = models.TextField(blank=True)
+    # The family and every member of the Team Around the Family get a copy of the assessment and
+    # the plan (FF performance table: "Do children & families receive a copy…?").
+    copies_given = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
