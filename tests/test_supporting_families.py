@@ -211,3 +211,30 @@ def test_two_team_leaders_recording_one_check_at_once_record_it_once(
     refused = [result for result in results if isinstance(result, ValidationError)]
     assert len(refused) == 1
     assert "already recorded this check" in " ".join(refused[0].messages)
+
+
+def test_the_new_pages_make_the_same_queries_however_many_families(team, coach, team_leader, frameworks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(team_leader)
+
+    def counts() -> list[int]:
+        found = []
+        for path in (
+            "/performance/supporting-families/",
+            "/performance/partner-agencies/",
+            "/supporting-families/checks/",
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path).status_code == 200
+            found.append(len(captured))
+        return found
+
+    for _ in range(2):
+        ended = closed(episode_allocated(team, coach, team_leader), team_leader)
+        assert ended.closed_at is not None
+    first = counts()
+    for _ in range(3):
+        closed(episode_allocated(team, coach, team_leader), team_leader)
+    assert counts() == first
